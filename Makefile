@@ -1,0 +1,48 @@
+# Thin wrapper around CMake so that `make verify` and `make test` work from a fresh clone.
+#   make verify   install missing packages (as root), build, run every claim (quick, --strict)
+#   make test     install, build, run all tests with ctest, then again under ASan+UBSan
+#   make build    build/theorycheck
+#   make figures  the full profile, for papers (results/full)
+#   make bench    benchmarks -> bench/RESULTS.md
+#   make clean
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_ARGS ?=
+ifeq ($(CI),true)
+CMAKE_ARGS += -DTC_WERROR=ON
+endif
+
+.PHONY: all deps build build-asan verify test test-asan figures bench clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTC_SANITIZE=ON $(CMAKE_ARGS) >/dev/null
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+verify: build
+	./$(BUILD)/theorycheck run --profile quick --strict --out results/latest
+
+test: build build-asan
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  THEORYCHECK_SANITIZED=1 ctest --output-on-failure -j $(JOBS)
+
+figures: build
+	./$(BUILD)/theorycheck run --profile full --out results/full
+
+bench: build
+	./$(BUILD)/tc_bench > bench/RESULTS.md.tmp && mv bench/RESULTS.md.tmp bench/RESULTS.md
+	@cat bench/RESULTS.md
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) results

@@ -1,0 +1,262 @@
+/* harness/main.c — the theorycheck command line (DESIGN.md "Command line", a public contract).
+ *
+ *   theorycheck list [--format table|json]
+ *   theorycheck show CLAIM [--format table|json]
+ *   theorycheck run [CLAIM ...] [options]
+ *   theorycheck report DIR [--no-plots]
+ *   theorycheck measure collapse --features F.csv --labels L.csv [--weights W.csv]
+ *   theorycheck --help | --version
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "harness/exitcodes.h"
+#include "harness/listing.h"
+#include "harness/measure_collapse.h"
+#include "harness/options.h"
+#include "harness/plan.h"
+#include "harness/records.h"
+#include "harness/runner.h"
+#include "reports/report.h"
+#include "theorems/registry.h"
+
+static const char usage[] =
+    "theorycheck " TC_VERSION " — numerical checks of claims from deep-learning theory\n"
+    "\n"
+    "usage:\n"
+    "  theorycheck list [--format table|json]\n"
+    "  theorycheck show CLAIM [--format table|json]\n"
+    "  theorycheck run [CLAIM ...] [--profile quick|full] [--seed N]\n"
+    "                  [--set CLAIM.PARAM=VALUE]... [--config FILE.ini]\n"
+    "                  [--data CLAIM=FILE.csv] [--out DIR] [--jobs N]\n"
+    "                  [--format table|json|junit] [--no-plots] [--strict]\n"
+    "  theorycheck report DIR [--no-plots]\n"
+    "  theorycheck measure collapse --features F.csv --labels L.csv [--weights W.csv]\n"
+    "  theorycheck --help | --version\n"
+    "\n"
+    "run options:\n"
+    "  --profile quick|full   parameter defaults: quick (CI, seconds) or full (papers); quick\n"
+    "  --seed N               run seed; each claim draws from its own stream of (N, claim id);\n"
+    "                         default 20180629\n"
+    "  --set C.P=V            set parameter P of claim C (overrides --config)\n"
+    "  --config FILE.ini      [claim] sections with 'param = value' lines\n"
+    "  --data C=FILE.csv      the claim's data: numeric CSV, one row per sample, label last\n"
+    "  --out DIR              output directory; default results/latest\n"
+    "  --jobs N               claims run concurrently (BLAS uses one thread each); default:\n"
+    "                         the number of processors\n"
+    "  --format F             stdout: verdict table (default), the JSON record, or JUnit XML\n"
+    "  --no-plots             write data and reports but draw no figures\n"
+    "  --strict               a skip counts as a failure\n"
+    "\n"
+    "exit codes: 0 every verdict pass, xfail or skip; 1 any fail, xpass or error (or skip\n"
+    "with --strict); 2 usage or bad input (nothing written); 3 internal fault.\n"
+    "output: DIR/results.json, junit.xml, report.md, report.html, data/*.csv, figures/*.svg|png\n";
+
+static int cmd_usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "theorycheck: ");
+    fprintf(stderr, msg, arg);
+    fprintf(stderr, "\n(see 'theorycheck --help')\n");
+    return HX_EXIT_USAGE;
+}
+
+/* --format for list/show: returns 0 or exits through the usage error. */
+static int parse_list_format(int argc, char **argv, int first, hx_format *fmt,
+                             const char **positional)
+{
+    *fmt = HX_FMT_TABLE;
+    for (int i = first; i < argc; i++) {
+        const char *v = NULL;
+        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+            v = argv[++i];
+        else if (strncmp(argv[i], "--format=", 9) == 0)
+            v = argv[i] + 9;
+        else if (argv[i][0] != '-' && positional && !*positional) {
+            *positional = argv[i];
+            continue;
+        } else
+            return cmd_usage_error("unexpected argument '%s'", argv[i]);
+        if (hx_format_parse(v, fmt, false))
+            return cmd_usage_error("--format '%s' is not allowed: must be table or json", v);
+    }
+    return 0;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+    hx_format fmt;
+    if (parse_list_format(argc, argv, 2, &fmt, NULL))
+        return HX_EXIT_USAGE;
+    hx_list_print(stdout, fmt);
+    return HX_EXIT_OK;
+}
+
+static int cmd_show(int argc, char **argv)
+{
+    hx_format fmt;
+    const char *id = NULL;
+    if (parse_list_format(argc, argv, 2, &fmt, &id))
+        return HX_EXIT_USAGE;
+    if (!id)
+        return cmd_usage_error("show needs a claim id%s", "");
+    const tc_claim *c = tc_registry_find(id);
+    if (!c)
+        return cmd_usage_error("show: unknown claim '%s' (see 'theorycheck list')", id);
+    hx_show_print(stdout, c, fmt);
+    return HX_EXIT_OK;
+}
+
+static double wall_seconds(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+static int exit_code(const hx_plan *plan, bool strict)
+{
+    for (size_t i = 0; i < plan->n; i++)
+        if (hx_verdict_is_failure(plan->jobs[i].verdict, strict))
+            return HX_EXIT_FAIL;
+    return HX_EXIT_OK;
+}
+
+/* Write the records and reports; print the chosen format on stdout. */
+static int publish(const hx_run_options *o, const hx_plan *plan, const hx_run_info *info)
+{
+    char err[1024];
+    int rc = HX_EXIT_OK;
+    json_t *record = hx_record_build(plan, info);
+    char *junit = hx_junit_render(plan, info);
+    if (!record || !junit) {
+        fprintf(stderr, "theorycheck: out of memory building the record\n");
+        rc = HX_EXIT_INTERNAL;
+    } else if (hx_records_write(o->out, plan, record, junit, err, sizeof err) ||
+               rep_render_all(o->out, record, o->no_plots, err, sizeof err)) {
+        fprintf(stderr, "theorycheck: %s\n", err);
+        rc = HX_EXIT_INTERNAL;
+    }
+    if (record && o->format == HX_FMT_JSON) {
+        char *s = json_dumps(record, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+        if (s)
+            printf("%s\n", s);
+        free(s);
+    } else if (junit && o->format == HX_FMT_JUNIT) {
+        fputs(junit, stdout);
+    } else if (record) {
+        hx_print_table(stdout, plan, record);
+        if (rc == HX_EXIT_OK)
+            printf("records: %s/results.json, report: %s/report.md\n", o->out, o->out);
+    }
+    free(junit);
+    json_decref(record);
+    return rc;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    hx_run_options o;
+    hx_plan plan;
+    int rc;
+    if (hx_run_options_parse(&o, argc, argv, 2)) {
+        hx_run_options_free(&o);
+        return HX_EXIT_USAGE;
+    }
+    if (hx_plan_build(&plan, &o)) {
+        hx_plan_free(&plan);
+        hx_run_options_free(&o);
+        return HX_EXIT_USAGE;
+    }
+    hx_run_info info = {.o = &o};
+    time_t now = time(NULL);
+    strftime(info.started, sizeof info.started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    hx_run_plan(&plan, o.profile, o.seed, o.jobs);
+    info.seconds = wall_seconds(&t0);
+    rc = publish(&o, &plan, &info);
+    hx_report_unused(&plan);
+    if (rc == HX_EXIT_OK)
+        rc = exit_code(&plan, o.strict);
+    hx_plan_free(&plan);
+    hx_run_options_free(&o);
+    return rc;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+    const char *dir = NULL;
+    int no_plots = 0;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--no-plots") == 0)
+            no_plots = 1;
+        else if (argv[i][0] != '-' && !dir)
+            dir = argv[i];
+        else
+            return cmd_usage_error("report: unexpected argument '%s'", argv[i]);
+    }
+    if (!dir)
+        return cmd_usage_error("report needs a results directory%s", "");
+    char path[4096], err[1024];
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    json_error_t jerr;
+    json_t *record = json_load_file(path, 0, &jerr);
+    if (!record) {
+        fprintf(stderr, "theorycheck: report: %s:%d: %s\n", path, jerr.line, jerr.text);
+        return HX_EXIT_USAGE;
+    }
+    const char *schema = json_string_value(json_object_get(record, "schema"));
+    if (!schema || strcmp(schema, "theorycheck/results/v1") != 0 ||
+        !json_is_array(json_object_get(record, "claims"))) {
+        fprintf(stderr, "theorycheck: report: %s is not a theorycheck/results/v1 record\n",
+                path);
+        json_decref(record);
+        return HX_EXIT_USAGE;
+    }
+    int rc = rep_render_all(dir, record, no_plots, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "theorycheck: report: %s\n", err);
+    else
+        printf("report: %s/report.md, %s/report.html\n", dir, dir);
+    json_decref(record);
+    return rc ? HX_EXIT_INTERNAL : HX_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return HX_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        printf("\n");
+        hx_help_params(stdout);
+        return HX_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("theorycheck %s (%s)\n", TC_VERSION, TC_GIT);
+        return HX_EXIT_OK;
+    }
+    if (strcmp(cmd, "list") == 0)
+        return cmd_list(argc, argv);
+    if (strcmp(cmd, "show") == 0)
+        return cmd_show(argc, argv);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc, argv);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc, argv);
+    if (strcmp(cmd, "measure") == 0) {
+        if (argc < 3 || strcmp(argv[2], "collapse") != 0)
+            return cmd_usage_error("measure: unknown measurement '%s' (available: collapse)",
+                                   argc < 3 ? "" : argv[2]);
+        return hx_measure_collapse(argc - 2, argv + 2);
+    }
+    return cmd_usage_error("unknown command '%s'", cmd);
+}

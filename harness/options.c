@@ -1,0 +1,193 @@
+/* harness/options.c — parsing the options of `theorycheck run`. Messages name the option, the
+ * value and what is allowed; on any error nothing has been written. */
+#include "harness/options.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int usage_error(const char *fmt, const char *a, const char *b)
+{
+    fprintf(stderr, "theorycheck run: ");
+    fprintf(stderr, fmt, a, b);
+    fprintf(stderr, "\n(see 'theorycheck --help')\n");
+    return -1;
+}
+
+int hx_format_parse(const char *s, hx_format *out, bool allow_junit)
+{
+    if (strcmp(s, "table") == 0) *out = HX_FMT_TABLE;
+    else if (strcmp(s, "json") == 0) *out = HX_FMT_JSON;
+    else if (allow_junit && strcmp(s, "junit") == 0) *out = HX_FMT_JUNIT;
+    else return -1;
+    return 0;
+}
+
+static char *dup_n(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+int hx_override_parse(hx_override *ov, const char *text)
+{
+    const char *dot = strchr(text, '.'), *eq = strchr(text, '=');
+    if (!dot || !eq || dot > eq || dot == text || eq == dot + 1)
+        return -1;
+    ov->claim = dup_n(text, (size_t)(dot - text));
+    ov->param = dup_n(dot + 1, (size_t)(eq - dot - 1));
+    ov->value = dup_n(eq + 1, strlen(eq + 1));
+    return (ov->claim && ov->param && ov->value) ? 0 : -1;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || errno)
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+static int push_set(hx_run_options *o, const char *text)
+{
+    hx_override *p = realloc(o->sets, (o->nsets + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    o->sets = p;
+    memset(&p[o->nsets], 0, sizeof *p);
+    if (hx_override_parse(&p[o->nsets], text))
+        return usage_error("--set '%s' is malformed: expected CLAIM.PARAM=VALUE%s", text, "");
+    snprintf(p[o->nsets].origin, sizeof p[o->nsets].origin, "--set %s", text);
+    o->nsets++;
+    return 0;
+}
+
+static int push_data(hx_run_options *o, const char *text)
+{
+    const char *eq = strchr(text, '=');
+    if (!eq || eq == text || !eq[1])
+        return usage_error("--data '%s' is malformed: expected CLAIM=FILE.csv%s", text, "");
+    hx_data_opt *p = realloc(o->data, (o->ndata + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    o->data = p;
+    p[o->ndata].claim = dup_n(text, (size_t)(eq - text));
+    p[o->ndata].path = eq + 1;
+    o->ndata++;
+    return 0;
+}
+
+/* The value of an option given as "--opt VALUE" or "--opt=VALUE"; NULL if missing. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (strcmp(argv[*i], name) == 0 && *i + 1 < argc)
+        return argv[++*i];
+    return NULL;
+}
+
+static int is_opt(const char *arg, const char *name)
+{
+    size_t n = strlen(name);
+    return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+static int parse_one(hx_run_options *o, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i], *v;
+    if (strcmp(a, "--no-plots") == 0) { o->no_plots = true; return 0; }
+    if (strcmp(a, "--strict") == 0) { o->strict = true; return 0; }
+    static const char *valued[] = {"--profile", "--seed", "--set", "--config", "--data",
+                                   "--out", "--jobs", "--format"};
+    for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) {
+        if (!is_opt(a, valued[k]))
+            continue;
+        if (!(v = opt_value(argc, argv, i, valued[k])))
+            return usage_error("option %s needs a value%s", valued[k], "");
+        switch (k) {
+        case 0:
+            if (strcmp(v, "quick") && strcmp(v, "full"))
+                return usage_error("--profile '%s' is not allowed: must be quick or full%s", v, "");
+            o->profile = v;
+            return 0;
+        case 1:
+            if (parse_u64(v, &o->seed))
+                return usage_error("--seed '%s' is not allowed: must be an integer in [0, 2^64)%s", v, "");
+            return 0;
+        case 2: return push_set(o, v);
+        case 3: o->config = v; return 0;
+        case 4: return push_data(o, v);
+        case 5:
+            if (!*v)
+                return usage_error("--out '%s' is not allowed: must be a directory path%s", v, "");
+            o->out = v;
+            return 0;
+        case 6: {
+            uint64_t j;
+            if (parse_u64(v, &j) || j < 1 || j > 256)
+                return usage_error("--jobs '%s' is not allowed: must be an integer in [1, 256]%s", v, "");
+            o->jobs = (int)j;
+            return 0;
+        }
+        case 7:
+            if (hx_format_parse(v, &o->format, true))
+                return usage_error("--format '%s' is not allowed: must be table, json or junit%s", v, "");
+            return 0;
+        }
+    }
+    return usage_error("unknown option '%s'%s", a, "");
+}
+
+int hx_run_options_parse(hx_run_options *o, int argc, char **argv, int first)
+{
+    memset(o, 0, sizeof *o);
+    o->profile = "quick";
+    o->seed = HX_DEFAULT_SEED;
+    o->out = "results/latest";
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    o->jobs = ncpu > 0 ? (int)ncpu : 1;
+    o->argc = argc;
+    o->argv = argv;
+    o->claims = calloc((size_t)argc + 1, sizeof *o->claims);
+    if (!o->claims)
+        return -1;
+    for (int i = first; i < argc; i++) {
+        if (argv[i][0] == '-' && argv[i][1] == '-') {
+            if (parse_one(o, argc, argv, &i))
+                return -1;
+        } else if (argv[i][0] == '-') {
+            return usage_error("unknown option '%s'%s", argv[i], "");
+        } else {
+            o->claims[o->nclaims++] = argv[i];
+        }
+    }
+    return 0;
+}
+
+void hx_run_options_free(hx_run_options *o)
+{
+    for (size_t i = 0; i < o->nsets; i++) {
+        free(o->sets[i].claim);
+        free(o->sets[i].param);
+        free(o->sets[i].value);
+    }
+    free(o->sets);
+    for (size_t i = 0; i < o->ndata; i++)
+        free(o->data[i].claim);
+    free(o->data);
+    free(o->claims);
+    memset(o, 0, sizeof *o);
+}

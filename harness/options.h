@@ -1,0 +1,54 @@
+/* harness/options.h — the options of `theorycheck run` (DESIGN.md "Command line"). */
+#ifndef HX_OPTIONS_H
+#define HX_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { HX_FMT_TABLE = 0, HX_FMT_JSON, HX_FMT_JUNIT } hx_format;
+
+typedef struct {
+    char *claim, *param, *value; /* parsed from CLAIM.PARAM=VALUE */
+    char origin[320];            /* "--set" or "FILE:LINE", for messages */
+    int from_config;
+    bool used;                   /* applied to a claim that runs */
+} hx_override;
+
+typedef struct {
+    char *claim;
+    const char *path;
+} hx_data_opt;
+
+typedef struct {
+    const char **claims;  /* positional claim ids (NULL-terminated); empty = all */
+    size_t nclaims;
+    const char *profile;  /* "quick" (default) or "full" */
+    uint64_t seed;        /* default HX_DEFAULT_SEED */
+    const char *config;   /* --config FILE.ini or NULL */
+    const char *out;      /* default "results/latest" */
+    int jobs;             /* default: online processors */
+    hx_format format;
+    bool no_plots, strict;
+    hx_override *sets;    /* --set (command line) then config entries */
+    size_t nsets;
+    hx_data_opt *data;
+    size_t ndata;
+    int argc;             /* for the record */
+    char **argv;
+} hx_run_options;
+
+#define HX_DEFAULT_SEED 20180629u /* the date of CBMM Memo 90 (seed 003), fixed forever */
+
+/* Parse `run` options from argv[first..argc). Returns 0, or -1 after printing one message to
+ * stderr (usage error: the caller exits 2). */
+int hx_run_options_parse(hx_run_options *o, int argc, char **argv, int first);
+void hx_run_options_free(hx_run_options *o);
+
+/* Parse "a.b=c" into an override; -1 on malformed input. */
+int hx_override_parse(hx_override *ov, const char *text);
+
+/* Parse a --format value; -1 if not one of the allowed words. */
+int hx_format_parse(const char *s, hx_format *out, bool allow_junit);
+
+#endif /* HX_OPTIONS_H */

@@ -1,0 +1,324 @@
+/* harness/records.c — building and writing results.json, junit.xml and series CSV files.
+ *
+ * Non-finite numbers are not JSON: a NaN or infinite metric value is written as null (and the
+ * result was already made an error by theorems/result.c). Reals are printed by jansson with
+ * 17 significant digits, so the same numbers give the same bytes.
+ */
+#include "harness/records.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include <cblas.h>
+#include <gsl/gsl_version.h>
+
+#include "reports/report.h"
+
+static json_t *jnum(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static const char *op_name(tc_op op)
+{
+    static const char *names[] = {"<", "<=", ">", ">=", "==", "in", "info"};
+    return names[op];
+}
+
+static json_t *metric_json(const tc_metric_rec *m)
+{
+    json_t *thr;
+    if (m->op == TC_IN)
+        thr = json_pack("[oo]", jnum(m->threshold), jnum(m->threshold_hi));
+    else if (m->op == TC_INFO)
+        thr = json_null();
+    else
+        thr = jnum(m->threshold);
+    return json_pack("{s:s, s:o, s:s, s:o, s:o}", "name", m->name, "value", jnum(m->value),
+                     "op", op_name(m->op), "threshold", thr, "ok",
+                     m->ok < 0 ? json_null() : json_boolean(m->ok));
+}
+
+static json_t *param_json(const hx_value *v)
+{
+    switch (v->spec->type) {
+    case TC_PARAM_INT: return json_integer(v->i);
+    case TC_PARAM_REAL: return json_real(v->r);
+    case TC_PARAM_BOOL: return json_boolean(v->b);
+    case TC_PARAM_CHOICE: return json_string(v->choice);
+    case TC_PARAM_LIST: {
+        json_t *a = json_array();
+        for (size_t i = 0; i < v->nlist; i++)
+            json_array_append_new(a, json_real(v->list[i]));
+        return a;
+    }
+    }
+    return json_null();
+}
+
+static const char *style_name(tc_style s)
+{
+    static const char *names[] = {"lines", "points", "linespoints", "errorbars", "dashed"};
+    return names[s];
+}
+
+static json_t *plot_json(const char *id, const tc_plot *p)
+{
+    char file[512];
+    snprintf(file, sizeof file, "figures/%s-%s", id, p->name);
+    json_t *curves = json_array();
+    for (size_t i = 0; i < p->ncurves; i++) {
+        const tc_curve *c = &p->curves[i];
+        char data[512];
+        snprintf(data, sizeof data, "data/%s-%s.csv", id, c->series);
+        json_array_append_new(curves, json_pack("{s:s, s:s, s:s, s:o, s:s, s:s}", "data", data,
+                                                "x", c->x, "y", c->y, "yerr",
+                                                c->yerr ? json_string(c->yerr) : json_null(),
+                                                "label", c->label, "style",
+                                                style_name(c->style)));
+    }
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "name", p->name, "file", file,
+                     "title", p->title, "xlabel", p->xlabel, "ylabel", p->ylabel, "logx",
+                     (p->flags & TC_PLOT_LOGX) != 0, "logy", (p->flags & TC_PLOT_LOGY) != 0,
+                     "curves", curves);
+}
+
+json_t *hx_record_claim(const hx_job *j)
+{
+    const tc_claim *c = j->claim;
+    const tc_result *r = &j->res;
+    json_t *params = json_object(), *sources = json_object();
+    for (size_t k = 0; k < j->vals.n; k++) {
+        const hx_value *v = &j->vals.v[k];
+        json_object_set_new(params, v->spec->name, param_json(v));
+        json_object_set_new(sources, v->spec->name, json_string(hx_source_name(v->source)));
+    }
+    json_t *metrics = json_array(), *series = json_array(), *figures = json_array(),
+           *plots = json_array();
+    for (size_t k = 0; k < r->nmetrics; k++)
+        json_array_append_new(metrics, metric_json(&r->metrics[k]));
+    for (size_t k = 0; k < r->nseries; k++) {
+        char file[512];
+        snprintf(file, sizeof file, "data/%s-%s.csv", c->id, r->series[k]->name);
+        json_array_append_new(series, json_pack("{s:s, s:s}", "name", r->series[k]->name,
+                                                "file", file));
+    }
+    for (size_t k = 0; k < r->nplots; k++) {
+        char file[512];
+        snprintf(file, sizeof file, "figures/%s-%s.svg", c->id, r->plots[k].name);
+        json_array_append_new(figures, json_string(file));
+        json_array_append_new(plots, plot_json(c->id, &r->plots[k]));
+    }
+    json_t *holds = r->outcome == TC_OUT_HOLDS       ? json_true()
+                    : r->outcome == TC_OUT_NOT_HOLDS ? json_false()
+                                                     : json_null();
+    json_t *o = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:f, s:o, s:o, s:o, s:o, s:o, s:o}",
+        "id", c->id, "title", c->title, "source", c->source, "statement", c->statement,
+        "hypotheses", c->hypotheses ? c->hypotheses : "", "expect", hx_expect_name(c->expect),
+        "verdict", hx_verdict_name(j->verdict), "holds", holds, "reason",
+        r->reason ? r->reason : "", "seconds", j->seconds, "params", params, "param_sources",
+        sources, "metrics", metrics, "series", series, "figures", figures, "plots", plots);
+    if (o && c->expect == TC_EXPECT_REFUTED && c->refuted_reason)
+        json_object_set_new(o, "refuted_reason", json_string(c->refuted_reason));
+    if (o && j->has_data)
+        json_object_set_new(o, "data", json_string(j->data.path));
+    return o;
+}
+
+static json_t *run_json(const hx_run_info *info)
+{
+    const hx_run_options *o = info->o;
+    struct utsname u;
+    char host[300] = "unknown";
+    if (uname(&u) == 0)
+        snprintf(host, sizeof host, "%s %s %s", u.nodename, u.sysname, u.machine);
+    json_t *argv = json_array();
+    for (int i = 0; i < o->argc; i++)
+        json_array_append_new(argv, json_string(o->argv[i]));
+    const char *blas = openblas_get_config();
+    return json_pack("{s:s, s:s, s:s, s:I, s:s, s:f, s:s, s:s, s:s, s:o}", "version",
+                     TC_VERSION, "git", TC_GIT, "profile", o->profile, "seed",
+                     (json_int_t)o->seed, "started", info->started, "seconds", info->seconds,
+                     "blas", blas ? blas : "unknown", "gsl", GSL_VERSION, "host", host, "argv",
+                     argv);
+}
+
+json_t *hx_record_build(const hx_plan *plan, const hx_run_info *info)
+{
+    json_t *claims = json_array();
+    long count[HX_NVERDICTS] = {0};
+    for (size_t i = 0; i < plan->n; i++) {
+        json_array_append_new(claims, hx_record_claim(&plan->jobs[i]));
+        count[plan->jobs[i].verdict]++;
+    }
+    json_t *summary = json_object();
+    for (int v = 0; v < HX_NVERDICTS; v++)
+        json_object_set_new(summary, hx_verdict_name((hx_verdict)v), json_integer(count[v]));
+    return json_pack("{s:s, s:o, s:o, s:o}", "schema", "theorycheck/results/v1", "run",
+                     run_json(info), "claims", claims, "summary", summary);
+}
+
+static void xml_esc(rep_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&': rep_buf_puts(b, "&amp;"); break;
+        case '<': rep_buf_puts(b, "&lt;"); break;
+        case '>': rep_buf_puts(b, "&gt;"); break;
+        case '"': rep_buf_puts(b, "&quot;"); break;
+        default:
+            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+                rep_buf_puts(b, " ");
+            else
+                rep_buf_putn(b, s, 1);
+        }
+    }
+}
+
+char *hx_junit_render(const hx_plan *plan, const hx_run_info *info)
+{
+    long failures = 0, errors = 0, skipped = 0;
+    for (size_t i = 0; i < plan->n; i++) {
+        hx_verdict v = plan->jobs[i].verdict;
+        failures += v == HX_FAIL || v == HX_XPASS;
+        errors += v == HX_ERROR;
+        skipped += v == HX_SKIP;
+    }
+    rep_buf b = {0};
+    rep_buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                       "<testsuites name=\"theorycheck\" tests=\"%zu\" failures=\"%ld\" "
+                       "errors=\"%ld\" skipped=\"%ld\" time=\"%.3f\">\n",
+                   plan->n, failures, errors, skipped, info->seconds);
+    rep_buf_printf(&b, "  <testsuite name=\"theorycheck.%s\" tests=\"%zu\" failures=\"%ld\" "
+                       "errors=\"%ld\" skipped=\"%ld\" time=\"%.3f\" timestamp=\"%s\">\n",
+                   info->o->profile, plan->n, failures, errors, skipped, info->seconds,
+                   info->started);
+    for (size_t i = 0; i < plan->n; i++) {
+        const hx_job *j = &plan->jobs[i];
+        const char *reason = j->res.reason ? j->res.reason : "";
+        rep_buf_puts(&b, "    <testcase classname=\"theorycheck.");
+        xml_esc(&b, j->claim->family);
+        rep_buf_puts(&b, "\" name=\"");
+        xml_esc(&b, j->claim->id);
+        rep_buf_printf(&b, "\" time=\"%.3f\">", j->seconds);
+        const char *tag = j->verdict == HX_SKIP    ? "skipped"
+                          : j->verdict == HX_ERROR ? "error"
+                          : (j->verdict == HX_FAIL || j->verdict == HX_XPASS) ? "failure"
+                                                                              : NULL;
+        if (tag) {
+            rep_buf_printf(&b, "\n      <%s message=\"%s: ", tag, hx_verdict_name(j->verdict));
+            xml_esc(&b, reason);
+            rep_buf_printf(&b, "\"/>\n    ");
+        }
+        rep_buf_puts(&b, "</testcase>\n");
+    }
+    rep_buf_puts(&b, "  </testsuite>\n</testsuites>\n");
+    if (b.oom) {
+        rep_buf_free(&b);
+        return NULL;
+    }
+    return b.s;
+}
+
+static void csv_cell(rep_buf *b, double v)
+{
+    if (isnan(v))
+        rep_buf_puts(b, "nan");
+    else if (isinf(v))
+        rep_buf_puts(b, v > 0 ? "inf" : "-inf");
+    else
+        rep_buf_printf(b, "%.17g", v);
+}
+
+static int write_series(const char *outdir, const char *id, const tc_series *s, char *err,
+                        size_t errlen)
+{
+    rep_buf b = {0};
+    for (size_t j = 0; j < s->ncols; j++)
+        rep_buf_printf(&b, "%s%s", j ? "," : "", s->cols[j]);
+    rep_buf_puts(&b, "\n");
+    for (size_t i = 0; i < s->nrows; i++) {
+        for (size_t j = 0; j < s->ncols; j++) {
+            if (j)
+                rep_buf_puts(&b, ",");
+            csv_cell(&b, s->rows[i * s->ncols + j]);
+        }
+        rep_buf_puts(&b, "\n");
+    }
+    char path[1024];
+    snprintf(path, sizeof path, "%s/data/%s-%s.csv", outdir, id, s->name);
+    int rc = b.oom ? -1 : rep_write_atomic(path, rep_buf_str(&b), b.len);
+    if (rc)
+        snprintf(err, errlen, "cannot write %s: %s", path, b.oom ? "out of memory" : strerror(errno));
+    rep_buf_free(&b);
+    return rc;
+}
+
+int hx_records_write(const char *outdir, const hx_plan *plan, const json_t *record,
+                     const char *junit, char *err, size_t errlen)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/data", outdir);
+    if (rep_mkdirs(path)) {
+        snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+        return -1;
+    }
+    for (size_t i = 0; i < plan->n; i++)
+        for (size_t k = 0; k < plan->jobs[i].res.nseries; k++)
+            if (write_series(outdir, plan->jobs[i].claim->id, plan->jobs[i].res.series[k], err,
+                             errlen))
+                return -1;
+    char *text = json_dumps(record, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+    snprintf(path, sizeof path, "%s/results.json", outdir);
+    int rc = text ? rep_write_atomic(path, text, strlen(text)) : -1;
+    if (rc == 0) {
+        snprintf(path, sizeof path, "%s/junit.xml", outdir);
+        rc = junit ? rep_write_atomic(path, junit, strlen(junit)) : -1;
+    }
+    if (rc)
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    free(text);
+    return rc;
+}
+
+/* The checked metrics of a result, compactly, for the terminal table. */
+static void key_metrics(const tc_result *r, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    size_t shown = 0;
+    for (size_t k = 0; k < r->nmetrics && shown < 2; k++) {
+        const tc_metric_rec *m = &r->metrics[k];
+        if (m->op == TC_INFO)
+            continue;
+        size_t n = strlen(buf);
+        snprintf(buf + n, len - n, "%s%s=%.3g%s", shown ? " " : "", m->name, m->value,
+                 m->ok == 1 ? "" : "(!)");
+        shown++;
+    }
+}
+
+void hx_print_table(FILE *f, const hx_plan *plan, const json_t *record)
+{
+    fprintf(f, "%-32s %-8s %-7s %8s  %s\n", "claim", "expect", "verdict", "seconds",
+            "key metrics");
+    for (size_t i = 0; i < plan->n; i++) {
+        const hx_job *j = &plan->jobs[i];
+        char km[256];
+        key_metrics(&j->res, km, sizeof km);
+        fprintf(f, "%-32s %-8s %-7s %8.2f  %s\n", j->claim->id, hx_expect_name(j->claim->expect),
+                hx_verdict_name(j->verdict), j->seconds, km);
+        if (j->verdict != HX_PASS && j->verdict != HX_XFAIL && j->res.reason)
+            fprintf(f, "%-32s   reason: %s\n", "", j->res.reason);
+    }
+    const json_t *s = json_object_get(record, "summary");
+    fprintf(f, "\nsummary:");
+    for (int v = 0; v < HX_NVERDICTS; v++)
+        fprintf(f, " %s %lld", hx_verdict_name((hx_verdict)v),
+                (long long)json_integer_value(json_object_get(s, hx_verdict_name((hx_verdict)v))));
+    fprintf(f, "\n");
+}

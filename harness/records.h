@@ -1,0 +1,35 @@
+/* harness/records.h — result records: results.json (schema theorycheck/results/v1, written
+ * with jansson), junit.xml, and data/<claim>-<series>.csv for every series. */
+#ifndef HX_RECORDS_H
+#define HX_RECORDS_H
+
+#include <jansson.h>
+
+#include "harness/options.h"
+#include "harness/plan.h"
+
+typedef struct {
+    const hx_run_options *o;
+    char started[32];  /* ISO 8601 UTC */
+    double seconds;    /* wall time of the whole run */
+} hx_run_info;
+
+/* The whole record as a JSON object (new reference; NULL on OOM). */
+json_t *hx_record_build(const hx_plan *plan, const hx_run_info *info);
+
+/* One claim's record (new reference). */
+json_t *hx_record_claim(const hx_job *j);
+
+/* JUnit XML text of the record (malloc'd; the caller frees). fail, xpass and error are
+ * failures; skip is skipped. */
+char *hx_junit_render(const hx_plan *plan, const hx_run_info *info);
+
+/* Write the series CSV files, results.json and junit.xml under outdir, each atomically.
+ * 0, or -1 with a message in err. */
+int hx_records_write(const char *outdir, const hx_plan *plan, const json_t *record,
+                     const char *junit, char *err, size_t errlen);
+
+/* The verdict table printed by `run --format table`. */
+void hx_print_table(FILE *f, const hx_plan *plan, const json_t *record);
+
+#endif /* HX_RECORDS_H */
