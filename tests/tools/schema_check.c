@@ -1,11 +1,15 @@
-/* tests/tools/schema_check.c — validate a JSON document against a JSON Schema (the subset of
- * draft 2020-12 that docs/results.schema.json uses: type (string or array), required,
- * properties, additionalProperties (schema or false), items, enum, const, pattern (POSIX ERE),
- * and "{}" as "anything"). Usage: schema_check SCHEMA.json DOC.json; exit 0 if valid, else 1
- * with one line per violation (JSON pointer and reason).
+/* tests/tools/schema_check.c — test helper for results.json.
+ *
+ *   tc_schema_check SCHEMA.json DOC.json   validate DOC against a JSON Schema: the subset of
+ *       draft 2020-12 that docs/results.schema.json uses (type as string or array, required,
+ *       properties, additionalProperties as schema or false, items, enum, const, pattern as
+ *       POSIX ERE, "{}" as anything). Exit 0 if valid, else 1 with one line per violation.
+ *   tc_schema_check --claims DOC.json      print DOC's "claims" array without the "seconds"
+ *       members, keys sorted: two runs with one seed must print the same bytes.
  */
 #include <regex.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -108,8 +112,30 @@ static void check(const json_t *s, const json_t *v, const char *ptr)
     }
 }
 
+static int print_claims(const char *path)
+{
+    json_error_t err;
+    json_t *doc = json_load_file(path, 0, &err);
+    if (!doc) {
+        fprintf(stderr, "%s:%d: %s\n", path, err.line, err.text);
+        return 1;
+    }
+    json_t *claims = json_object_get(doc, "claims");
+    size_t i;
+    json_t *c;
+    json_array_foreach(claims, i, c) json_object_del(c, "seconds");
+    char *s = json_dumps(claims, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
+    if (s)
+        puts(s);
+    free(s);
+    json_decref(doc);
+    return s ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "--claims") == 0)
+        return print_claims(argv[2]);
     if (argc != 3) {
         fprintf(stderr, "usage: schema_check SCHEMA.json DOC.json\n");
         return 2;

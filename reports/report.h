@@ -1,0 +1,226 @@
+/* reports/report.h — result records -> report.md, report.html and gnuplot figures.
+ *
+ * Everything here is rendered from the parsed results.json object and the series CSV files
+ * under the output directory (data/<claim>-<series>.csv), so `theorycheck report DIR`
+ * reproduces the reports of a run exactly. Workload: tens of claims, a few plots each, series of at most a few
+ * thousand rows; one gnuplot process per figure.
+ *
+ * The first two functions are the public interface (called by the harness). The section
+ * "internal" below is shared by the files of reports/ and by tests/unit/test_reports.c only.
+ */
+#ifndef TC_REPORT_H
+#define TC_REPORT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+/* Render report.md, report.html and (unless no_plots) figures/<name>.svg and .png for every plot
+ * of every claim in `results` (the parsed results.json object), reading the series CSV files under
+ * `outdir`. Returns 0 on success; on failure returns -1 and writes a one-line message to err.
+ * Figures that cannot be drawn because gnuplot is missing are not an error: the function notes
+ * it in the reports ("figures not drawn: gnuplot not found") and returns 0.
+ * A figure that cannot be drawn for another reason (missing CSV or column, no drawable point,
+ * gnuplot failure) is noted in both reports and is not an error either. The gnuplot program is
+ * `gnuplot` on PATH, or the program named by the environment variable THEORYCHECK_GNUPLOT. */
+int rep_render_all(const char *outdir, const json_t *results, int no_plots, char *err, size_t errlen);
+/* Write `len` bytes to `path` atomically: write path.tmp.<pid>, fsync, rename. 0 or -1 (errno). */
+int rep_write_atomic(const char *path, const char *data, size_t len);
+
+/* ======================================================================================== */
+/* Internal to reports/ (and its unit test). Not part of the public contract.              */
+/* ======================================================================================== */
+
+/* ---- growable text buffer (buf.c) -------------------------------------------------------- */
+typedef struct {
+    char *s;    /* NUL-terminated text, NULL until the first append */
+    size_t len; /* bytes, excluding the NUL */
+    size_t cap; /* allocated bytes */
+    int oom;    /* 1 once an allocation failed: later appends are ignored */
+} rep_buf;
+
+void rep_buf_free(rep_buf *b);
+void rep_buf_putn(rep_buf *b, const char *s, size_t n);
+void rep_buf_puts(rep_buf *b, const char *s);
+void rep_buf_printf(rep_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void rep_buf_vprintf(rep_buf *b, const char *fmt, va_list ap);
+/* The text so far ("" if empty); valid until the next append. */
+const char *rep_buf_str(const rep_buf *b);
+
+/* ---- escaping (escape.c) ------------------------------------------------------------------ */
+/* HTML text and attribute values: & < > " ' escaped; control characters become spaces. */
+void rep_esc_html(rep_buf *b, const char *s);
+/* Markdown inline text (paragraphs and table cells): backslash-escapes \ ` * _ [ ] < > | & and
+ * turns newlines into spaces, so the text can neither format itself nor break a table row. */
+void rep_esc_md(rep_buf *b, const char *s);
+/* Markdown code span `s` (a backtick inside becomes '), safe in a table cell. */
+void rep_esc_md_code(rep_buf *b, const char *s);
+/* gnuplot single-quoted string literal, quotes included: ' doubled, newlines and control
+ * characters become spaces. Used with `noenhanced`, so _ ^ @ & { } are printed literally. */
+void rep_esc_gp(rep_buf *b, const char *s);
+
+/* ---- number and metric formatting (format.c) ---------------------------------------------- */
+/* Shortest %.Ng (N = 1..17) that reads back as v; "nan", "inf", "-inf" otherwise. */
+void rep_fmt_exact(rep_buf *b, double v);
+/* Significant digits (>= `digits`, <= 17) needed so that a metric's value and threshold do not
+ * read the same when they compare differently (0.99999 < 1 must not print as "1 < 1"). */
+int rep_metric_digits(const json_t *metric, int digits);
+/* Plain text "value op threshold" ("0.0123 ≤ 0.05", "3 ∈ [1, 4]", "0.5" for info metrics),
+ * unescaped: the caller escapes it for its document. */
+void rep_fmt_metric(rep_buf *b, const json_t *metric, int digits);
+/* Comparison symbol for a metric op ("<=" -> "≤", "in" -> "∈", "info" -> ""). */
+const char *rep_op_symbol(const char *op);
+/* A metric value (number or null -> "null") and a threshold (number, null, [lo, hi]) as text. */
+void rep_fmt_value(rep_buf *b, const json_t *value, int digits);
+void rep_fmt_threshold(rep_buf *b, const json_t *threshold, int digits);
+
+/* ---- results.json accessors (record.c) ---------------------------------------------------- */
+/* Member `key` of `obj` as a string, or `dflt` if absent or not a string. */
+const char *rep_jstr(const json_t *obj, const char *key, const char *dflt);
+/* Member `key` as a number; NAN if absent or not a number. */
+double rep_jnum(const json_t *obj, const char *key);
+/* Member `key` as an array, or NULL. */
+const json_t *rep_jarr(const json_t *obj, const char *key);
+/* A relative path inside the output directory: not empty, not absolute, no ".." component,
+ * no control characters. 1 if safe. */
+int rep_path_safe(const char *rel);
+/* Metric is checked (op not "info" and ok not null). */
+int rep_metric_checked(const json_t *metric);
+/* Metric failed its check (ok == false). */
+int rep_metric_failed(const json_t *metric);
+
+/* ---- file helpers (atomic.c) -------------------------------------------------------------- */
+/* mkdir -p (mode 0777 & ~umask). 0 or -1 (errno). */
+int rep_mkdirs(const char *path);
+/* Read a whole file into a NUL-terminated malloc'd buffer. NULL on failure (errno). */
+char *rep_read_file(const char *path, size_t *len);
+/* 1 if `path` is a regular file with at least one byte. */
+int rep_file_nonempty(const char *path);
+/* Join outdir and a relative path into a new string ("outdir/rel"). NULL on OOM. */
+char *rep_join(const char *outdir, const char *rel);
+/* fsync an existing file by path. 0 or -1. */
+int rep_fsync_path(const char *path);
+
+/* ---- series CSV (csv.c) ------------------------------------------------------------------- */
+typedef struct {
+    size_t ncols;
+    char **cols;     /* header names, trimmed */
+    size_t nrows;
+    double *rows;    /* nrows x ncols row-major; unparsable fields are NAN */
+} rep_csv;
+
+/* Load a CSV written by the harness (header line, then rows of numbers; nan/inf accepted).
+ * 0 on success; -1 with a one-line message in err (file missing, empty, ragged rows). */
+int rep_csv_load(const char *path, rep_csv *csv, char *err, size_t errlen);
+void rep_csv_free(rep_csv *csv);
+/* Column index of `name`, or -1. */
+int rep_csv_col(const rep_csv *csv, const char *name);
+
+/* ---- gnuplot (gnuplot.c) ------------------------------------------------------------------ */
+/* Program to run: $THEORYCHECK_GNUPLOT if set and non-empty, else "gnuplot". */
+const char *rep_gnuplot_program(void);
+/* Run `gnuplot --version`. 0 and the first output line in ver (e.g. "gnuplot 5.4 patchlevel 4")
+ * if it runs; -1 if the program cannot be started (not installed). */
+int rep_gnuplot_probe(char *ver, size_t verlen);
+/* Run `gnuplot script_path` (stdin /dev/null); its stdout and stderr go to `log_path`. Kills it
+ * after `timeout_s` seconds. 0 if it exited with status 0; 1 if it could not be started
+ * (not found); -1 otherwise with gnuplot's error message (last line of its output) in err. */
+int rep_gnuplot_run(const char *script_path, const char *log_path, double timeout_s,
+                    char *err, size_t errlen);
+
+/* ---- one plot ready to draw (figure.c fills it, gpscript.c writes the script) -------------- */
+typedef struct {
+    const char *label;      /* legend entry ("" = none) */
+    const char *style;      /* lines|points|linespoints|errorbars|dashed */
+    char *path;             /* outdir/data: the CSV gnuplot reads */
+    const char *x, *y, *yerr; /* column names; yerr NULL unless style is errorbars */
+    rep_csv csv;            /* the loaded CSV */
+    int ix, iy, ie;         /* column indices in csv; ie = -1 without error bars */
+    size_t ndraw;           /* rows gnuplot will draw (finite; positive on log axes) */
+} rep_curve;
+
+typedef struct {
+    const char *title, *xlabel, *ylabel;
+    int logx, logy;
+    size_t ncurves;
+    rep_curve *curves;      /* only drawable curves */
+    double xmin, xmax, ymin, ymax; /* over drawable points; set by rep_plot_ranges */
+} rep_plotspec;
+
+/* Is row `row` of curve c drawable on the axes of ps? Stores x and y when it is. */
+int rep_point_drawable(const rep_plotspec *ps, const rep_curve *c, size_t row, double *x,
+                       double *y);
+/* Data ranges of ps over its drawable points. */
+void rep_plot_ranges(rep_plotspec *ps);
+/* Legend corner ("top right", "top left", "bottom left", "bottom right") where the fewest
+ * points fall, so the key hides as little data as possible. */
+const char *rep_key_position(const rep_plotspec *ps);
+/* The gnuplot script drawing ps to svg_out, then png_out (paths as gnuplot sees them). */
+void rep_gp_script(rep_buf *b, const rep_plotspec *ps, const char *svg_out, const char *png_out);
+
+/* ---- figures (figure.c) ------------------------------------------------------------------- */
+typedef struct {
+    int claim;      /* index in results.claims */
+    char *name;     /* plot name */
+    char *title;    /* plot title (for captions) */
+    char *svg;      /* path relative to outdir, e.g. figures/max_margin-gap.svg */
+    char *png;      /* same, .png */
+    int drawn;      /* 1 if both files were drawn in this call */
+    char *note;     /* why it was not drawn, or curves that were left out; NULL if none */
+} rep_fig;
+
+typedef struct {
+    rep_fig *v;
+    size_t n, cap;
+    char *global_note; /* e.g. "figures not drawn: gnuplot not found"; NULL if none */
+    char gnuplot_version[64];
+} rep_figset;
+
+void rep_figset_free(rep_figset *fs);
+/* Number of figures drawn in this call. */
+size_t rep_figset_ndrawn(const rep_figset *fs);
+/* Collect the plots of every claim (no drawing). -1 only on OOM. */
+int rep_figset_collect(rep_figset *fs, const json_t *results);
+/* Check one figure's data (CSV files, columns, drawable points) and, if `draw`, draw it (svg
+ * and png) into outdir; sets fig->drawn, and fig->note for every problem found. Returns 1 if
+ * gnuplot could not be started (the caller stops drawing), else 0. */
+int rep_figure_draw(const char *outdir, const json_t *plot, rep_fig *fig, int draw);
+/* The svg file of a drawn figure prepared for inlining in HTML: XML prolog and doctype
+ * removed, ids prefixed with `idprefix` so several figures can share one document, and the
+ * <title> replaced by the plot title. NULL if the file cannot be read. */
+char *rep_figure_inline_svg(const char *outdir, const rep_fig *fig, const char *idprefix);
+/* The plot objects of a claim (the "plots" extension) or NULL. */
+const json_t *rep_claim_plots(const json_t *claim);
+
+/* ---- claim pieces shown by both documents (claimtext.c) ------------------------------------ */
+/* A parameter value as the user would type it ("0.1", "64,256,1024", "both", "true"). */
+void rep_fmt_param(rep_buf *b, const json_t *v);
+/* Up to `max` checked metrics of a claim for the verdict table, failing ones first; returns
+ * how many were stored and sets *nchecked to the number of checked metrics. */
+size_t rep_key_metrics(const json_t *claim, const json_t **out, size_t max, size_t *nchecked);
+/* Percent-encode a relative path for a link target (keeps A-Z a-z 0-9 - . _ ~ /). */
+void rep_url(rep_buf *b, const char *path);
+/* Seconds with two decimals ("" if not finite). */
+void rep_fmt_seconds(rep_buf *b, double s);
+/* "theorycheck 0.1.0 (git abc) · profile quick · seed 42 · started ... · 12.30 s total". */
+void rep_run_line(rep_buf *b, const json_t *run);
+/* "BLAS ... · GSL ... · host ..." (members that are present). */
+void rep_env_line(rep_buf *b, const json_t *run);
+/* run.argv as a shell command line, quoted where needed. Unescaped plain text. */
+void rep_argv_line(rep_buf *b, const json_t *run);
+
+/* ---- documents (markdown.c, html.c) -------------------------------------------------------- */
+int rep_markdown_render(rep_buf *out, const json_t *results, const rep_figset *fs);
+int rep_html_render(rep_buf *out, const char *outdir, const json_t *results, const rep_figset *fs);
+
+/* Shared by both documents (summary.c): verdict counts in the fixed order pass, fail, xfail,
+ * xpass, skip, error, from results.summary or, if absent, counted from the claims. */
+extern const char *const rep_verdicts[6];
+void rep_summary_counts(const json_t *results, long counts[6]);
+
+#endif /* TC_REPORT_H */

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# End-to-end: every claim in the quick profile; the record validates against the schema; every
+# promised file exists; the verdicts match their expectations (exit code 0 under --strict);
+# `report DIR` redraws the reports from the record alone. Under the sanitizer build
+# (THEORYCHECK_SANITIZED=1) the same run is made without figures, to keep CI fast.
+. "$(dirname "$0")/../harness/lib.sh"
+CHECK=${3:?usage: SCRIPT THEORYCHECK_BINARY SOURCE_DIR SCHEMA_CHECK}
+OUT="$TMP/run"
+plots=()
+[ -n "${THEORYCHECK_SANITIZED:-}" ] && plots=(--no-plots)
+
+expect_exit 0 "quick profile, strict" -- "$TC" run --strict --out "$OUT" "${plots[@]}"
+[ -s "$TMP/out" ] && sed 's/^/  /' "$TMP/out"
+expect_file "$OUT/results.json" "results.json"
+expect_file "$OUT/junit.xml" "junit.xml"
+expect_file "$OUT/report.md" "report.md"
+expect_file "$OUT/report.html" "report.html"
+if "$CHECK" "$SRC/docs/results.schema.json" "$OUT/results.json"; then ok; else bad "schema"; fi
+n=$("$TC" list --format json | grep -c '"id"')
+expect_grep "$OUT/junit.xml" "tests=\"$n\"" "junit has one testcase per claim"
+expect_grep "$OUT/report.md" "\| *max_margin *\|" "report table lists max_margin"
+for f in $(grep -o '"data/[^"]*\.csv"' "$OUT/results.json" | tr -d '"' | sort -u); do
+  expect_file "$OUT/$f" "series $f"
+done
+if [ -z "${THEORYCHECK_SANITIZED:-}" ] && command -v gnuplot >/dev/null; then
+  for f in $(grep -o '"figures/[^"]*\.svg"' "$OUT/results.json" | tr -d '"' | sort -u); do
+    expect_file "$OUT/$f" "figure $f"
+    expect_file "$OUT/${f%.svg}.png" "figure ${f%.svg}.png"
+  done
+fi
+ls "$OUT" "$OUT/data" | grep -q '\.tmp' && bad "temporary files left behind" || ok
+
+# report DIR: redraw from the record only
+rm -f "$OUT/report.md" "$OUT/report.html"
+expect_exit 0 "report DIR" -- "$TC" report "$OUT" "${plots[@]}"
+expect_file "$OUT/report.md" "report.md redrawn"
+expect_file "$OUT/report.html" "report.html redrawn"
+finish
