@@ -51,6 +51,22 @@ static void dump(FILE *f, json_t *o)
     json_decref(o);
 }
 
+/* Print `s` in a column of `width` characters (UTF-8 aware: a multi-byte character such as
+ * '§' is never cut in half and counts as one column). */
+static void print_col(FILE *f, const char *s, int width)
+{
+    int cols = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && cols < width) {
+        int len = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+        fwrite(p, 1, (size_t)len, f);
+        p += len;
+        cols++;
+    }
+    for (; cols < width; cols++)
+        fputc(' ', f);
+}
+
 void hx_list_print(FILE *f, hx_format fmt)
 {
     size_t n = tc_registry_count();
@@ -64,8 +80,9 @@ void hx_list_print(FILE *f, hx_format fmt)
     fprintf(f, "%-32s %-8s %-28s %s\n", "claim", "expect", "source", "title");
     for (size_t i = 0; i < n; i++) {
         const tc_claim *c = tc_registry_at(i);
-        fprintf(f, "%-32s %-8s %-28.28s %s\n", c->id, hx_expect_name(c->expect), c->source,
-                c->title);
+        fprintf(f, "%-32s %-8s ", c->id, hx_expect_name(c->expect));
+        print_col(f, c->source, 28);
+        fprintf(f, " %s\n", c->title);
     }
 }
 

@@ -1,0 +1,444 @@
+/* numerics/mlp.c — fully connected networks: batched forward, backward, Jacobian (see mlp.h).
+ *
+ * Workload: thousands of forward/backward passes on one workspace in training loops. Every
+ * layer product is one CBLAS dgemm (forward: Z_k = H_{k-1} W_k^T; backward: the weight
+ * gradient D_k^T H_{k-1} and the propagated delta D_k W_k). Activation functions are applied
+ * element-wise in loops with the switch hoisted out of the loop.
+ */
+#include "numerics/mlp.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "numerics/rng.h"
+
+/* 2 / sqrt(pi): derivative scale of erf. */
+#define MLP_TWO_OVER_SQRT_PI 1.12837916709551257390
+
+struct num_mlp_work {
+    size_t K;       /* number of layers */
+    size_t cap;     /* capacity in rows */
+    size_t n;       /* rows of the last forward pass (0 before any) */
+    double *H0;     /* copy of the input, cap x w_0 */
+    double **Z;     /* Z[k-1]: pre-activation of layer k, cap x w_k */
+    double **H;     /* H[k-1]: post-activation of layer k (== Z[K-1] for k = K) */
+    double *D1, *D2; /* backward deltas, cap x max_k w_k each */
+};
+
+/* ---- activations ----------------------------------------------------------------------- */
+
+static const char *const act_names[] = {"linear", "relu", "tanh", "erf",
+                                        "softplus", "sigmoid", "smooth_relu"};
+
+int num_act_parse(const char *name)
+{
+    if (!name)
+        return -1;
+    for (int i = 0; i < (int)(sizeof act_names / sizeof act_names[0]); i++)
+        if (strcmp(name, act_names[i]) == 0)
+            return i;
+    if (strcmp(name, "smoothrelu") == 0 || strcmp(name, "smooth-relu") == 0)
+        return NUM_ACT_SMOOTH_RELU;
+    return -1;
+}
+
+const char *num_act_name(num_act a)
+{
+    if ((int)a < 0 || (size_t)a >= sizeof act_names / sizeof act_names[0])
+        return "unknown";
+    return act_names[a];
+}
+
+bool num_act_homogeneous(num_act a)
+{
+    return a == NUM_ACT_LINEAR || a == NUM_ACT_RELU;
+}
+
+/* Logistic sigmoid 1/(1+exp(-u)) without overflow: exp is only taken of a non-positive
+ * argument. */
+static inline double sigmoid(double u)
+{
+    if (u >= 0.0)
+        return 1.0 / (1.0 + exp(-u));
+    double e = exp(u);
+    return e / (1.0 + e);
+}
+
+/* f, f', f'' at z. Smooth ReLU s(x) = x sigma(u), u = x / eps^2:
+ *   s' = sigma(u) + u sigma(u) sigma(-u),
+ *   s'' = sigma(u) sigma(-u) (2 + u (1 - 2 sigma(u))) / eps^2 ,
+ * with sigma(-u) evaluated directly (not as 1 - sigma(u)) so the tails keep relative
+ * accuracy. Softplus log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}). */
+void num_act_eval(num_act a, double eps, double z, double *f, double *df, double *d2f)
+{
+    double v = 0.0, d = 0.0, dd = 0.0;
+    switch (a) {
+    case NUM_ACT_LINEAR:
+        v = z; d = 1.0; dd = 0.0;
+        break;
+    case NUM_ACT_RELU:
+        v = z > 0.0 ? z : 0.0; d = z > 0.0 ? 1.0 : 0.0; dd = 0.0;
+        if (isnan(z))
+            v = d = z;
+        break;
+    case NUM_ACT_TANH: {
+        double t = tanh(z);
+        v = t; d = 1.0 - t * t; dd = -2.0 * t * d;
+        break;
+    }
+    case NUM_ACT_ERF: {
+        v = erf(z); d = MLP_TWO_OVER_SQRT_PI * exp(-z * z); dd = -2.0 * z * d;
+        break;
+    }
+    case NUM_ACT_SOFTPLUS: {
+        double sp = sigmoid(z), sm = sigmoid(-z);
+        v = (z > 0.0 ? z : 0.0) + log1p(exp(-fabs(z)));
+        d = sp; dd = sp * sm;
+        break;
+    }
+    case NUM_ACT_SIGMOID: {
+        double sp = sigmoid(z), sm = sigmoid(-z);
+        v = sp; d = sp * sm; dd = sp * sm * (sm - sp);
+        break;
+    }
+    case NUM_ACT_SMOOTH_RELU: {
+        double e2 = eps * eps, u = z / e2;
+        double sp = sigmoid(u), sm = sigmoid(-u), ss = sp * sm;
+        v = z * sp;
+        d = sp + u * ss;
+        dd = ss * (2.0 + u * (sm - sp)) / e2;
+        break;
+    }
+    }
+    if (f)
+        *f = v;
+    if (df)
+        *df = d;
+    if (d2f)
+        *d2f = dd;
+}
+
+/* H[i] = act(Z[i]), i < m. */
+static void act_apply(num_act a, double eps, const double *Z, double *H, size_t m)
+{
+    switch (a) {
+    case NUM_ACT_LINEAR:
+        if (H != Z)
+            memcpy(H, Z, m * sizeof *H);
+        break;
+    case NUM_ACT_RELU:
+        for (size_t i = 0; i < m; i++)
+            H[i] = Z[i] > 0.0 ? Z[i] : 0.0;
+        break;
+    case NUM_ACT_TANH:
+        for (size_t i = 0; i < m; i++)
+            H[i] = tanh(Z[i]);
+        break;
+    default:
+        for (size_t i = 0; i < m; i++)
+            num_act_eval(a, eps, Z[i], &H[i], NULL, NULL);
+        break;
+    }
+}
+
+/* D[i] *= act'(Z[i]), i < m. */
+static void act_deriv_mul(num_act a, double eps, const double *Z, double *D, size_t m)
+{
+    switch (a) {
+    case NUM_ACT_LINEAR:
+        break;
+    case NUM_ACT_RELU:
+        for (size_t i = 0; i < m; i++)
+            if (!(Z[i] > 0.0))
+                D[i] = 0.0;
+        break;
+    default:
+        for (size_t i = 0; i < m; i++) {
+            double d;
+            num_act_eval(a, eps, Z[i], NULL, &d, NULL);
+            D[i] *= d;
+        }
+        break;
+    }
+}
+
+/* ---- network descriptor ---------------------------------------------------------------- */
+
+num_mlp *num_mlp_alloc(size_t nlayers, const size_t *widths, bool bias, num_act act)
+{
+    if (nlayers < 1 || !widths || (int)act < 0 || act > NUM_ACT_SMOOTH_RELU)
+        return NULL;
+    for (size_t k = 0; k <= nlayers; k++)
+        if (widths[k] == 0)
+            return NULL;
+    num_mlp *net = calloc(1, sizeof *net);
+    if (!net)
+        return NULL;
+    net->nlayers = nlayers;
+    net->bias = bias;
+    net->act = act;
+    net->act_eps = 0.1;
+    net->widths = malloc((nlayers + 1) * sizeof *net->widths);
+    net->off_w = malloc(nlayers * sizeof *net->off_w);
+    net->off_b = malloc(nlayers * sizeof *net->off_b);
+    if (!net->widths || !net->off_w || !net->off_b) {
+        num_mlp_free(net);
+        return NULL;
+    }
+    memcpy(net->widths, widths, (nlayers + 1) * sizeof *widths);
+    size_t off = 0;
+    for (size_t k = 0; k < nlayers; k++) {
+        net->off_w[k] = off;
+        off += widths[k + 1] * widths[k];
+        net->off_b[k] = off;
+        if (bias)
+            off += widths[k + 1];
+    }
+    net->nparams = off;
+    return net;
+}
+
+void num_mlp_free(num_mlp *net)
+{
+    if (!net)
+        return;
+    free(net->widths);
+    free(net->off_w);
+    free(net->off_b);
+    free(net);
+}
+
+double *num_mlp_w(const num_mlp *net, double *theta, size_t k)
+{
+    return (net && theta && k < net->nlayers) ? theta + net->off_w[k] : NULL;
+}
+
+double *num_mlp_b(const num_mlp *net, double *theta, size_t k)
+{
+    return (net && theta && net->bias && k < net->nlayers) ? theta + net->off_b[k] : NULL;
+}
+
+void num_mlp_init_gaussian(const num_mlp *net, double *theta, gsl_rng *r,
+                           const double *layer_sigma)
+{
+    if (!net || !theta || !r)
+        return;
+    for (size_t k = 0; k < net->nlayers; k++) {
+        size_t fan_in = net->widths[k], fan_out = net->widths[k + 1];
+        double sigma = layer_sigma ? layer_sigma[k] : 1.0 / sqrt((double)fan_in);
+        num_rng_gaussian(r, sigma, theta + net->off_w[k], fan_out * fan_in);
+        if (net->bias)
+            memset(theta + net->off_b[k], 0, fan_out * sizeof *theta);
+    }
+}
+
+void num_mlp_layer_norms(const num_mlp *net, const double *theta, double *norms)
+{
+    if (!net || !theta || !norms)
+        return;
+    for (size_t k = 0; k < net->nlayers; k++)
+        norms[k] = cblas_dnrm2((int)(net->widths[k + 1] * net->widths[k]),
+                               theta + net->off_w[k], 1);
+}
+
+/* ---- workspace ------------------------------------------------------------------------- */
+
+num_mlp_work *num_mlp_work_alloc(const num_mlp *net, size_t n)
+{
+    if (!net || n == 0)
+        return NULL;
+    size_t K = net->nlayers, wmax = 0;
+    num_mlp_work *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->cap = n;
+    w->K = K;
+    w->Z = calloc(K, sizeof *w->Z);
+    w->H = calloc(K, sizeof *w->H);
+    w->H0 = malloc(n * net->widths[0] * sizeof *w->H0);
+    if (!w->Z || !w->H || !w->H0)
+        goto fail;
+    for (size_t k = 1; k <= K; k++) {
+        size_t wk = net->widths[k];
+        if (wk > wmax)
+            wmax = wk;
+        w->Z[k - 1] = calloc(n * wk, sizeof(double));
+        if (!w->Z[k - 1])
+            goto fail;
+        if (k < K) {
+            w->H[k - 1] = calloc(n * wk, sizeof(double));
+            if (!w->H[k - 1])
+                goto fail;
+        } else {
+            w->H[k - 1] = w->Z[k - 1]; /* output layer is linear */
+        }
+    }
+    w->D1 = malloc(n * wmax * sizeof *w->D1);
+    w->D2 = malloc(n * wmax * sizeof *w->D2);
+    if (!w->D1 || !w->D2)
+        goto fail;
+    return w;
+fail:
+    num_mlp_work_free(w);
+    return NULL;
+}
+
+void num_mlp_work_free(num_mlp_work *w)
+{
+    if (!w)
+        return;
+    for (size_t k = 0; k < w->K; k++) {
+        if (w->Z && w->H && w->H[k] != w->Z[k])
+            free(w->H[k]);
+        if (w->Z)
+            free(w->Z[k]);
+    }
+    free(w->Z);
+    free(w->H);
+    free(w->H0);
+    free(w->D1);
+    free(w->D2);
+    free(w);
+}
+
+const double *num_mlp_preact(const num_mlp_work *w, size_t k)
+{
+    if (!w || k == 0 || k > w->K)
+        return NULL;
+    return w->Z[k - 1];
+}
+
+const double *num_mlp_act(const num_mlp_work *w, size_t k)
+{
+    if (!w || k > w->K)
+        return NULL;
+    return k == 0 ? w->H0 : w->H[k - 1];
+}
+
+/* ---- passes ---------------------------------------------------------------------------- */
+
+static bool all_finite(const double *x, size_t m)
+{
+    for (size_t i = 0; i < m; i++)
+        if (!isfinite(x[i]))
+            return false;
+    return true;
+}
+
+num_status num_mlp_forward(const num_mlp *net, const double *theta, const double *X, size_t n,
+                           num_mlp_work *w, double *out)
+{
+    if (!net || !theta || !X || !w || n == 0 || n > w->cap)
+        return NUM_EINVAL;
+    size_t K = net->nlayers;
+    memcpy(w->H0, X, n * net->widths[0] * sizeof *X);
+    w->n = n;
+    const double *Hprev = w->H0;
+    for (size_t k = 1; k <= K; k++) {
+        size_t win = net->widths[k - 1], wout = net->widths[k];
+        const double *W = theta + net->off_w[k - 1];
+        double *Z = w->Z[k - 1];
+        double beta = 0.0;
+        if (net->bias) {
+            const double *b = theta + net->off_b[k - 1];
+            for (size_t i = 0; i < n; i++)
+                memcpy(Z + i * wout, b, wout * sizeof *b);
+            beta = 1.0;
+        }
+        /* Z = H_{k-1} W_k^T (+ 1 b^T): (n x win)(win x wout). */
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)wout, (int)win, 1.0,
+                    Hprev, (int)win, W, (int)win, beta, Z, (int)wout);
+        /* ReLU maps NaN to 0, so finiteness is checked on the pre-activations. */
+        if (!all_finite(Z, n * wout)) {
+            w->n = 0;
+            return NUM_ENAN;
+        }
+        if (k < K)
+            act_apply(net->act, net->act_eps, Z, w->H[k - 1], n * wout);
+        Hprev = w->H[k - 1];
+    }
+    if (out)
+        memcpy(out, w->H[K - 1], n * net->widths[K] * sizeof *out);
+    return NUM_OK;
+}
+
+/* Back-propagate the deltas D (n x w_K; D = dL/dZ_K) through all layers. For every layer k
+ * (from K down to 1) calls, if grad != NULL, the batched weight gradient into grad; if
+ * J != NULL, scatters the per-sample outer products into the Jacobian rows
+ * J[(i*w_K + jout) * P + ...]. Uses w->D1/w->D2 as scratch; D may be one of them. */
+static void backprop(const num_mlp *net, const double *theta, num_mlp_work *w, const double *D,
+                     double *grad, double *J, size_t jout)
+{
+    size_t K = net->nlayers, n = w->n, P = net->nparams, wK = net->widths[K];
+    const double *Dcur = D;
+    for (size_t k = K; k >= 1; k--) {
+        size_t win = net->widths[k - 1], wout = net->widths[k];
+        const double *Hprev = k > 1 ? w->H[k - 2] : w->H0;
+        if (grad) {
+            /* dL/dW_k = D_k^T H_{k-1}: (wout x n)(n x win). */
+            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)wout, (int)win, (int)n,
+                        1.0, Dcur, (int)wout, Hprev, (int)win, 0.0, grad + net->off_w[k - 1],
+                        (int)win);
+            if (net->bias) {
+                double *gb = grad + net->off_b[k - 1];
+                memset(gb, 0, wout * sizeof *gb);
+                for (size_t i = 0; i < n; i++)
+                    for (size_t a = 0; a < wout; a++)
+                        gb[a] += Dcur[i * wout + a];
+            }
+        }
+        if (J) {
+            for (size_t i = 0; i < n; i++) {
+                double *row = J + (i * wK + jout) * P;
+                const double *d = Dcur + i * wout, *h = Hprev + i * win;
+                double *jw = row + net->off_w[k - 1];
+                for (size_t a = 0; a < wout; a++)
+                    for (size_t b = 0; b < win; b++)
+                        jw[a * win + b] = d[a] * h[b];
+                if (net->bias)
+                    memcpy(row + net->off_b[k - 1], d, wout * sizeof *d);
+            }
+        }
+        if (k == 1)
+            break;
+        /* D_{k-1} = (D_k W_k) .* act'(Z_{k-1}): (n x wout)(wout x win). */
+        double *Dnext = (Dcur == w->D1) ? w->D2 : w->D1;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)win, (int)wout, 1.0,
+                    Dcur, (int)wout, theta + net->off_w[k - 1], (int)win, 0.0, Dnext, (int)win);
+        act_deriv_mul(net->act, net->act_eps, w->Z[k - 2], Dnext, n * win);
+        Dcur = Dnext;
+    }
+}
+
+num_status num_mlp_backward(const num_mlp *net, const double *theta, num_mlp_work *w,
+                            const double *dout, double *grad)
+{
+    if (!net || !theta || !w || !dout || !grad || w->n == 0)
+        return NUM_EINVAL;
+    backprop(net, theta, w, dout, grad, NULL, 0);
+    if (!all_finite(grad, net->nparams))
+        return NUM_ENAN;
+    return NUM_OK;
+}
+
+num_status num_mlp_jacobian(const num_mlp *net, const double *theta, num_mlp_work *w,
+                            double *J)
+{
+    if (!net || !theta || !w || !J || w->n == 0)
+        return NUM_EINVAL;
+    size_t n = w->n, wK = net->widths[net->nlayers];
+    /* Seed D = e_j in every row: after back-propagation row i of the delta of layer k is
+     * d out_ij / d Z_k[i, .], and the per-sample outer products are the Jacobian rows. */
+    for (size_t j = 0; j < wK; j++) {
+        memset(w->D1, 0, n * wK * sizeof *w->D1);
+        for (size_t i = 0; i < n; i++)
+            w->D1[i * wK + j] = 1.0;
+        backprop(net, theta, w, w->D1, NULL, J, j);
+    }
+    if (!all_finite(J, n * wK * net->nparams))
+        return NUM_ENAN;
+    return NUM_OK;
+}
