@@ -1,13 +1,308 @@
-/* harness/measure_collapse.c — STUB, to be replaced by the neural-collapse implementation. */
-#include <stdio.h>
-
-#include "harness/exitcodes.h"
+/* harness/measure_collapse.c — `theorycheck measure collapse`: the neural-collapse metrics of a
+ * user's own last-layer features, labels and (optionally) classifier weights, as one JSON
+ * object on stdout.
+ *
+ *   theorycheck measure collapse --features F.csv --labels L.csv [--weights W.csv]
+ *
+ * F.csv: one row per sample, p numeric columns (the features h_i). L.csv: one integer label
+ * per row, 0..C-1, every class present (C = largest label + 1). W.csv: C rows of p numbers
+ * (the classifier rows w_c). The metrics and their conventions are those of numerics/collapse.h
+ * (Papyan, Han, Donoho 2020); without --weights the weight-dependent ones are null, and a
+ * metric that is undefined for the data (e.g. nc1 when all class means coincide) is null too.
+ * NCC mismatch compares with argmax_c <w_c, h> (no bias).
+ *
+ * Bad input (unreadable, ragged or non-numeric files, label counts that do not match, labels
+ * that are not non-negative integers, fewer than two classes, a class with no sample, weights
+ * of the wrong shape) exits with status 2 and one message naming the file and line; nothing is
+ * printed on stdout then.
+ */
 #include "harness/measure_collapse.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "harness/csv.h"
+#include "harness/exitcodes.h"
+#include "numerics/collapse.h"
+
+#define PROG "theorycheck measure collapse"
+
+static const char *const usage =
+    "usage: theorycheck measure collapse --features F.csv --labels L.csv [--weights W.csv]\n"
+    "  F.csv  last-layer features, one row per sample (p numeric columns)\n"
+    "  L.csv  one integer class label 0..C-1 per row, same number of rows as F.csv\n"
+    "  W.csv  optional classifier, C rows of p numbers (one row per class)\n"
+    "prints one JSON object: nc1, nc1_over_c, equinorm_means, equinorm_weights,\n"
+    "equiangularity, equiangularity_weights, self_duality, ncc_mismatch, classes, samples, dim\n";
+
+static int bad_input(const char *fmt, const char *a, size_t b, const char *c)
+{
+    fprintf(stderr, PROG ": ");
+    fprintf(stderr, fmt, a, b, c);
+    fputc('\n', stderr);
+    return HX_EXIT_USAGE;
+}
+
+/* The 1-based line numbers of the data rows of a CSV file that hx_csv_read accepted, by the
+ * same rules: blank lines and lines starting with '#' are skipped, and the first remaining
+ * line is a header when none of its fields is a number. lines[] has `rows` entries; lines
+ * past the end of the file are numbered after its last line. */
+static int is_number(const char *s, size_t len)
+{
+    char buf[128];
+    while (len && (*s == ' ' || *s == '\t')) {
+        s++;
+        len--;
+    }
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+        len--;
+    if (len == 0 || len >= sizeof buf)
+        return len >= sizeof buf; /* a very long field: hx_csv_read judged it; not a header */
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *end;
+    double v = strtod(buf, &end);
+    return *end == '\0' && isfinite(v);
+}
+
+static void data_row_lines(const char *path, size_t rows, size_t *lines)
+{
+    FILE *f = fopen(path, "r");
+    size_t lineno = 0, r = 0;
+    int first = 1;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    while (f && r < rows && (len = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        char *s = line;
+        while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+            s++;
+        if (!*s || *s == '#')
+            continue;
+        if (first) {
+            first = 0;
+            int numeric = 0;
+            for (char *p = s;;) {
+                char *c = strchr(p, ',');
+                size_t l = c ? (size_t)(c - p) : strcspn(p, "\r\n");
+                numeric += is_number(p, l);
+                if (!c)
+                    break;
+                p = c + 1;
+            }
+            if (!numeric)
+                continue; /* header */
+        }
+        lines[r++] = lineno;
+    }
+    for (; r < rows; r++)
+        lines[r] = ++lineno;
+    free(line);
+    if (f)
+        fclose(f);
+}
+
+static json_t *real_or_null(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* Parse the options; returns 0 or an exit code (usage printed). */
+static int parse_args(int argc, char **argv, const char **feat, const char **lab,
+                      const char **wts, int *help)
+{
+    *feat = *lab = *wts = NULL;
+    *help = 0;
+    if (argc < 1 || strcmp(argv[0], "collapse") != 0) {
+        fprintf(stderr, "theorycheck measure: unknown measurement '%s' (available: collapse)\n",
+                argc >= 1 ? argv[0] : "");
+        return HX_EXIT_USAGE;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *val = NULL, **dst = NULL;
+        size_t klen = strcspn(a, "=");
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            *help = 1;
+            return 0;
+        }
+        if (strncmp(a, "--features", klen) == 0 && klen == 10)
+            dst = feat;
+        else if (strncmp(a, "--labels", klen) == 0 && klen == 8)
+            dst = lab;
+        else if (strncmp(a, "--weights", klen) == 0 && klen == 9)
+            dst = wts;
+        else {
+            fprintf(stderr, PROG ": unknown option '%s'\n%s", a, usage);
+            return HX_EXIT_USAGE;
+        }
+        if (a[klen] == '=') {
+            val = a + klen + 1;
+        } else if (i + 1 < argc) {
+            val = argv[++i];
+        } else {
+            fprintf(stderr, PROG ": option '%s' needs a file name\n%s", a, usage);
+            return HX_EXIT_USAGE;
+        }
+        if (!*val) {
+            fprintf(stderr, PROG ": option '%.*s' has an empty file name\n", (int)klen, a);
+            return HX_EXIT_USAGE;
+        }
+        if (*dst) {
+            fprintf(stderr, PROG ": option '%.*s' given twice ('%s' and '%s')\n", (int)klen, a,
+                    *dst, val);
+            return HX_EXIT_USAGE;
+        }
+        *dst = val;
+    }
+    if (!*feat || !*lab) {
+        fprintf(stderr, PROG ": %s is required\n%s", !*feat ? "--features" : "--labels", usage);
+        return HX_EXIT_USAGE;
+    }
+    return 0;
+}
 
 int hx_measure_collapse(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "theorycheck measure collapse: not implemented yet\n");
-    return HX_EXIT_USAGE;
+    const char *fpath, *lpath, *wpath;
+    int help, rc = parse_args(argc, argv, &fpath, &lpath, &wpath, &help);
+    if (rc)
+        return rc;
+    if (help) {
+        fputs(usage, stdout);
+        return HX_EXIT_OK;
+    }
+    char err[512];
+    double *H = NULL, *L = NULL, *W = NULL;
+    size_t *y = NULL, *lines = NULL, *count = NULL;
+    size_t n, p, nl, lc, wr = 0, wc = 0, C = 0;
+    num_collapse_work *work = NULL;
+    rc = HX_EXIT_USAGE;
+
+    if (hx_csv_read(fpath, &H, &n, &p, err, sizeof err) != 0 ||
+        hx_csv_read(lpath, &L, &nl, &lc, err, sizeof err) != 0 ||
+        (wpath && hx_csv_read(wpath, &W, &wr, &wc, err, sizeof err) != 0)) {
+        fprintf(stderr, PROG ": %s\n", err);
+        goto done;
+    }
+    lines = malloc((nl > n ? nl : n) * sizeof *lines);
+    y = malloc(nl * sizeof *y);
+    if (!lines || !y) {
+        fprintf(stderr, PROG ": out of memory\n");
+        rc = HX_EXIT_INTERNAL;
+        goto done;
+    }
+    data_row_lines(lpath, nl > n ? nl : n, lines);
+    if (lc != 1) {
+        rc = bad_input("%s:%zu: %s", lpath, lines[0],
+                       "expected one label per row, found more than one column");
+        goto done;
+    }
+    if (nl != n) {
+        char msg[160];
+        if (nl < n)
+            snprintf(msg, sizeof msg, "the labels end after %zu rows but %s has %zu rows", nl,
+                     fpath, n);
+        else
+            snprintf(msg, sizeof msg, "label row %zu has no feature row (%s has %zu rows)",
+                     n + 1, fpath, n);
+        rc = bad_input("%s:%zu: %s", lpath, nl < n ? lines[nl] : lines[n], msg);
+        goto done;
+    }
+    /* Labels: non-negative integers; C = max + 1 <= n (else some class is empty). */
+    for (size_t i = 0; i < n; i++) {
+        double l = L[i];
+        if (!(l >= 0.0) || l != floor(l) || l >= (double)n) {
+            char msg[120];
+            if (l >= 0.0 && l == floor(l))
+                snprintf(msg, sizeof msg, "label %.17g leaves classes without a sample "
+                                          "(labels must be 0..C-1, %zu samples)", l, n);
+            else
+                snprintf(msg, sizeof msg, "label %.17g is not a non-negative integer", l);
+            rc = bad_input("%s:%zu: %s", lpath, lines[i], msg);
+            goto done;
+        }
+        y[i] = (size_t)l;
+        if (y[i] + 1 > C)
+            C = y[i] + 1;
+    }
+    if (C < 2) {
+        rc = bad_input("%s:%zu: %s", lpath, lines[0],
+                       "every label is 0: at least two classes are needed");
+        goto done;
+    }
+    count = calloc(C, sizeof *count);
+    if (!count) {
+        fprintf(stderr, PROG ": out of memory\n");
+        rc = HX_EXIT_INTERNAL;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        count[y[i]]++;
+    for (size_t c = 0; c < C; c++)
+        if (count[c] == 0) {
+            char msg[120];
+            snprintf(msg, sizeof msg, "class %zu has no sample (labels must cover 0..%zu)", c,
+                     C - 1);
+            rc = bad_input("%s:%zu: %s", lpath, lines[n - 1], msg);
+            goto done;
+        }
+    if (W && (wr != C || wc != p)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "the weights are %zu x %zu, expected C x p = %zu x %zu (one "
+                                  "row per class, as many columns as %s)", wr, wc, C, p, fpath);
+        size_t *wl = malloc((wr ? wr : 1) * sizeof *wl);
+        size_t at = 1;
+        if (wl) {
+            data_row_lines(wpath, wr, wl);
+            at = (wr > C) ? wl[C] : wl[0];
+        }
+        free(wl);
+        rc = bad_input("%s:%zu: %s", wpath, at, msg);
+        goto done;
+    }
+
+    work = num_collapse_work_alloc(n, p, C);
+    num_collapse_metrics m;
+    num_status st = work ? num_collapse_measure(work, H, y, n, p, C, W, NULL, &m) : NUM_ENOMEM;
+    if (st != NUM_OK) {
+        fprintf(stderr, PROG ": computing the metrics failed: %s\n", num_strerror(st));
+        rc = st == NUM_ENOMEM || st == NUM_ELAPACK ? HX_EXIT_INTERNAL : HX_EXIT_USAGE;
+        goto done;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "nc1", real_or_null(m.nc1));
+    json_object_set_new(o, "nc1_over_c", real_or_null(m.nc1_over_c));
+    json_object_set_new(o, "equinorm_means", real_or_null(m.equinorm_means));
+    json_object_set_new(o, "equinorm_weights", real_or_null(m.equinorm_weights));
+    json_object_set_new(o, "equiangularity", real_or_null(m.equiangularity));
+    json_object_set_new(o, "equiangularity_weights", real_or_null(m.equiangularity_weights));
+    json_object_set_new(o, "self_duality", real_or_null(m.self_duality));
+    json_object_set_new(o, "ncc_mismatch", real_or_null(m.ncc_mismatch));
+    json_object_set_new(o, "classes", json_integer((json_int_t)C));
+    json_object_set_new(o, "samples", json_integer((json_int_t)n));
+    json_object_set_new(o, "dim", json_integer((json_int_t)p));
+    char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    json_decref(o);
+    if (!text) {
+        fprintf(stderr, PROG ": out of memory\n");
+        rc = HX_EXIT_INTERNAL;
+        goto done;
+    }
+    puts(text);
+    free(text);
+    rc = fflush(stdout) == 0 ? HX_EXIT_OK : HX_EXIT_INTERNAL;
+done:
+    num_collapse_work_free(work);
+    free(H);
+    free(L);
+    free(W);
+    free(y);
+    free(lines);
+    free(count);
+    return rc;
 }
