@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include <cblas.h>
+#include <gsl/gsl_errno.h>
 
 #include "bench/bench.h"
 
@@ -88,6 +89,7 @@ int main(int argc, char **argv)
     bench_ctx ctx = {0};
     ctx.quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
     openblas_set_num_threads(1); /* as in `theorycheck run`: one BLAS thread per claim */
+    gsl_set_error_handler_off();  /* as in `theorycheck run`: statuses are checked */
     ctx.dgemm_gflops = dgemm_rate(1024);
     struct utsname u;
     uname(&u);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <gsl/gsl_errno.h>
 #include <jansson.h>
 
 #include "harness/exitcodes.h"
@@ -229,6 +230,10 @@ static int cmd_report(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* GSL's default handler aborts the process on any error. Kernels check every GSL status
+     * and turn failures into NUM_* codes (a claim's `error` verdict), so switch it off once,
+     * here, before any thread starts: numerics/ never touches this global. */
+    gsl_set_error_handler_off();
     if (argc < 2) {
         fputs(usage, stderr);
         return HX_EXIT_USAGE;

@@ -199,7 +199,6 @@ num_status num_hom_flow_logtime(const num_hom_problem *pb, double *theta, double
     size_t count = 0;
     if (!d)
         return NUM_ENOMEM;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     double s = s0, h = 1e-2;
     for (size_t i = 0; i < nat && ret == NUM_OK; i++) {
         while (s < s_at[i]) {
@@ -216,7 +215,6 @@ num_status num_hom_flow_logtime(const num_hom_problem *pb, double *theta, double
         if (ret == NUM_OK && obs && obs(arg, s, theta))
             break;
     }
-    gsl_set_error_handler(old);
     gsl_odeiv2_driver_free(d);
     if (nsteps)
         *nsteps = count;
@@ -428,7 +426,6 @@ num_status num_rho_integrate(num_rho_model model, size_t K, double ftil, const d
     size_t count = 0;
     if (!d)
         return NUM_ENOMEM;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     /* The square-loss model relaxes at a rate ~ e^s in log time (stiff beyond any stepper once
      * converged, where e^s multiplies a residual at the rounding level), so it is integrated
      * in ordinary time t = e^s, where it is autonomous and mildly stiff. */
@@ -454,7 +451,6 @@ num_status num_rho_integrate(num_rho_model model, size_t K, double ftil, const d
         for (size_t k = 0; k < dim; k++)
             rho_out[i * dim + k] = y[k];
     }
-    gsl_set_error_handler(old);
     gsl_odeiv2_driver_free(d);
     if (nsteps)
         *nsteps = count;
@@ -471,9 +467,7 @@ double num_li_of_log(double log_x)
     if (!(log_x != 0.0) || !isfinite(log_x) || log_x > LI_LOG_MAX)
         return NAN;
     gsl_sf_result r;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     int st = gsl_sf_expint_Ei_e(log_x, &r);
-    gsl_set_error_handler(old);
     return st == GSL_SUCCESS ? r.val : NAN;
 }
 
@@ -508,7 +502,6 @@ double num_li_inverse_log(double v)
     gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
     if (!s)
         return NAN;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     gsl_root_fsolver_set(s, &F, lo, hi);
     double u = NAN;
     for (int it = 0; it < 200; it++) {
@@ -520,7 +513,6 @@ double num_li_inverse_log(double v)
         if (gsl_root_test_interval(a, b, 0.0, 4.0 * 2.220446049250313e-16) == GSL_SUCCESS)
             break;
     }
-    gsl_set_error_handler(old);
     gsl_root_fsolver_free(s);
     return u;
 }

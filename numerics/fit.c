@@ -1,0 +1,76 @@
+/* numerics/fit.c — line and power-law fits via gsl_fit (see fit.h). */
+#include "numerics/fit.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_fit.h>
+
+num_status num_fit_linear(size_t n, const double *x, const double *y, const double *w,
+                          num_fit_line *out)
+{
+    if (n < 2 || !x || !y || !out)
+        return NUM_EINVAL;
+    int distinct = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(x[i]) || !isfinite(y[i]) || (w && !isfinite(w[i])))
+            return NUM_ENAN;
+        if (w && !(w[i] > 0.0))
+            return NUM_EINVAL;
+        if (x[i] != x[0])
+            distinct = 1;
+    }
+    if (!distinct)
+        return NUM_EINVAL;
+    double c0, c1, c00, c01, c11, ss;
+    int gs = w ? gsl_fit_wlinear(x, 1, w, 1, y, 1, n, &c0, &c1, &c00, &c01, &c11, &ss)
+               : gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &c00, &c01, &c11, &ss);
+    if (gs != 0)
+        return NUM_EINVAL;
+    out->intercept = c0;
+    out->slope = c1;
+    out->cov01 = c01;
+    out->sumsq = ss;
+    out->n = n;
+    /* With two points the residual variance has no degrees of freedom (GSL divides by 0). */
+    out->se_intercept = (n > 2 || w) ? sqrt(c00) : NAN;
+    out->se_slope = (n > 2 || w) ? sqrt(c11) : NAN;
+    double ym = 0.0, sw = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double wi = w ? w[i] : 1.0;
+        ym += wi * y[i];
+        sw += wi;
+    }
+    ym /= sw;
+    double sst = 0.0, ssr = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double wi = w ? w[i] : 1.0, r = y[i] - (c0 + c1 * x[i]);
+        sst += wi * (y[i] - ym) * (y[i] - ym);
+        ssr += wi * r * r;
+    }
+    out->r2 = sst > 0.0 ? 1.0 - ssr / sst : 1.0;
+    return NUM_OK;
+}
+
+num_status num_fit_power(size_t n, const double *x, const double *y, const double *w,
+                         num_fit_line *out)
+{
+    if (n < 2 || !x || !y || !out)
+        return NUM_EINVAL;
+    double *lx = malloc(n * sizeof *lx), *ly = malloc(n * sizeof *ly);
+    num_status st = NUM_ENOMEM;
+    if (!lx || !ly)
+        goto done;
+    st = NUM_EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        if (!(x[i] > 0.0) || !(y[i] > 0.0))
+            goto done;
+        lx[i] = log(x[i]);
+        ly[i] = log(y[i]);
+    }
+    st = num_fit_linear(n, lx, ly, w, out);
+done:
+    free(lx);
+    free(ly);
+    return st;
+}

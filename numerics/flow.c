@@ -1,0 +1,188 @@
+/* numerics/flow.c — gradient flows integrated with gsl_odeiv2 (see flow.h). */
+#include "numerics/flow.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+#include <gsl/gsl_errno.h>
+
+/* exp() of arguments above this overflows (log(DBL_MAX) = 709.78). */
+#define EXP_ARG_MAX 709.0
+
+typedef struct {
+    num_margin_loss loss;
+    size_t n, d;
+    const double *X, *y;
+    double *c;             /* n: per-sample coefficients */
+    unsigned long fevals;
+} flow_sys;
+
+static int labels_pm1(size_t n, const double *y)
+{
+    for (size_t i = 0; i < n; i++)
+        if (y[i] != 1.0 && y[i] != -1.0)
+            return 0;
+    return 1;
+}
+
+/* f = sum_n y_n x_n exp(s + log(-l'(z_n))) (margin), or 2 X^T (y - X w) (square). The
+ * coefficients stay in c (c_n = y_n exp(...) for the margin losses, y_n - x_n.w for square).
+ * An overflow returns GSL_ERANGE, not GSL_EBADFUNC: gsl_odeiv2_evolve_apply then retries the
+ * step with half the step size (GSL manual, "Evolution"), which is what a trial stage that
+ * overshot needs (a large initial gradient, e.g. a misclassifying w0); if the state itself
+ * overflows the step size shrinks until it cannot change t and the run fails (NUM_EODE). */
+static int rhs_eval(flow_sys *p, double s, const double *w, double *f)
+{
+    size_t n = p->n, d = p->d;
+    p->fevals++;
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)d, 1.0, p->X, (int)d, w, 1, 0.0, p->c,
+                1);
+    if (p->loss == NUM_LOSS_SQUARE) {
+        for (size_t i = 0; i < n; i++)
+            p->c[i] = p->y[i] - p->c[i];
+        cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)d, 2.0, p->X, (int)d, p->c, 1, 0.0,
+                    f, 1);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            double z = p->y[i] * p->c[i];
+            double a = s + num_loss_log_neg_dell(p->loss, z);
+            if (!(a <= EXP_ARG_MAX))
+                return GSL_ERANGE;
+            p->c[i] = p->y[i] * exp(a);
+        }
+        cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)d, 1.0, p->X, (int)d, p->c, 1, 0.0,
+                    f, 1);
+    }
+    for (size_t j = 0; j < d; j++)
+        if (!isfinite(f[j]))
+            return GSL_ERANGE;
+    return GSL_SUCCESS;
+}
+
+static int gsl_rhs(double s, const double w[], double f[], void *params)
+{
+    return rhs_eval(params, s, w, f);
+}
+
+/* Jacobian for implicit steppers. Margin losses: with a_n = s + log(-l'(z_n)),
+ * d/dw exp(a_n) = exp(a_n) (d log(-l')/dz) y_n x_n, where d log(-l')/dz = -1 (exp) and
+ * -sigmoid(z) (logistic); so J = -sum_n k_n x_n x_n^T with k_n = exp(a_n) * {1, sigmoid(z_n)},
+ * and df/ds = f (only the factor e^s depends on s). Square: J = -2 X^T X, df/dt = 0. */
+static int gsl_jac(double s, const double w[], double *J, double dfdt[], void *params)
+{
+    flow_sys *p = params;
+    size_t n = p->n, d = p->d;
+    int st = rhs_eval(p, s, w, dfdt);
+    if (st != GSL_SUCCESS)
+        return st;
+    memset(J, 0, d * d * sizeof *J);
+    for (size_t i = 0; i < n; i++) {
+        double k;
+        if (p->loss == NUM_LOSS_SQUARE) {
+            k = 2.0;
+        } else {
+            double z = 0.0;
+            for (size_t j = 0; j < d; j++)
+                z += p->X[i * d + j] * w[j];
+            z *= p->y[i];
+            k = fabs(p->c[i]);
+            if (p->loss == NUM_LOSS_LOGISTIC)
+                k *= 1.0 / (1.0 + exp(-z));
+        }
+        cblas_dsyr(CblasRowMajor, CblasUpper, (int)d, -k, p->X + i * d, 1, J, (int)d);
+    }
+    for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j < i; j++)
+            J[i * d + j] = J[j * d + i];
+    if (p->loss == NUM_LOSS_SQUARE)
+        memset(dfdt, 0, d * sizeof *dfdt);
+    return GSL_SUCCESS;
+}
+
+num_status num_flow_rhs(num_margin_loss loss, size_t n, size_t d, const double *X,
+                        const double *y, double s, const double *w, double *f, double *work)
+{
+    if (n == 0 || d == 0 || !X || !y || !w || !f || !work ||
+        (loss != NUM_LOSS_EXP && loss != NUM_LOSS_LOGISTIC && loss != NUM_LOSS_SQUARE))
+        return NUM_EINVAL;
+    flow_sys p = {loss, n, d, X, y, work, 0};
+    return rhs_eval(&p, s, w, f) == GSL_SUCCESS ? NUM_OK : NUM_ENAN;
+}
+
+num_status num_flow_run(num_margin_loss loss, size_t n, size_t d, const double *X,
+                        const double *y, const double *w0, double t0, size_t nout,
+                        const double *tout, const num_flow_opts *opts, double *W,
+                        unsigned long *steps_at, num_flow_stats *stats)
+{
+    if (n == 0 || d == 0 || !X || !y || !w0 || !tout || !W || !opts || nout == 0 ||
+        (loss != NUM_LOSS_EXP && loss != NUM_LOSS_LOGISTIC && loss != NUM_LOSS_SQUARE) ||
+        !(opts->epsabs >= 0.0) || !(opts->epsrel >= 0.0) ||
+        (opts->epsabs == 0.0 && opts->epsrel == 0.0) || !(opts->h0 >= 0.0) || !isfinite(t0))
+        return NUM_EINVAL;
+    if (loss != NUM_LOSS_SQUARE && !labels_pm1(n, y))
+        return NUM_EINVAL;
+    for (size_t k = 0; k < nout; k++)
+        if (!isfinite(tout[k]) || tout[k] < (k ? tout[k - 1] : t0))
+            return NUM_EINVAL;
+    for (size_t i = 0; i < n * d; i++)
+        if (!isfinite(X[i]))
+            return NUM_ENAN;
+    for (size_t j = 0; j < d; j++)
+        if (!isfinite(w0[j]))
+            return NUM_ENAN;
+
+    flow_sys p = {loss, n, d, X, y, malloc(n * sizeof(double)), 0};
+    double *w = malloc(d * sizeof *w);
+    gsl_odeiv2_system sys = {gsl_rhs, gsl_jac, d, &p};
+    const gsl_odeiv2_step_type *T = opts->stepper ? opts->stepper : gsl_odeiv2_step_rk8pd;
+    double h = opts->h0 > 0.0 ? opts->h0 : 1e-3;
+    unsigned long budget = opts->max_steps ? opts->max_steps : 1000000ul;
+    gsl_odeiv2_driver *drv = NULL;
+    num_status st = NUM_ENOMEM;
+    if (!p.c || !w)
+        goto done;
+    /* The driver only owns the step, control and evolve objects here (implicit steppers need
+     * it); the stepping loop below is ours, so that steps and failures are counted. */
+    drv = gsl_odeiv2_driver_alloc_y_new(&sys, T, h, opts->epsabs, opts->epsrel);
+    if (!drv)
+        goto done;
+    memcpy(w, w0, d * sizeof *w);
+    double t = t0;
+    st = NUM_OK;
+    for (size_t k = 0; k < nout && st == NUM_OK; k++) {
+        while (t < tout[k]) {
+            if (drv->e->count + drv->e->failed_steps >= budget) {
+                st = NUM_EODE;
+                break;
+            }
+            double tprev = t;
+            int gs = gsl_odeiv2_evolve_apply(drv->e, drv->c, drv->s, &sys, &t, tout[k], &h, w);
+            if (gs != GSL_SUCCESS || !(t > tprev)) {
+                st = NUM_EODE;
+                break;
+            }
+        }
+        for (size_t j = 0; j < d && st == NUM_OK; j++)
+            if (!isfinite(w[j]))
+                st = NUM_ENAN;
+        if (st != NUM_OK)
+            break;
+        memcpy(W + k * d, w, d * sizeof *w);
+        if (steps_at)
+            steps_at[k] = drv->e->count;
+    }
+    if (stats) {
+        stats->steps = drv->e->count;
+        stats->failed = drv->e->failed_steps;
+        stats->fevals = p.fevals;
+        stats->hlast = drv->e->last_step;
+    }
+done:
+    if (drv)
+        gsl_odeiv2_driver_free(drv);
+    free(p.c);
+    free(w);
+    return st;
+}
