@@ -125,6 +125,16 @@ json_t *hx_record_claim(const hx_job *j)
         sources, "metrics", metrics, "series", series, "figures", figures, "plots", plots);
     if (o && c->expect == TC_EXPECT_REFUTED && c->refuted_reason)
         json_object_set_new(o, "refuted_reason", json_string(c->refuted_reason));
+    if (o && c->key_metrics) {
+        json_t *keys = json_array();
+        const char *p = c->key_metrics;
+        while (*p) {
+            size_t n = strcspn(p, ",");
+            json_array_append_new(keys, json_stringn(p, n));
+            p += n + (p[n] == ',');
+        }
+        json_object_set_new(o, "key_metrics", keys);
+    }
     if (o && j->has_data)
         json_object_set_new(o, "data", json_string(j->data.path));
     return o;
@@ -286,19 +296,35 @@ int hx_records_write(const char *outdir, const hx_plan *plan, const json_t *reco
     return rc;
 }
 
-/* The checked metrics of a result, compactly, for the terminal table. */
-static void key_metrics(const tc_result *r, char *buf, size_t len)
+/* Is `name` one of the comma-separated names in `list`? */
+static int in_list(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+        if (strcspn(p, ",") == n && strncmp(p, name, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Two checked metrics, compactly, for the terminal table: failing ones first, then the
+ * claim's declared key metrics, then record order (the same rule as reports/). */
+static void key_metrics(const tc_claim *c, const tc_result *r, char *buf, size_t len)
 {
     buf[0] = '\0';
     size_t shown = 0;
-    for (size_t k = 0; k < r->nmetrics && shown < 2; k++) {
-        const tc_metric_rec *m = &r->metrics[k];
-        if (m->op == TC_INFO)
-            continue;
-        size_t n = strlen(buf);
-        snprintf(buf + n, len - n, "%s%s=%.3g%s", shown ? " " : "", m->name, m->value,
-                 m->ok == 1 ? "" : "(!)");
-        shown++;
+    for (int pass = 0; pass < 3; pass++) {
+        for (size_t k = 0; k < r->nmetrics && shown < 2; k++) {
+            const tc_metric_rec *m = &r->metrics[k];
+            int failed = m->ok != 1, key = in_list(c->key_metrics, m->name);
+            if (m->op == TC_INFO || (pass == 0) != failed ||
+                (pass > 0 && (pass == 1) != key))
+                continue;
+            size_t n = strlen(buf);
+            snprintf(buf + n, len - n, "%s%s=%.3g%s", shown ? " " : "", m->name, m->value,
+                     failed ? "(!)" : "");
+            shown++;
+        }
     }
 }
 
@@ -309,7 +335,7 @@ void hx_print_table(FILE *f, const hx_plan *plan, const json_t *record)
     for (size_t i = 0; i < plan->n; i++) {
         const hx_job *j = &plan->jobs[i];
         char km[256];
-        key_metrics(&j->res, km, sizeof km);
+        key_metrics(j->claim, &j->res, km, sizeof km);
         fprintf(f, "%-32s %-8s %-7s %8.2f  %s\n", j->claim->id, hx_expect_name(j->claim->expect),
                 hx_verdict_name(j->verdict), j->seconds, km);
         if (j->verdict != HX_PASS && j->verdict != HX_XFAIL && j->res.reason)

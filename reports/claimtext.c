@@ -32,15 +32,27 @@ void rep_fmt_param(rep_buf *b, const json_t *v)
     }
 }
 
+/* Is `name` in the array of strings `keys` (NULL: no)? */
+static int is_key(const json_t *keys, const char *name)
+{
+    for (size_t i = 0; i < json_array_size(keys); i++)
+        if (strcmp(json_string_value(json_array_get(keys, i)) ? json_string_value(json_array_get(keys, i)) : "", name) == 0)
+            return 1;
+    return 0;
+}
+
 size_t rep_key_metrics(const json_t *claim, const json_t **out, size_t max, size_t *nchecked)
 {
-    const json_t *metrics = rep_jarr(claim, "metrics");
+    const json_t *metrics = rep_jarr(claim, "metrics"), *keys = rep_jarr(claim, "key_metrics");
     size_t n = 0, checked = 0;
-    /* Failing metrics first (they explain the verdict), then the others in record order. */
-    for (int pass = 0; pass < 2; pass++) {
+    /* Failing metrics first (they explain the verdict), then the claim's declared key metrics
+     * (the "key_metrics" extension of the record), then the others in record order. */
+    for (int pass = 0; pass < 3; pass++) {
         for (size_t i = 0; i < json_array_size(metrics); i++) {
             const json_t *m = json_array_get(metrics, i);
             if (!rep_metric_checked(m) || rep_metric_failed(m) != (pass == 0))
+                continue;
+            if (pass > 0 && (pass == 1) != is_key(keys, rep_jstr(m, "name", "")))
                 continue;
             checked++;
             if (n < max)

@@ -88,6 +88,8 @@ typedef struct tc_claim {
     const tc_param_spec *params; /* terminated by an entry with name == NULL */
     tc_data_kind data;
     void (*run)(tc_ctx *ctx, tc_result *res);
+    const char *key_metrics; /* optional: comma-separated metric names that the verdict tables
+                              * show first (after failing ones); NULL = record order */
 } tc_claim;
 
 /* ---- what a claim may ask of its context ----------------------------------------------- */

@@ -882,6 +882,7 @@ static const tc_claim claim_max_margin = {
     .params = params_mm,
     .data = TC_DATA_BINARY,
     .run = run_max_margin,
+    .key_metrics = "direction_gap,gap_log_t,residual_sv_relerr,loss_times_t,norm_over_log_t",
 };
 
 /* ---- A4 and its negative control: several initialisations ------------------------------- */
@@ -1228,6 +1229,7 @@ static const tc_claim claim_max_margin_init = {
     .params = params_init,
     .data = TC_DATA_NONE,
     .run = run_max_margin_init,
+    .key_metrics = "spread_ratio,direction_gap_max",
 };
 
 static const tc_claim claim_max_margin_square = {
@@ -1249,6 +1251,7 @@ static const tc_claim claim_max_margin_square = {
     .params = params_init,
     .data = TC_DATA_NONE,
     .run = run_max_margin_square,
+    .key_metrics = "direction_gap_max,direction_gap_min,spread_ratio",
 };
 
 const tc_claim *const tc_family_max_margin[] = {&claim_max_margin, &claim_max_margin_init,

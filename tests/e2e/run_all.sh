@@ -18,7 +18,7 @@ expect_file "$OUT/report.html" "report.html"
 if "$CHECK" "$SRC/docs/results.schema.json" "$OUT/results.json"; then ok; else bad "schema"; fi
 n=$("$TC" list --format json | grep -c '"id"')
 expect_grep "$OUT/junit.xml" "tests=\"$n\"" "junit has one testcase per claim"
-expect_grep "$OUT/report.md" "\| *max_margin *\|" "report table lists max_margin"
+expect_grep "$OUT/report.md" "^\| \[\`max_margin\`\]" "report table lists max_margin"
 for f in $(grep -o '"data/[^"]*\.csv"' "$OUT/results.json" | tr -d '"' | sort -u); do
   expect_file "$OUT/$f" "series $f"
 done
