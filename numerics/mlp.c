@@ -3,7 +3,14 @@
  * Workload: thousands of forward/backward passes on one workspace in training loops. Every
  * layer product is one CBLAS dgemm (forward: Z_k = H_{k-1} W_k^T; backward: the weight
  * gradient D_k^T H_{k-1} and the propagated delta D_k W_k). Activation functions are applied
- * element-wise in loops with the switch hoisted out of the loop.
+ * element-wise in loops with the switch hoisted out of the loop. The element-wise work is
+ * memory-bound at training sizes (n x w arrays of a few MB), so passes are fused without
+ * changing any value: the finiteness check rides on the activation pass, the activation
+ * derivative and the bias-gradient column sums share one row-by-row pass, and the ReLU
+ * derivative is a branch-free select. The bias stays pre-broadcast into Z with dgemm
+ * beta = 1: adding it after a beta = 0 dgemm is only the same rounding while OpenBLAS does
+ * not split the inner dimension into blocks (each block is added into C), so it would change
+ * results for wide layers.
  */
 #include "numerics/mlp.h"
 
@@ -121,39 +128,76 @@ void num_act_eval(num_act a, double eps, double z, double *f, double *df, double
         *d2f = dd;
 }
 
-/* H[i] = act(Z[i]), i < m. */
-static void act_apply(num_act a, double eps, const double *Z, double *H, size_t m)
+/* H[i] = act(Z[i]), i < m, in the same pass as the finiteness check of Z (ReLU maps NaN to 0,
+ * so finiteness is decided on the pre-activations). Returns false if some Z[i] is not finite;
+ * H is then partly written (the caller invalidates the workspace). The check is branch-free:
+ * t = z - z is 0 for finite z and NaN for +-Inf and NaN, and bad keeps the last non-zero t,
+ * so bad stays 0 iff every z is finite; written as a select so the loops vectorise (an
+ * integer flag does not with SSE2). The activation values are the same expressions as
+ * before the fusion. */
+static bool act_apply_finite(num_act a, double eps, const double *restrict Z,
+                             double *restrict H, size_t m)
 {
+    double bad = 0.0;
     switch (a) {
     case NUM_ACT_LINEAR:
-        if (H != Z)
-            memcpy(H, Z, m * sizeof *H);
+        for (size_t i = 0; i < m; i++) {
+            double z = Z[i];
+            H[i] = z;
+            double t = z - z;
+            bad = t == 0.0 ? bad : t;
+        }
         break;
     case NUM_ACT_RELU:
-        for (size_t i = 0; i < m; i++)
-            H[i] = Z[i] > 0.0 ? Z[i] : 0.0;
+        for (size_t i = 0; i < m; i++) {
+            double z = Z[i];
+            H[i] = z > 0.0 ? z : 0.0;
+            double t = z - z;
+            bad = t == 0.0 ? bad : t;
+        }
         break;
     case NUM_ACT_TANH:
-        for (size_t i = 0; i < m; i++)
-            H[i] = tanh(Z[i]);
+        for (size_t i = 0; i < m; i++) {
+            double z = Z[i];
+            double t = z - z;
+            bad = t == 0.0 ? bad : t;
+            H[i] = tanh(z);
+        }
         break;
     default:
-        for (size_t i = 0; i < m; i++)
-            num_act_eval(a, eps, Z[i], &H[i], NULL, NULL);
+        for (size_t i = 0; i < m; i++) {
+            double z = Z[i];
+            double t = z - z;
+            bad = t == 0.0 ? bad : t;
+            num_act_eval(a, eps, z, &H[i], NULL, NULL);
+        }
         break;
     }
+    return bad == 0.0;
 }
 
-/* D[i] *= act'(Z[i]), i < m. */
-static void act_deriv_mul(num_act a, double eps, const double *Z, double *D, size_t m)
+/* D[i] *= act'(Z[i]), i < m; with gb != NULL also gb[i] += D[i] (the new value), which is how
+ * the bias gradient accumulates one row of deltas (rows are added in order, so every gb[a]
+ * is the same left-to-right sum over samples as a separate pass would give). The ReLU case
+ * is a branch-free select (D unchanged where Z > 0, else +0.0, exactly as the assignment
+ * D[i] = 0.0 it replaces): a data-dependent branch here mispredicts about half the time. */
+static void act_deriv_mul(num_act a, double eps, const double *restrict Z, double *restrict D,
+                          double *restrict gb, size_t m)
 {
     switch (a) {
     case NUM_ACT_LINEAR:
         break;
     case NUM_ACT_RELU:
+        if (gb) { /* one pass: select, store, accumulate */
+            for (size_t i = 0; i < m; i++) {
+                double d = Z[i] > 0.0 ? D[i] : 0.0;
+                D[i] = d;
+                gb[i] += d;
+            }
+            return;
+        }
         for (size_t i = 0; i < m; i++)
-            if (!(Z[i] > 0.0))
-                D[i] = 0.0;
+            D[i] = Z[i] > 0.0 ? D[i] : 0.0;
         break;
     default:
         for (size_t i = 0; i < m; i++) {
@@ -163,6 +207,9 @@ static void act_deriv_mul(num_act a, double eps, const double *Z, double *D, siz
         }
         break;
     }
+    if (gb)
+        for (size_t i = 0; i < m; i++)
+            gb[i] += D[i];
 }
 
 /* ---- network descriptor ---------------------------------------------------------------- */
@@ -351,13 +398,14 @@ num_status num_mlp_forward(const num_mlp *net, const double *theta, const double
         /* Z = H_{k-1} W_k^T (+ 1 b^T): (n x win)(win x wout). */
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)wout, (int)win, 1.0,
                     Hprev, (int)win, W, (int)win, beta, Z, (int)wout);
-        /* ReLU maps NaN to 0, so finiteness is checked on the pre-activations. */
-        if (!all_finite(Z, n * wout)) {
+        /* ReLU maps NaN to 0, so finiteness is checked on the pre-activations (hidden
+         * layers: in the same pass as the activation). */
+        bool finite = k < K ? act_apply_finite(net->act, net->act_eps, Z, w->H[k - 1], n * wout)
+                            : all_finite(Z, n * wout);
+        if (!finite) {
             w->n = 0;
             return NUM_ENAN;
         }
-        if (k < K)
-            act_apply(net->act, net->act_eps, Z, w->H[k - 1], n * wout);
         Hprev = w->H[k - 1];
     }
     if (out)
@@ -382,7 +430,9 @@ static void backprop(const num_mlp *net, const double *theta, num_mlp_work *w, c
             cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)wout, (int)win, (int)n,
                         1.0, Dcur, (int)wout, Hprev, (int)win, 0.0, grad + net->off_w[k - 1],
                         (int)win);
-            if (net->bias) {
+            /* The bias gradient (column sums of D_k, rows in order) of layers k < K was
+             * accumulated while D_k was formed (act_deriv_mul below). */
+            if (net->bias && k == K) {
                 double *gb = grad + net->off_b[k - 1];
                 memset(gb, 0, wout * sizeof *gb);
                 for (size_t i = 0; i < n; i++)
@@ -408,7 +458,13 @@ static void backprop(const num_mlp *net, const double *theta, num_mlp_work *w, c
         double *Dnext = (Dcur == w->D1) ? w->D2 : w->D1;
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)win, (int)wout, 1.0,
                     Dcur, (int)wout, theta + net->off_w[k - 1], (int)win, 0.0, Dnext, (int)win);
-        act_deriv_mul(net->act, net->act_eps, w->Z[k - 2], Dnext, n * win);
+        /* Row by row, so the row is still in L1 when its bias-gradient sum is taken. */
+        double *gb = (grad && net->bias) ? grad + net->off_b[k - 2] : NULL;
+        if (gb)
+            memset(gb, 0, win * sizeof *gb);
+        const double *Zprev = w->Z[k - 2];
+        for (size_t i = 0; i < n; i++)
+            act_deriv_mul(net->act, net->act_eps, Zprev + i * win, Dnext + i * win, gb, win);
         Dcur = Dnext;
     }
 }

@@ -8,6 +8,11 @@
  * - positive homogeneity (003 eq. (1)): for ReLU / linear networks without bias, every layer
  *   k and every output, sum_ij W_k,ij d f / d W_k,ij = f(x); tanh must violate it (the test
  *   can fail).
+ * - bit-for-bit: forward activations and the gradient equal (memcmp) a reference written as
+ *   separate passes in the original operation order, for every activation, depth and bias
+ *   setting (the element-wise fusions in mlp.c must not change a single result);
+ * - the input copy kept by the workspace (num_mlp_act(w, 0)) survives overwriting X;
+ * - non-finite pre-activations in any layer and position are reported (NUM_ENAN).
  * Seeds are fixed and printed on failure.
  */
 #include <setjmp.h>
@@ -22,6 +27,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cblas.h>
 
 #include "numerics/mlp.h"
 #include "numerics/rng.h"
@@ -412,6 +419,208 @@ static void test_homogeneity(void **state)
     }
 }
 
+/* ---- bit-for-bit regression against the reference pass structure ----------------------- */
+
+/* The forward and backward passes as they were written before the element-wise loops were
+ * fused (one pass per operation, in this order): bias broadcast + dgemm with beta = 1, the
+ * finiteness check, the activation from num_act_eval; backward: weight gradient dgemm, bias
+ * gradient as row-ordered column sums, delta dgemm, then the derivative (ReLU: D = 0 where
+ * !(Z > 0), an assignment, not D * 0). Every claim's numbers must stay byte-identical across
+ * performance work, so the library must agree with this bit for bit (memcmp), not to a
+ * tolerance. Z (K arrays n x w_k), H (K - 1 arrays) and grad (P) are outputs. */
+static void ref_passes(const num_mlp *net, const double *theta, const double *X, size_t n,
+                       const double *dout, double **Z, double **H, double *grad)
+{
+    size_t K = net->nlayers, wmax = 0;
+    for (size_t k = 0; k <= K; k++)
+        wmax = net->widths[k] > wmax ? net->widths[k] : wmax;
+    const double *Hprev = X;
+    for (size_t k = 1; k <= K; k++) {
+        size_t win = net->widths[k - 1], wout = net->widths[k];
+        double beta = 0.0;
+        if (net->bias) {
+            for (size_t i = 0; i < n; i++)
+                memcpy(Z[k - 1] + i * wout, theta + net->off_b[k - 1], wout * sizeof(double));
+            beta = 1.0;
+        }
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)wout, (int)win, 1.0,
+                    Hprev, (int)win, theta + net->off_w[k - 1], (int)win, beta, Z[k - 1],
+                    (int)wout);
+        if (k < K) {
+            for (size_t i = 0; i < n * wout; i++)
+                num_act_eval(net->act, net->act_eps, Z[k - 1][i], &H[k - 1][i], NULL, NULL);
+            Hprev = H[k - 1];
+        }
+    }
+    double *D1 = malloc(n * wmax * sizeof(double)), *D2 = malloc(n * wmax * sizeof(double));
+    const double *Dcur = dout;
+    for (size_t k = K; k >= 1; k--) {
+        size_t win = net->widths[k - 1], wout = net->widths[k];
+        const double *Hp = k > 1 ? H[k - 2] : X;
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)wout, (int)win, (int)n, 1.0,
+                    Dcur, (int)wout, Hp, (int)win, 0.0, grad + net->off_w[k - 1], (int)win);
+        if (net->bias) {
+            double *gb = grad + net->off_b[k - 1];
+            memset(gb, 0, wout * sizeof(double));
+            for (size_t i = 0; i < n; i++)
+                for (size_t a = 0; a < wout; a++)
+                    gb[a] += Dcur[i * wout + a];
+        }
+        if (k == 1)
+            break;
+        double *Dn = Dcur == D1 ? D2 : D1;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)win, (int)wout, 1.0,
+                    Dcur, (int)wout, theta + net->off_w[k - 1], (int)win, 0.0, Dn, (int)win);
+        const double *Zp = Z[k - 2];
+        for (size_t i = 0; i < n * win; i++) {
+            if (net->act == NUM_ACT_RELU) {
+                if (!(Zp[i] > 0.0))
+                    Dn[i] = 0.0;
+            } else if (net->act != NUM_ACT_LINEAR) {
+                double d;
+                num_act_eval(net->act, net->act_eps, Zp[i], NULL, &d, NULL);
+                Dn[i] *= d;
+            }
+        }
+        Dcur = Dn;
+    }
+    free(D1);
+    free(D2);
+}
+
+static void test_bitwise_reference(void **state)
+{
+    (void)state;
+    /* Odd widths and n so the vectorised loops run their remainder iterations; exact zeros
+     * and negative zeros in Z exercise the ReLU select (Z = -0.0 must give H = +0 and a
+     * zeroed delta, as the reference does). */
+    const size_t wl[5] = {7, 13, 9, 11, 5};
+    const size_t n = 37;
+    for (int a = 0; a < NACT; a++)
+        for (size_t K = 1; K <= 4; K++)
+            for (int bias = 0; bias <= 1; bias++) {
+                uint64_t seed = 6000 + 100 * (uint64_t)a + 10 * K + (uint64_t)bias;
+                size_t widths[5];
+                for (size_t k = 0; k < K; k++)
+                    widths[k] = wl[k];
+                widths[K] = wl[4];
+                num_mlp *net = num_mlp_alloc(K, widths, bias, all_acts[a]);
+                num_mlp_work *w = num_mlp_work_alloc(net, n);
+                assert_non_null(net);
+                assert_non_null(w);
+                size_t P = net->nparams, wK = widths[K];
+                double *theta = malloc(P * sizeof(double)), *X = malloc(n * widths[0] * sizeof(double));
+                double *dout = malloc(n * wK * sizeof(double)), *out = malloc(n * wK * sizeof(double));
+                double *g = malloc(P * sizeof(double)), *gref = malloc(P * sizeof(double));
+                double *Z[4], *H[4];
+                for (size_t k = 0; k < K; k++) {
+                    Z[k] = malloc(n * widths[k + 1] * sizeof(double));
+                    H[k] = malloc(n * widths[k + 1] * sizeof(double));
+                }
+                gsl_rng *r = num_rng_alloc(seed);
+                num_mlp_init_gaussian(net, theta, r, NULL);
+                if (bias)
+                    for (size_t k = 0; k < K; k++)
+                        num_rng_gaussian(r, 0.3, num_mlp_b(net, theta, k), widths[k + 1]);
+                num_rng_gaussian(r, 1.0, X, n * widths[0]);
+                num_rng_gaussian(r, 1.0, dout, n * wK);
+                gsl_rng_free(r);
+                /* Row 0 of X all zero: without bias every Z of row 0 is exactly +-0. */
+                memset(X, 0, widths[0] * sizeof(double));
+                if (K > 1 && !bias) /* one exact negative zero in a pre-activation */
+                    X[widths[0] + 0] = -0.0;
+                assert_int_equal(num_mlp_forward(net, theta, X, n, w, out), NUM_OK);
+                assert_int_equal(num_mlp_backward(net, theta, w, dout, g), NUM_OK);
+                ref_passes(net, theta, X, n, dout, Z, H, gref);
+                int ok = 1;
+                for (size_t k = 1; k <= K; k++) {
+                    size_t m = n * widths[k] * sizeof(double);
+                    ok &= memcmp(num_mlp_preact(w, k), Z[k - 1], m) == 0;
+                    if (k < K)
+                        ok &= memcmp(num_mlp_act(w, k), H[k - 1], m) == 0;
+                }
+                ok &= memcmp(out, Z[K - 1], n * wK * sizeof(double)) == 0;
+                ok &= memcmp(num_mlp_act(w, 0), X, n * widths[0] * sizeof(double)) == 0;
+                if (!ok || memcmp(g, gref, P * sizeof(double)) != 0) {
+                    for (size_t p = 0; p < P; p++)
+                        if (memcmp(&g[p], &gref[p], sizeof(double)) != 0) {
+                            fprintf(stderr, "seed %llu %s K=%zu bias=%d grad[%zu]: %.18g observed vs %.18g expected\n",
+                                    (unsigned long long)seed, num_act_name(all_acts[a]), K, bias,
+                                    p, g[p], gref[p]);
+                            break;
+                        }
+                    fprintf(stderr, "seed %llu %s K=%zu bias=%d: activations bitwise equal: %d\n",
+                            (unsigned long long)seed, num_act_name(all_acts[a]), K, bias, ok);
+                    fail();
+                }
+                for (size_t k = 0; k < K; k++) {
+                    free(Z[k]);
+                    free(H[k]);
+                }
+                free(theta); free(X); free(dout); free(out); free(g); free(gref);
+                num_mlp_work_free(w);
+                num_mlp_free(net);
+            }
+}
+
+/* num_mlp_act(w, 0) is the workspace's own copy of the input: the caller may overwrite or
+ * free X between forward and backward, and the gradient does not change. */
+static void test_input_copied(void **state)
+{
+    (void)state;
+    fixture f = make(3, true, NUM_ACT_RELU, 6, 7000);
+    size_t P = f.net->nparams, m = f.n * f.net->widths[0];
+    double *g1 = malloc(P * sizeof(double)), *g2 = malloc(P * sizeof(double));
+    double *dout = malloc(f.n * 3 * sizeof(double)), *X0 = malloc(m * sizeof(double));
+    for (size_t i = 0; i < f.n * 3; i++)
+        dout[i] = sin(1.0 + (double)i);
+    memcpy(X0, f.X, m * sizeof(double));
+    assert_int_equal(num_mlp_forward(f.net, f.theta, f.X, f.n, f.w, NULL), NUM_OK);
+    assert_int_equal(num_mlp_backward(f.net, f.theta, f.w, dout, g1), NUM_OK);
+    assert_int_equal(num_mlp_forward(f.net, f.theta, f.X, f.n, f.w, NULL), NUM_OK);
+    assert_ptr_not_equal(num_mlp_act(f.w, 0), f.X);
+    for (size_t i = 0; i < m; i++)
+        f.X[i] = NAN;
+    assert_memory_equal(num_mlp_act(f.w, 0), X0, m * sizeof(double));
+    assert_int_equal(num_mlp_backward(f.net, f.theta, f.w, dout, g2), NUM_OK);
+    assert_memory_equal(g1, g2, P * sizeof(double));
+    free(g1); free(g2); free(dout); free(X0);
+    unmake(&f);
+}
+
+/* A non-finite pre-activation in a hidden layer or the output layer is reported for every
+ * activation, wherever it sits in the array (first / last column: the head and the remainder
+ * of the vectorised check), including -Inf, which ReLU, softplus, sigmoid ... map to a
+ * finite value. Afterwards backward refuses (no valid pass) and a clean pass works again. */
+static void test_nonfinite_hidden(void **state)
+{
+    (void)state;
+    const double bad[3] = {INFINITY, -INFINITY, NAN};
+    for (int a = 0; a < NACT; a++) {
+        fixture f = make(3, true, all_acts[a], 5, 8000 + (uint64_t)a);
+        double g[512], dout[15] = {0};
+        assert_true(f.net->nparams <= 512);
+        for (size_t layer = 1; layer <= 3; layer++)
+            for (int v = 0; v < 3; v++)
+                for (int col = 0; col < 2; col++) {
+                    double *b = num_mlp_b(f.net, f.theta, layer - 1);
+                    size_t j = col ? f.net->widths[layer] - 1 : 0;
+                    double keep = b[j];
+                    b[j] = bad[v];
+                    num_status st = num_mlp_forward(f.net, f.theta, f.X, f.n, f.w, NULL);
+                    if (st != NUM_ENAN) {
+                        fprintf(stderr, "%s layer %zu value %g column %zu: status %d observed vs NUM_ENAN\n",
+                                num_act_name(all_acts[a]), layer, bad[v], j, (int)st);
+                        fail();
+                    }
+                    assert_int_equal(num_mlp_backward(f.net, f.theta, f.w, dout, g), NUM_EINVAL);
+                    b[j] = keep;
+                    assert_int_equal(num_mlp_forward(f.net, f.theta, f.X, f.n, f.w, NULL), NUM_OK);
+                }
+        unmake(&f);
+    }
+}
+
 /* ---- failure modes -------------------------------------------------------------------- */
 
 static void test_errors(void **state)
@@ -441,6 +650,8 @@ int main(void)
         cmocka_unit_test(test_layout_and_norms), cmocka_unit_test(test_forward_naive),
         cmocka_unit_test(test_gradient_fd),      cmocka_unit_test(test_jacobian),
         cmocka_unit_test(test_homogeneity),      cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_bitwise_reference), cmocka_unit_test(test_input_copied),
+        cmocka_unit_test(test_nonfinite_hidden),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
