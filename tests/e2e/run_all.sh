@@ -30,6 +30,16 @@ if [ -z "${THEORYCHECK_SANITIZED:-}" ] && command -v gnuplot >/dev/null; then
 fi
 ls "$OUT" "$OUT/data" | grep -q '\.tmp' && bad "temporary files left behind" || ok
 
+# Determinism over the whole catalogue: one job instead of several, same seed, same claims.
+expect_exit 0 "quick profile, one job" -- "$TC" run --strict --jobs 1 --out "$TMP/run1" --no-plots
+"$CHECK" --claims "$OUT/results.json" >"$TMP/claims-a"
+"$CHECK" --claims "$TMP/run1/results.json" >"$TMP/claims-b"
+if [ -s "$TMP/claims-a" ] && cmp -s "$TMP/claims-a" "$TMP/claims-b"; then ok; else
+  bad "--jobs 1 and the default gave different claims records"
+  diff "$TMP/claims-a" "$TMP/claims-b" | head -10 >&2
+fi
+if diff -r "$OUT/data" "$TMP/run1/data" >/dev/null; then ok; else bad "series differ between --jobs values"; fi
+
 # report DIR: redraw from the record only
 rm -f "$OUT/report.md" "$OUT/report.html"
 expect_exit 0 "report DIR" -- "$TC" report "$OUT" "${plots[@]}"

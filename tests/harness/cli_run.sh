@@ -33,6 +33,21 @@ expect_grep "$TMP/xor/results.json" "not linearly separable" "skip reason"
 expect_grep "$TMP/xor/results.json" "\"bias\": \"config\"" "param source config"
 expect_exit 1 "non-separable data: --strict" -- "$TC" run max_margin --data max_margin="$TMP/xor.csv" --config "$TMP/bias.ini" --strict --out "$TMP/xor2" --no-plots
 
+# User data of every kind reaches its claim and decides the verdict from the numbers.
+D="$SRC/tests/data"
+expect_exit 0 "binary data" -- "$TC" run max_margin --data max_margin="$D/separable.csv" --set max_margin.bias=true --out "$TMP/u1" --no-plots
+expect_grep "$TMP/out" "max_margin +holds +pass" "separable user data: pass"
+expect_grep "$TMP/u1/results.json" "\"data\": \".*separable.csv\"" "the record names the data file"
+expect_exit 0 "target data" -- "$TC" run hessian_degeneracy --data hessian_degeneracy="$D/regression_2targets.csv" --set hessian_degeneracy.targets=2 --out "$TMP/u2" --no-plots
+expect_grep "$TMP/out" "hessian_degeneracy +holds +pass" "regression user data: pass"
+expect_exit 0 "feature data" -- "$TC" run ntk_limit_kernel --data ntk_limit_kernel="$D/features.csv" --out "$TMP/u3" --no-plots
+expect_grep "$TMP/out" "ntk_limit_kernel +holds +pass" "feature user data: pass"
+expect_exit 0 "class data" -- "$TC" run neural_collapse_mlp --data neural_collapse_mlp="$D/classes3.csv" --out "$TMP/u4" --no-plots
+expect_grep "$TMP/out" "neural_collapse_mlp +refuted +(xfail|xpass)" "class user data: a verdict"
+expect_exit 2 "class labels for binary claim" -- "$TC" run max_margin --data max_margin="$D/classes3.csv" --out "$TMP/u5"
+expect_grep "$TMP/err" "label 2 is not -1/\+1 or 0/1" "class labels rejected for a binary claim"
+expect_absent "$TMP/u5" "rejected data wrote nothing"
+
 # A value for a claim that does not run is reported, not silently dropped.
 expect_exit 0 "unused --set" -- "$TC" run max_margin_square_loss --set max_margin.n=30 --out "$TMP/unused" --no-plots
 expect_grep "$TMP/err" "note: --set max_margin.n=30 is not used: claim max_margin is not run" "unused note"
