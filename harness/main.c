@@ -173,6 +173,14 @@ static int cmd_run(int argc, char **argv)
         hx_run_options_free(&o);
         return HX_EXIT_USAGE;
     }
+    /* An output directory that cannot be made is bad input too: say so before any work. */
+    if (rep_mkdirs(o.out) != 0) {
+        fprintf(stderr, "theorycheck: --out %s: cannot create the directory: %s\n", o.out,
+                strerror(errno));
+        hx_plan_free(&plan);
+        hx_run_options_free(&o);
+        return HX_EXIT_USAGE;
+    }
     hx_run_info info = {.o = &o};
     time_t now = time(NULL);
     strftime(info.started, sizeof info.started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));

@@ -124,8 +124,9 @@ static int parse_one(hx_run_options *o, int argc, char **argv, int *i)
             o->profile = v;
             return 0;
         case 1:
-            if (parse_u64(v, &o->seed))
-                return usage_error("--seed '%s' is not allowed: must be an integer in [0, 2^64)%s", v, "");
+            /* The record stores the seed as a JSON integer (signed 64-bit). */
+            if (parse_u64(v, &o->seed) || o->seed > (uint64_t)INT64_MAX)
+                return usage_error("--seed '%s' is not allowed: must be an integer in [0, 2^63)%s", v, "");
             return 0;
         case 2: return push_set(o, v);
         case 3: o->config = v; return 0;

@@ -63,6 +63,10 @@ printf '1,2,1\n3,4,2\n' >"$TMP/labels.csv"
 expect_exit 2 "bad labels" -- "$TC" run max_margin --data max_margin="$TMP/labels.csv" --out "$OUT"
 expect_exit 2 "malformed --data" -- "$TC" run max_margin --data max_margin --out "$OUT"
 expect_exit 2 "report of nothing" -- "$TC" report "$TMP/nothing"
+expect_exit 2 "seed beyond 2^63" -- "$TC" run max_margin --seed 9223372036854775808 --out "$OUT"
+touch "$TMP/a-file"
+expect_exit 2 "--out is a file" -- "$TC" run max_margin --out "$TMP/a-file/sub"
+expect_grep "$TMP/err" "--out .*a-file/sub: cannot create the directory" "--out message"
 
 expect_absent "$OUT" "rejected commands wrote nothing"
 finish
