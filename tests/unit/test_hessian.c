@@ -413,6 +413,52 @@ static void test_one_layer_closed_form(void **state)
     }
 }
 
+/* eq. (44) deep in the saturated tail of tanh: every |w^T x_n| in [20, 60], where 1 - tanh^2
+ * is exactly 0 and the Hessian used to underflow to 0. Closed form in long double with
+ * sech^2 = 1/cosh^2: H = sum_n e^{-y_n f_n + m} (f'^2 - y_n f'') x_n x_n^T, m the smallest
+ * margin (exp_shift). The dominant terms are e^{-40}..e^{-120}, far inside the normal range:
+ * the R-operator Hessian must match to 64 n eps of its largest entry. */
+static void test_one_layer_saturated(void **state)
+{
+    (void)state;
+    const uint64_t seed = 33;
+    const size_t d = 4, n = 6, widths[3] = {4, 1, 1};
+    num_mlp *net = num_mlp_alloc(2, widths, false, NUM_ACT_TANH);
+    double theta[5] = {1.0, 0.0, 0.0, 0.0, 1.0}, X[24], y[6], H[16];
+    long double Hc[16] = {0};
+    gsl_rng *r = num_rng_alloc(seed);
+    num_rng_gaussian(r, 1.0, X, n * d);
+    gsl_rng_free(r);
+    double m = INFINITY;
+    for (size_t s = 0; s < n; s++) { /* first coordinate in +-[20, 60]: z = x_0 */
+        double u = fabs(X[s * d]);
+        X[s * d] = (s % 2 ? -1.0 : 1.0) * (20.0 + 40.0 * (u - floor(u)));
+        y[s] = s % 2 ? -1.0 : 1.0; /* correctly classified: margin tanh|z| */
+        double mg = y[s] * tanh(X[s * d]);
+        m = mg < m ? mg : m;
+    }
+    for (size_t s = 0; s < n; s++) {
+        long double z = X[s * d], ch = coshl(z), fp = 1.0L / (ch * ch);
+        long double fpp = -2.0L * tanhl(z) * fp;
+        long double c = expl(-(long double)y[s] * tanhl(z) + m) * (fp * fp - y[s] * fpp);
+        for (size_t i = 0; i < d; i++)
+            for (size_t j = 0; j < d; j++)
+                Hc[i * d + j] += c * X[s * d + i] * X[s * d + j];
+    }
+    num_hess_work *hw = num_hessian_work_alloc(net, n, 4);
+    num_hess_opts o = {.loss = NUM_HESS_EXP, .exp_shift = m};
+    assert_int_equal(num_hessian_full(hw, theta, X, y, n, &o, 0, d, H, NULL), NUM_OK);
+    double hmax = 0.0;
+    for (size_t i = 0; i < d * d; i++)
+        hmax = fmax(hmax, (double)fabsl(Hc[i]));
+    CHECK_LE(1e-300, hmax, "closed-form Hessian representable", seed);
+    for (size_t i = 0; i < d * d; i++)
+        CHECK_LE(fabs(H[i] - (double)Hc[i]), 64.0 * (double)n * DBL_EPSILON * hmax,
+                 "saturated one-layer closed form (44)", seed);
+    num_hessian_work_free(hw);
+    num_mlp_free(net);
+}
+
 /* Weight decay lambda_k ||W_k||^2 adds exactly 2 lambda_k I on the W_k blocks (biases not
  * penalised). */
 static void test_decay_shift(void **state)
@@ -542,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_full_hessian),
         cmocka_unit_test(test_gauss_newton_identity),
         cmocka_unit_test(test_one_layer_closed_form),
+        cmocka_unit_test(test_one_layer_saturated),
         cmocka_unit_test(test_decay_shift),
         cmocka_unit_test(test_gd_lm),
         cmocka_unit_test(test_minimise),

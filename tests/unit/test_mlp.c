@@ -1,6 +1,8 @@
 /* tests/unit/test_mlp.c — numerics/mlp against independent computations.
  *
  * - activations: f' and f'' against central differences, no overflow at |z| up to 1e300;
+ *   tails (|z| = 20, 50, 300) and small |z| against long-double closed forms (tanh, sigmoid,
+ *   softplus, erf) to 16 eps relative;
  * - forward: against a naive per-sample loop built from num_act_eval;
  * - backward: the gradient of L = sum_ij C_ij out_ij against central differences of L, for
  *   every activation, depth 1..4, with and without bias;
@@ -130,6 +132,63 @@ static void test_act_derivatives(void **state)
     assert_true(f == 0.0);
     num_act_eval(NUM_ACT_RELU, 0.1, 0.0, &f, &f, &f);
     assert_true(f == 0.0);
+}
+
+/* Tails of the activation derivatives against closed forms evaluated in long double (64-bit
+ * significand, exponent range to 1e4932, so cosh(300)^2 ~ 1e260 and e^{-600} are exact to
+ * ~1e-19 relative):
+ *   tanh:     f' = 1 / cosh^2 z,            f'' = -2 tanh z / cosh^2 z;
+ *   sigmoid:  f' = 1 / (4 cosh^2 (z/2)),    f'' = -f' tanh(z/2);
+ *   softplus: f' = sigma(z),                f'' = 1 / (4 cosh^2 (z/2));
+ *   erf:      f' = 2/sqrt(pi) e^{-z^2}.
+ * At |z| = 20, 50, 300 the textbook 1 - tanh^2 is exactly 0 (or has no correct digit), and
+ * near z = 0 sigma(-z) - sigma(z) cancels (relative error eps / |z|): both fail here. The
+ * accurate forms have a few ulps of error (one exp, two or three roundings, one tanh):
+ * tolerance 16 eps relative. */
+static void test_act_tails(void **state)
+{
+    (void)state;
+    const double zs[] = {20.0, 50.0, 300.0, -20.0, -50.0, -300.0, 1e-9, -1e-6, 1e-3, 0.7};
+    const double tol = 16.0 * DBL_EPSILON;
+    for (size_t i = 0; i < sizeof zs / sizeof zs[0]; i++) {
+        long double z = zs[i], ch = coshl(z), ch2 = coshl(z / 2);
+        long double t_d = 1.0L / (ch * ch), t_dd = -2.0L * tanhl(z) * t_d;
+        long double s_d = 0.25L / (ch2 * ch2), s_dd = -s_d * tanhl(z / 2);
+        long double sp_d = 1.0L / (1.0L + expl(-z));
+        struct {
+            num_act a;
+            long double d, dd;
+            int check_dd;
+        } cases[3] = {{NUM_ACT_TANH, t_d, t_dd, 1},
+                      {NUM_ACT_SIGMOID, s_d, s_dd, 1},
+                      {NUM_ACT_SOFTPLUS, sp_d, s_d, 1}};
+        for (int c = 0; c < 3; c++) {
+            double d, dd;
+            num_act_eval(cases[c].a, 0.1, zs[i], NULL, &d, &dd);
+            double e1 = (double)fabsl((d - cases[c].d) / cases[c].d);
+            double e2 = cases[c].dd != 0.0L ? (double)fabsl((dd - cases[c].dd) / cases[c].dd)
+                                            : fabs(dd);
+            if (!(e1 <= tol) || !(e2 <= tol)) {
+                fprintf(stderr, "%s z=%g: f' %.18g observed vs %.18Lg expected (rel %.3g); "
+                        "f'' %.18g vs %.18Lg (rel %.3g)\n", num_act_name(cases[c].a), zs[i],
+                        d, cases[c].d, e1, dd, cases[c].dd, e2);
+                fail();
+            }
+        }
+    }
+    /* erf: z^2 exact for these z, so only the exp rounding remains. */
+    const double ze[] = {5.0, 20.0, -26.0};
+    for (size_t i = 0; i < sizeof ze / sizeof ze[0]; i++) {
+        long double z = ze[i], ref = 2.0L / sqrtl(3.141592653589793238462643383279503L) *
+                                     expl(-z * z);
+        double d;
+        num_act_eval(NUM_ACT_ERF, 0.1, ze[i], NULL, &d, NULL);
+        double e1 = (double)fabsl((d - ref) / ref);
+        if (!(e1 <= tol)) {
+            fprintf(stderr, "erf z=%g: f' %.18g observed vs %.18Lg expected\n", ze[i], d, ref);
+            fail();
+        }
+    }
 }
 
 static void test_act_names(void **state)
@@ -646,7 +705,8 @@ static void test_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_act_derivatives), cmocka_unit_test(test_act_names),
+        cmocka_unit_test(test_act_derivatives), cmocka_unit_test(test_act_tails),
+        cmocka_unit_test(test_act_names),
         cmocka_unit_test(test_layout_and_norms), cmocka_unit_test(test_forward_naive),
         cmocka_unit_test(test_gradient_fd),      cmocka_unit_test(test_jacobian),
         cmocka_unit_test(test_homogeneity),      cmocka_unit_test(test_errors),
