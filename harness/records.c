@@ -296,35 +296,18 @@ int hx_records_write(const char *outdir, const hx_plan *plan, const json_t *reco
     return rc;
 }
 
-/* Is `name` one of the comma-separated names in `list`? */
-static int in_list(const char *list, const char *name)
+/* Two checked metrics of a claim's record, compactly, for the terminal table: chosen by the
+ * same rule as the reports' tables (failing first, then the claim's key metrics). */
+static void key_metrics(const json_t *claim, char *buf, size_t len)
 {
-    size_t n = strlen(name);
-    for (const char *p = list; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
-        if (strcspn(p, ",") == n && strncmp(p, name, n) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* Two checked metrics, compactly, for the terminal table: failing ones first, then the
- * claim's declared key metrics, then record order (the same rule as reports/). */
-static void key_metrics(const tc_claim *c, const tc_result *r, char *buf, size_t len)
-{
+    const json_t *key[2];
+    size_t n = rep_key_metrics(claim, key, 2, NULL);
     buf[0] = '\0';
-    size_t shown = 0;
-    for (int pass = 0; pass < 3; pass++) {
-        for (size_t k = 0; k < r->nmetrics && shown < 2; k++) {
-            const tc_metric_rec *m = &r->metrics[k];
-            int failed = m->ok != 1, key = in_list(c->key_metrics, m->name);
-            if (m->op == TC_INFO || (pass == 0) != failed ||
-                (pass > 0 && (pass == 1) != key))
-                continue;
-            size_t n = strlen(buf);
-            snprintf(buf + n, len - n, "%s%s=%.3g%s", shown ? " " : "", m->name, m->value,
-                     failed ? "(!)" : "");
-            shown++;
-        }
+    for (size_t k = 0; k < n; k++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, len - used, "%s%s=%.3g%s", k ? " " : "",
+                 rep_jstr(key[k], "name", "?"), rep_jnum(key[k], "value"),
+                 rep_metric_failed(key[k]) ? "(!)" : "");
     }
 }
 
@@ -335,7 +318,7 @@ void hx_print_table(FILE *f, const hx_plan *plan, const json_t *record)
     for (size_t i = 0; i < plan->n; i++) {
         const hx_job *j = &plan->jobs[i];
         char km[256];
-        key_metrics(j->claim, &j->res, km, sizeof km);
+        key_metrics(json_array_get(json_object_get(record, "claims"), i), km, sizeof km);
         fprintf(f, "%-32s %-8s %-7s %8.2f  %s\n", j->claim->id, hx_expect_name(j->claim->expect),
                 hx_verdict_name(j->verdict), j->seconds, km);
         if (j->verdict != HX_PASS && j->verdict != HX_XFAIL && j->res.reason)
