@@ -174,10 +174,18 @@ static void log_axis(rep_buf *b, char axis, double lo, double hi)
 
 static void axis_setup(rep_buf *b, char axis, int logaxis, double lo, double hi)
 {
-    if (logaxis)
+    if (logaxis) {
         log_axis(b, axis, lo, hi);
-    else
-        rep_buf_printf(b, "set format %c '%% h'\n", axis);
+        return;
+    }
+    rep_buf_printf(b, "set format %c '%% h'\n", axis);
+    /* Linear axis: like the log axis, the data padded by 4% of the span on each side, so no
+     * marker sits on (and is half hidden by) the border; gnuplot's own autoscale would stop
+     * at the outermost tic, which may be the data's extreme. */
+    if (isfinite(lo) && isfinite(hi) && hi > lo) {
+        double pad = 0.04 * (hi - lo);
+        rep_buf_printf(b, "set %crange [%.17g:%.17g]\n", axis, lo - pad, hi + pad);
+    }
 }
 
 static void curve_style(rep_buf *b, size_t k, size_t ndashed, const rep_curve *c)
