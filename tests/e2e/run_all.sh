@@ -3,7 +3,7 @@
 # promised file exists; the verdicts match their expectations (exit code 0 under --strict);
 # `report DIR` redraws the reports from the record alone. Under the sanitizer build
 # (THEORYCHECK_SANITIZED=1) the same run is made without figures, to keep CI fast.
-. "$(dirname "$0")/../harness/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 CHECK=${3:?usage: SCRIPT THEORYCHECK_BINARY SOURCE_DIR SCHEMA_CHECK}
 OUT="$TMP/run"
 plots=()

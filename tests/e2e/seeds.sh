@@ -5,7 +5,7 @@
 # divergence under the 1/n NTK initialisation) and must still give only pass/xfail.
 # (A 40-seed sweep of the catalogue is in the session notes; this keeps the regressions.)
 # Skipped in the sanitizer build, which runs the catalogue in run_all.sh already.
-. "$(dirname "$0")/../harness/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 if [ -n "${THEORYCHECK_SANITIZED:-}" ]; then
   echo "skipped under the sanitizer build"
   finish

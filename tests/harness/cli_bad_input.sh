@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every bad-input path of the CLI: exit code 2, one message naming the option, the value and
 # what is allowed, and nothing written.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 OUT="$TMP/out-dir"   # must never be created by a rejected command
 
 expect_exit 2 "no command" -- "$TC"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The CLI's good paths: help, version, list, show, formats, skip on non-separable data,
 # notes for unused values, determinism across runs and --jobs, exit codes.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 CHECK=${3:?usage: SCRIPT THEORYCHECK_BINARY SOURCE_DIR SCHEMA_CHECK}
 
 expect_exit 0 "--help" -- "$TC" --help

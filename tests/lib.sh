@@ -1,4 +1,4 @@
-# tests/harness/lib.sh — tiny assertion helpers for the CLI tests (sourced).
+# tests/lib.sh — tiny assertion helpers for the CLI and end-to-end tests (sourced, not a test).
 # Each test script is run by ctest as: bash SCRIPT THEORYCHECK_BINARY SOURCE_DIR
 set -u
 TC=${1:?usage: SCRIPT THEORYCHECK_BINARY SOURCE_DIR}
