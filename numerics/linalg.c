@@ -167,25 +167,39 @@ done:
     return st;
 }
 
+/* The thin SVD A = U diag(s) Vt (U m x k, Vt k x n, k = min(m, n); allocated here, freed
+ * by the caller even on failure) and the numerical rank r: the number of singular values
+ * above num_linalg_rank_tol(m, n, s_max, c). Shared by the pseudoinverse and the null-space
+ * projector so both count the rank the same way. */
+static num_status svd_rank(size_t m, size_t n, const double *A, double c, double **U,
+                           double **s, double **Vt, size_t *r)
+{
+    size_t k = m < n ? m : n;
+    *U = alloc_d(m * k);
+    *Vt = alloc_d(k * n);
+    *s = alloc_d(k);
+    if (!*U || !*Vt || !*s)
+        return NUM_ENOMEM;
+    num_status st = num_linalg_svd(m, n, A, *U, *s, *Vt);
+    if (st != NUM_OK)
+        return st;
+    double tol = num_linalg_rank_tol(m, n, (*s)[0], c);
+    *r = 0;
+    while (*r < k && (*s)[*r] > tol)
+        (*r)++;
+    return NUM_OK;
+}
+
 num_status num_linalg_pinv(size_t m, size_t n, const double *A, double c, double *P,
                            size_t *rank)
 {
     if (!P || !(c > 0.0))
         return NUM_EINVAL;
-    size_t k = m < n ? m : n;
-    double *U = alloc_d(m * k);
-    double *Vt = alloc_d(k * n);
-    double *s = alloc_d(k);
-    num_status st = NUM_ENOMEM;
-    if (!U || !Vt || !s)
-        goto done;
-    st = num_linalg_svd(m, n, A, U, s, Vt);
+    size_t k = m < n ? m : n, r = 0;
+    double *U = NULL, *Vt = NULL, *s = NULL;
+    num_status st = svd_rank(m, n, A, c, &U, &s, &Vt, &r);
     if (st != NUM_OK)
         goto done;
-    double tol = num_linalg_rank_tol(m, n, s[0], c);
-    size_t r = 0;
-    while (r < k && s[r] > tol)
-        r++;
     /* P = V_r diag(1/s_r) U_r^T: scale the first r rows of Vt, then P = Vt_r^T U_r^T. */
     for (size_t i = 0; i < r; i++)
         cblas_dscal((int)n, 1.0 / s[i], Vt + i * n, 1);
@@ -207,20 +221,11 @@ num_status num_linalg_null_projector(size_t m, size_t n, const double *A, double
 {
     if (!Pn || !(c > 0.0))
         return NUM_EINVAL;
-    size_t k = m < n ? m : n;
-    double *U = alloc_d(m * k);
-    double *Vt = alloc_d(k * n);
-    double *s = alloc_d(k);
-    num_status st = NUM_ENOMEM;
-    if (!U || !Vt || !s)
-        goto done;
-    st = num_linalg_svd(m, n, A, U, s, Vt);
+    size_t r = 0;
+    double *U = NULL, *Vt = NULL, *s = NULL;
+    num_status st = svd_rank(m, n, A, c, &U, &s, &Vt, &r);
     if (st != NUM_OK)
         goto done;
-    double tol = num_linalg_rank_tol(m, n, s[0], c);
-    size_t r = 0;
-    while (r < k && s[r] > tol)
-        r++;
     /* I - V_r V_r^T: the complement of the row space. */
     memset(Pn, 0, n * n * sizeof *Pn);
     for (size_t i = 0; i < n; i++)
