@@ -255,6 +255,26 @@ num_status num_randnet_pooled_dist2(const double *H, size_t m, const size_t *pai
     return isfinite(*se) ? NUM_OK : NUM_ENAN;
 }
 
+/* Sums over the k pairs of the squared output distances: SN of the ReLU layer's outputs H,
+ * SD of the linear baseline's outputs G (same W). Shared by the ratio and the decrease
+ * estimators so both pool the pairs in the same order. */
+static void pooled_sq_dists(const double *H, const double *G, size_t m, const size_t *pairs,
+                            size_t k, double *SN, double *SD)
+{
+    double sn = 0.0, sd = 0.0;
+    for (size_t j = 0; j < k; j++) {
+        size_t p = pair_index(pairs, j);
+        const double *hx = H + 2 * p * m, *hy = hx + m, *gx = G + 2 * p * m, *gy = gx + m;
+        for (size_t i = 0; i < m; i++) {
+            double t = hx[i] - hy[i], l = gx[i] - gy[i];
+            sn += t * t;
+            sd += l * l;
+        }
+    }
+    *SN = sn;
+    *SD = sd;
+}
+
 num_status num_randnet_pooled_dist2_ratio(const double *H, const double *G, size_t m,
                                           const size_t *pairs, size_t k, num_randnet_unit unit,
                                           double *rho2, double *se)
@@ -263,16 +283,8 @@ num_status num_randnet_pooled_dist2_ratio(const double *H, const double *G, size
         return NUM_EINVAL;
     if ((unit == NUM_RANDNET_UNIT_ROW && m < 2) || (unit == NUM_RANDNET_UNIT_SAMPLE && k * m < 2))
         return NUM_EINVAL;
-    double SN = 0.0, SD = 0.0;
-    for (size_t j = 0; j < k; j++) {
-        size_t p = pair_index(pairs, j);
-        const double *hx = H + 2 * p * m, *hy = hx + m, *gx = G + 2 * p * m, *gy = gx + m;
-        for (size_t i = 0; i < m; i++) {
-            double t = hx[i] - hy[i], l = gx[i] - gy[i];
-            SN += t * t;
-            SD += l * l;
-        }
-    }
+    double SN, SD;
+    pooled_sq_dists(H, G, m, pairs, k, &SN, &SD);
     if (!(SD > 0.0))
         return isfinite(SD) ? NUM_EINFEASIBLE : NUM_ENAN;
     double r2 = SN / SD, n = (double)(k * m), lbar = SD / n;
@@ -320,16 +332,8 @@ num_status num_randnet_pooled_dist_decrease(const double *H, const double *G, si
         return NUM_EINVAL;
     if ((unit == NUM_RANDNET_UNIT_ROW && m < 2) || (unit == NUM_RANDNET_UNIT_SAMPLE && k * m < 2))
         return NUM_EINVAL;
-    double SN = 0.0, SD = 0.0;
-    for (size_t j = 0; j < k; j++) {
-        size_t p = pair_index(pairs, j);
-        const double *hx = H + 2 * p * m, *hy = hx + m, *gx = G + 2 * p * m, *gy = gx + m;
-        for (size_t i = 0; i < m; i++) {
-            double t = hx[i] - hy[i], l = gx[i] - gy[i];
-            SN += t * t;
-            SD += l * l;
-        }
-    }
+    double SN, SD;
+    pooled_sq_dists(H, G, m, pairs, k, &SN, &SD);
     double DH = SN / (double)k, DG = SD / (double)k;
     *delta = sqrt(DG) - sqrt(DH);
     if (!isfinite(*delta))
