@@ -39,9 +39,8 @@ static void run_job(pool *p, hx_job *j)
                   .data = j->has_data ? &j->data : NULL};
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    j->claim->run(&ctx, &j->res);
+    hx_ctx_run(&ctx, &j->res);
     j->seconds = since(&t0);
-    hx_ctx_release(&ctx);
     if (j->res.outcome == TC_OUT_UNSET)
         tc_result_error(&j->res, "internal: the claim recorded no outcome");
     j->verdict = hx_verdict_of(j->res.outcome, j->claim->expect);

@@ -1742,9 +1742,16 @@ static const tc_claim claim_intrinsic_noise = {
     .data = TC_DATA_NONE,
     .run = run_intrinsic_noise};
 
-const tc_claim *const tc_family_angle[] = {
+static const tc_claim *const claims[] = {
     &claim_linear,          &claim_linear_relu,      &claim_shrinkage,
     &claim_distance_he,     &claim_shrinkage_linear, &claim_shrinkage_erf,
     &claim_depth,           &claim_depth_linear,     &claim_small,
     &claim_small_abs,       &claim_hamming,          &claim_hamming_offsets,
     &claim_intrinsic,       &claim_intrinsic_noise,  NULL};
+
+const tc_family tc_family_angle = {
+    .name = "angle",
+    .title = "D. Random ReLU networks shrink angles (001 §V-A)",
+    .doc = "docs/claims/angle.md",
+    .claims = claims,
+};

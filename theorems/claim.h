@@ -47,6 +47,30 @@ typedef struct {
     const char *help;    /* one line: meaning, unit, why the default */
 } tc_param_spec;
 
+/* Parameter rows, written by name (the positional 8-field form is easy to get wrong):
+ *   static const tc_param_spec params[] = {
+ *       TC_P_INT("n", "40", "200", 4, 100000, "samples"),
+ *       TC_P_CHOICE("loss", "both", TC_SAME, "exp|logistic|both", "loss function"),
+ *       TC_P_END};
+ * TC_SAME as the full-profile default means "the quick default". */
+#define TC_SAME NULL
+#define TC_P_INT(name_, quick_, full_, lo_, hi_, help_)                                       \
+    {.name = (name_), .type = TC_PARAM_INT, .quick = (quick_), .full = (full_),              \
+     .min = (lo_), .max = (hi_), .help = (help_)}
+#define TC_P_REAL(name_, quick_, full_, lo_, hi_, help_)                                      \
+    {.name = (name_), .type = TC_PARAM_REAL, .quick = (quick_), .full = (full_),             \
+     .min = (lo_), .max = (hi_), .help = (help_)}
+#define TC_P_LIST(name_, quick_, full_, lo_, hi_, help_)                                      \
+    {.name = (name_), .type = TC_PARAM_LIST, .quick = (quick_), .full = (full_),             \
+     .min = (lo_), .max = (hi_), .help = (help_)}
+#define TC_P_BOOL(name_, quick_, full_, help_)                                                \
+    {.name = (name_), .type = TC_PARAM_BOOL, .quick = (quick_), .full = (full_),             \
+     .help = (help_)}
+#define TC_P_CHOICE(name_, quick_, full_, choices_, help_)                                    \
+    {.name = (name_), .type = TC_PARAM_CHOICE, .quick = (quick_), .full = (full_),           \
+     .choices = (choices_), .help = (help_)}
+#define TC_P_END {.name = NULL}
+
 /* ---- user data ------------------------------------------------------------------------- */
 
 /* What `--data CLAIM=FILE.csv` may give this claim. The harness parses and validates the file
@@ -90,7 +114,19 @@ typedef struct tc_claim {
     void (*run)(tc_ctx *ctx, tc_result *res);
     const char *key_metrics; /* optional: comma-separated metric names that the verdict tables
                               * show first (after failing ones); NULL = record order */
+    const void *config;      /* optional: the configuration this claim's run reads through
+                              * tc_config() (compare gsl_function.params), so that one run
+                              * function serves several claims without one-line wrappers */
 } tc_claim;
+
+/* A claim family: one exported descriptor per family, registered by one line in
+ * theorems/families.def. */
+typedef struct tc_family {
+    const char *name;               /* snake_case; every claim's `family` field equals it */
+    const char *title;              /* "A. Max-margin convergence (003 §4, §11.2; ...)" */
+    const char *doc;                /* the family's document: "docs/claims/max_margin.md" */
+    const tc_claim *const *claims;  /* catalogue order, NULL-terminated */
+} tc_family;
 
 /* ---- what a claim may ask of its context ----------------------------------------------- */
 
@@ -112,6 +148,39 @@ gsl_rng *tc_rng(tc_ctx *ctx);
 /* An independent stream k of this claim (for repeated seeds of a statistical check), derived
  * from (seed, claim id, k). The caller frees it with gsl_rng_free. */
 gsl_rng *tc_rng_stream(tc_ctx *ctx, uint64_t k);
+
+/* The same stream k as tc_rng_stream, owned by the context (released after the run). */
+gsl_rng *tc_stream(tc_ctx *ctx, uint64_t k);
+
+/* The claim descriptor's `config` pointer (NULL when it has none). */
+const void *tc_config(const tc_ctx *ctx);
+
+/* ---- memory owned by the context ------------------------------------------------------- */
+
+/* n objects of `size` bytes, zeroed, released after the run. Never returns NULL: when n * size
+ * overflows or the allocation fails, the claim's result becomes `error` ("out of memory: N
+ * bytes ...") and the run function is left at once (the context unwinds to the harness, which
+ * releases everything allocated or deferred so far). Compare SQLite's sqlite3_malloc plus the
+ * longjmp of its parser: callers need no NULL checks and no clean-up labels. */
+void *tc_alloc(tc_ctx *ctx, size_t n, size_t size);
+
+/* Typed shorthand: TC_NEW(ctx, double, n) is a zeroed double[n] owned by the context. */
+#define TC_NEW(ctx, type, n) ((type *)tc_alloc((ctx), (n), sizeof(type)))
+
+/* Release `obj` with `release(obj)` after the run, in reverse order of deferral. A NULL `obj`
+ * is taken as a failed library allocation: the claim ends with `error` as for tc_alloc.
+ * Returns obj. `release` must have exactly the signature void(void *): wrap typed
+ * destructors in a one-line function, e.g.
+ *   static void release_ws(void *w) { num_svm_ws_free(w); } */
+void *tc_defer(tc_ctx *ctx, void (*release)(void *), void *obj);
+
+/* End the run now with `error`: the reason is printf-formatted (as tc_result_error). Used
+ * where a kernel failed and nothing more can be measured; never returns. */
+_Noreturn void tc_fail(tc_ctx *ctx, const char *fmt, ...);
+
+/* A numerics/ status that is not NUM_OK ends the run with `error`, naming `what` and the
+ * kernel's reason and location (num_error_last); NUM_OK returns. */
+void tc_check(tc_ctx *ctx, int status, const char *what);
 
 /* The run's seed (for the record and messages). */
 uint64_t tc_seed(const tc_ctx *ctx);

@@ -1060,6 +1060,13 @@ static const tc_claim claim_mse_no_wd = {
     .data = TC_DATA_CLASSES,
     .run = run_mse};
 
-const tc_claim *const tc_family_collapse[] = {
+static const tc_claim *const claims[] = {
     &claim_etf,   &claim_ufm,         &claim_ufm_mse, &claim_frozen,    &claim_early_stop,
     &claim_mlp,   &claim_mlp_decades, &claim_mse,     &claim_mse_no_wd, NULL};
+
+const tc_family tc_family_collapse = {
+    .name = "collapse",
+    .title = "F. Neural collapse (004; 000)",
+    .doc = "docs/claims/collapse.md",
+    .claims = claims,
+};

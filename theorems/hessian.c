@@ -1840,6 +1840,13 @@ static const tc_claim claim_exp_linear = {
     .run = run_exp_rank_linear,
 };
 
-const tc_claim *const tc_family_hessian[] = {
+static const tc_claim *const claims[] = {
     &claim_degeneracy, &claim_underparam, &claim_symmetry,    &claim_decay,
     &claim_decay_min,  &claim_exp,        &claim_exp_linear, NULL};
+
+const tc_family tc_family_hessian = {
+    .name = "hessian",
+    .title = "C. Hessian degeneracy (003 §12.1 Theorem 4, §12.3)",
+    .doc = "docs/claims/hessian.md",
+    .claims = claims,
+};

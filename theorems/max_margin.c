@@ -1254,5 +1254,12 @@ static const tc_claim claim_max_margin_square = {
     .key_metrics = "direction_gap_max,direction_gap_min,spread_ratio",
 };
 
-const tc_claim *const tc_family_max_margin[] = {&claim_max_margin, &claim_max_margin_init,
+static const tc_claim *const claims[] = {&claim_max_margin, &claim_max_margin_init,
                                                 &claim_max_margin_square, NULL};
+
+const tc_family tc_family_max_margin = {
+    .name = "max_margin",
+    .title = "A. Max-margin convergence (003 §4, §11.2; Soudry et al. 2018)",
+    .doc = "docs/claims/max_margin.md",
+    .claims = claims,
+};

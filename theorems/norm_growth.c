@@ -1419,7 +1419,14 @@ static const tc_claim claim_b3_square = {
     .run = run_norm_growth_ode_square,
 };
 
-const tc_claim *const tc_family_norm_growth[] = {
+static const tc_claim *const claims[] = {
     &claim_b1,        &claim_b1_square, &claim_b2,        &claim_b2_strict,
     &claim_b2_square, &claim_a5,        &claim_a5_tanh,   &claim_b3,
     &claim_b3_untied, &claim_b3_square, NULL};
+
+const tc_family tc_family_norm_growth = {
+    .name = "norm_growth",
+    .title = "B. Norm growth and deep max-margin (003 §4, §12.2, §13, §14)",
+    .doc = "docs/claims/norm_growth.md",
+    .claims = claims,
+};

@@ -1894,7 +1894,7 @@ static const tc_claim claim_lazy_unit = {
     .data = TC_DATA_FEATURES,
     .run = run_lazy_unit};
 
-const tc_claim *const tc_family_ntk[] = {&claim_min_eig,
+static const tc_claim *const claims[] = {&claim_min_eig,
                                          &claim_min_eig_unit,
                                          &claim_min_eig_linear,
                                          &claim_min_eig_duplicate,
@@ -1907,3 +1907,10 @@ const tc_claim *const tc_family_ntk[] = {&claim_min_eig,
                                          &claim_lazy,
                                          &claim_lazy_unit,
                                          NULL};
+
+const tc_family tc_family_ntk = {
+    .name = "ntk",
+    .title = "E. NTK minimal eigenvalue and lazy training (004, Lazy Training)",
+    .doc = "docs/claims/ntk.md",
+    .claims = claims,
+};

@@ -1,8 +1,7 @@
-/* theorems/registry.h — every claim, in catalogue order (CLAIMS.md sections A onwards).
+/* theorems/registry.h — every claim family and claim, in catalogue order (CLAIMS.md A onwards).
  *
- * Each family file exports a NULL-terminated array `tc_family_<name>`; the registry
- * concatenates them. A new family: add its file and one line to families[] in registry.c.
- */
+ * Families register themselves with one line in theorems/families.def; the registry is the
+ * only reader of that list. */
 #ifndef TC_REGISTRY_H
 #define TC_REGISTRY_H
 
@@ -10,12 +9,12 @@
 
 #include "theorems/claim.h"
 
-extern const tc_claim *const tc_family_max_margin[];  /* A: theorems/max_margin.c */
-extern const tc_claim *const tc_family_norm_growth[]; /* B (+A5): theorems/norm_growth.c */
-extern const tc_claim *const tc_family_hessian[];     /* C: theorems/hessian.c */
-extern const tc_claim *const tc_family_angle[];       /* D: theorems/angle.c */
-extern const tc_claim *const tc_family_ntk[];         /* E: theorems/ntk.c */
-extern const tc_claim *const tc_family_collapse[];    /* F: theorems/collapse.c */
+/* Number of registered families; tc_registry_family(i) for i < tc_registry_nfamilies(). */
+size_t tc_registry_nfamilies(void);
+const tc_family *tc_registry_family(size_t i);
+
+/* The family with this name, or NULL. */
+const tc_family *tc_registry_find_family(const char *name);
 
 /* Number of registered claims; tc_registry_at(i) for i < tc_registry_count(). */
 size_t tc_registry_count(void);

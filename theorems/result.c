@@ -192,6 +192,7 @@ tc_series *tc_series_new(tc_result *res, const char *name, size_t ncols,
     tc_series *s = calloc(1, sizeof *s);
     if (!s)
         goto fail;
+    s->owner = res;
     s->name = dup_str(name);
     s->cols = calloc(ncols ? ncols : 1, sizeof *s->cols);
     if (!s->name || !s->cols) {
@@ -218,13 +219,29 @@ void tc_series_add(tc_series *s, const double *row)
     if (s->nrows == s->cap) {
         size_t nc = s->cap ? 2 * s->cap : 64;
         double *p = realloc(s->rows, nc * s->ncols * sizeof *p);
-        if (!p)
-            return; /* the series is short; the record still shows what was measured */
+        if (!p) {
+            if (s->owner)
+                oom(s->owner); /* a short series would read as a measurement */
+            return;
+        }
         s->rows = p;
         s->cap = nc;
     }
     memcpy(s->rows + s->nrows * s->ncols, row, s->ncols * sizeof *row);
     s->nrows++;
+}
+
+void tc_series_addn(tc_series *s, const double *row, size_t n)
+{
+    if (!s)
+        return;
+    if (n != s->ncols) {
+        if (s->owner)
+            tc_result_error(s->owner, "internal: a row of series '%s' has %zu values, expected %zu",
+                            s->name, n, s->ncols);
+        return;
+    }
+    tc_series_add(s, row);
 }
 
 void tc_series_addv(tc_series *s, ...)
@@ -303,8 +320,13 @@ void tc_result_error(tc_result *res, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    set_outcome(res, TC_OUT_ERROR, vformat(fmt, ap));
+    tc_result_verror(res, fmt, ap);
     va_end(ap);
+}
+
+void tc_result_verror(tc_result *res, const char *fmt, va_list ap)
+{
+    set_outcome(res, TC_OUT_ERROR, vformat(fmt, ap));
 }
 
 static void append(char *buf, size_t cap, const char *s)

@@ -7,6 +7,7 @@
 #ifndef TC_RESULT_H
 #define TC_RESULT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -25,7 +26,8 @@ typedef struct {
     int ok;              /* 1 ok, 0 not ok, -1 not checked (info) or value not finite */
 } tc_metric_rec;
 
-typedef struct {
+typedef struct tc_series {
+    struct tc_result *owner; /* the result it belongs to: a malformed row marks it `error` */
     char *name;     /* snake_case; the harness writes it to data/<claim>-<name>.csv */
     size_t ncols;
     char **cols;    /* column names (CSV header) */
@@ -92,7 +94,18 @@ const tc_metric_rec *tc_result_metric(const tc_result *res, const char *name);
 tc_series *tc_series_new(tc_result *res, const char *name, size_t ncols,
                          const char *const *cols);
 void tc_series_add(tc_series *s, const double *row);
-/* Variadic convenience: tc_series_addv(s, a, b, c) with exactly ncols doubles. */
+/* Append a row of n values; n must equal the series' column count, otherwise the result
+ * becomes `error` naming the series (a row is never written short or padded). */
+void tc_series_addn(tc_series *s, const double *row, size_t n);
+/* tc_series_row(s, a, b, c): one row from its values. Each value converts to double as by
+ * assignment (an integer such as a size_t keeps its value; a pointer does not compile) and the
+ * count is taken from the list itself, so a row can have neither the wrong type nor, unnoticed,
+ * the wrong length. */
+#define tc_series_row(s, ...)                                                                 \
+    tc_series_addn((s), (const double[]){__VA_ARGS__},                                        \
+                   sizeof((const double[]){__VA_ARGS__}) / sizeof(double))
+/* Deprecated (reads doubles through varargs: a size_t argument is garbage); use
+ * tc_series_row. Kept until every family has moved. */
 void tc_series_addv(tc_series *s, ...);
 
 /* A new plot; add curves with tc_plot_curve. */
@@ -105,6 +118,7 @@ void tc_plot_curve(tc_plot *p, const char *series, const char *x, const char *y,
 void tc_result_holds(tc_result *res, bool holds, const char *fmt, ...);
 void tc_result_skip(tc_result *res, const char *fmt, ...);
 void tc_result_error(tc_result *res, const char *fmt, ...);
+void tc_result_verror(tc_result *res, const char *fmt, va_list ap);
 
 /* holds = every checked metric is ok; the reason lists the metrics that are not. Any
  * non-finite checked value makes the outcome an error. Keeps an earlier skip or error. */
