@@ -31,7 +31,7 @@ num_status num_cls_loss_eval(num_cls_loss loss, size_t n, size_t C, const double
     case NUM_CLS_MSE:
         return num_loss_mse_onehot(n, C, Z, y, value, dZ);
     }
-    return NUM_EINVAL;
+    return NUM_ERROR(NUM_EINVAL, "argument check failed");
 }
 
 num_ctrain *num_ctrain_alloc(const num_mlp *net, size_t n)
@@ -83,7 +83,9 @@ num_status num_ctrain_eval(num_ctrain *t, const num_mlp *net, const double *thet
 {
     if (!t || !net || !theta || !X || !y || !o || !loss || n == 0 || n > t->n ||
         net->nparams != t->P || net->widths[net->nlayers] != t->C)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !t || !net || !theta || !X || !y || "
+                                     "!o || !loss || n == 0 || n > t->n || net->nparams != t->P || "
+                                     "net->widths[net->nlayers] != t->C");
     t->ready = 0;
     num_status st = num_mlp_forward(net, theta, X, n, t->work, NULL);
     if (st != NUM_OK)
@@ -113,7 +115,7 @@ num_status num_ctrain_update(num_ctrain *t, const num_mlp *net, double *theta,
 {
     if (!t || !net || !theta || !o || !t->ready || !(o->lr > 0.0) || o->momentum < 0.0 ||
         o->momentum >= 1.0 || o->weight_decay < 0.0 || o->first_trained >= net->nlayers)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed");
     t->ready = 0;
     num_status st = num_mlp_backward(net, theta, t->work, t->dZ, t->grad);
     if (st != NUM_OK)
@@ -126,7 +128,7 @@ num_status num_ctrain_update(num_ctrain *t, const num_mlp *net, double *theta,
     memset(t->grad, 0, start * sizeof *t->grad);
     double g2 = cblas_dnrm2((int)P, t->grad, 1);
     if (!isfinite(g2))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(g2)");
     if (gnorm)
         *gnorm = g2;
     /* v <- mu v + g ; theta <- theta - eta v */

@@ -86,10 +86,11 @@ num_status num_collapse_means(const double *H, const size_t *y, size_t n, size_t
                               double *means, size_t *counts, double *gmean)
 {
     if (!H || !y || !means || n == 0 || p == 0 || C < 2)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !H || !y || !means || n == 0 || p == "
+                                     "0 || C < 2");
     size_t *cnt = counts ? counts : calloc(C, sizeof *cnt);
     if (!cnt)
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     memset(cnt, 0, C * sizeof *cnt);
     memset(means, 0, C * p * sizeof *means);
     num_status st = NUM_OK;
@@ -170,14 +171,16 @@ num_status num_collapse_measure(num_collapse_work *w, const double *H, const siz
                                 num_collapse_metrics *m)
 {
     if (!w || !H || !y || !m || n == 0 || n > w->n || p != w->p || C != w->C || C < 2)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !w || !H || !y || !m || n == 0 || n > "
+                                     "w->n || p != w->p || C != w->C || C < 2");
     for (size_t i = 0; i < n * p; i++)
         if (!isfinite(H[i]))
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(H[i])");
     if (W)
         for (size_t i = 0; i < C * p; i++)
             if (!isfinite(W[i]) || (b && i < C && !isfinite(b[i])))
-                return NUM_ENAN;
+                return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(W[i]) || (b && i < C && "
+                                           "!isfinite(b[i]))");
     num_status st = num_collapse_means(H, y, n, p, C, w->means, w->counts, w->gmean);
     if (st != NUM_OK)
         return st;
@@ -216,7 +219,7 @@ num_status num_collapse_measure(num_collapse_work *w, const double *H, const siz
     memcpy(w->A, w->Mc, C * p * sizeof *w->A);
     if (LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'N', 'S', (lapack_int)C, (lapack_int)p, w->A,
                        (lapack_int)p, w->S, NULL, 1, w->Vt, (lapack_int)p, w->sup))
-        return NUM_ELAPACK;
+        return NUM_ERROR(NUM_ELAPACK, "LAPACKE_dgesvd reported failure");
     double lmax = w->S[0] * w->S[0] / (double)C;
     double tol = (double)(p > C ? p : C) * DBL_EPSILON * lmax;
     size_t rank = 0;
@@ -302,7 +305,8 @@ num_status num_collapse_covariances(const double *H, const size_t *y, size_t n, 
                                     size_t C, double *Sw, double *Sb)
 {
     if (!H || !y || !Sw || !Sb || n == 0 || p == 0 || C < 2)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !H || !y || !Sw || !Sb || n == 0 || p "
+                                     "== 0 || C < 2");
     double *means = malloc(C * p * sizeof *means), *g = malloc(p * sizeof *g);
     double *R = malloc(p * sizeof *R);
     num_status st = NUM_ENOMEM;
@@ -333,7 +337,7 @@ done:
 num_status num_collapse_pinv_sym(double *A, size_t p, size_t C_hint, size_t *rank)
 {
     if (!A || p == 0)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !A || p == 0");
     double *ev = malloc(p * sizeof *ev), *V = malloc(p * p * sizeof *V);
     num_status st = NUM_OK;
     if (!ev || !V) {

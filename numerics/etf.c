@@ -57,10 +57,10 @@ done:
 num_status num_etf_simplex(size_t C, size_t p, gsl_rng *r, double *M)
 {
     if (C < 2 || p < C || !M)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: C < 2 || p < C || !M");
     double *U = malloc(p * C * sizeof *U);
     if (!U)
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     num_status st = orthonormal_columns(p, C, r, U);
     if (st == NUM_OK) {
         /* Row c of M = sqrt(C/(C-1)) (u_c - mean_c' u_c'), u_c = column c of U. */
@@ -81,10 +81,10 @@ num_status num_etf_simplex(size_t C, size_t p, gsl_rng *r, double *M)
 num_status num_etf_check(const double *X, size_t n, size_t d, num_etf_report *rep)
 {
     if (!X || !rep || n < 2 || d < 1)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !X || !rep || n < 2 || d < 1");
     for (size_t i = 0; i < n * d; i++)
         if (!isfinite(X[i]))
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(X[i])");
     double *G = malloc(n * n * sizeof *G), *ev = malloc(n * sizeof *ev);
     num_status st = NUM_OK;
     if (!G || !ev) {
@@ -181,7 +181,7 @@ double num_etf_gram_distance(const double *X, size_t C, size_t p)
 num_status num_etf_nearest(const double *X, size_t C, size_t p, double *E)
 {
     if (!X || !E || C < 2 || p < C)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !X || !E || C < 2 || p < C");
     num_status st = NUM_OK;
     double *Psi = malloc(C * C * sizeof *Psi), *A = malloc(C * p * sizeof *A);
     double *S = malloc(C * sizeof *S), *U = malloc(C * C * sizeof *U);
@@ -227,7 +227,8 @@ num_status num_etf_project2(const double *X, const double *Y, size_t C, size_t p
                             double *y2)
 {
     if (!X || !x2 || (Y && !y2) || C < 2 || p < 2)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !X || !x2 || (Y && !y2) || C < 2 || p "
+                                     "< 2");
     size_t k = C < p ? C : p;
     num_status st = NUM_OK;
     double *A = malloc(C * p * sizeof *A), *S = malloc(k * sizeof *S);

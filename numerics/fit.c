@@ -10,23 +10,24 @@ num_status num_fit_linear(size_t n, const double *x, const double *y, const doub
                           num_fit_line *out)
 {
     if (n < 2 || !x || !y || !out)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: n < 2 || !x || !y || !out");
     int distinct = 0;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(x[i]) || !isfinite(y[i]) || (w && !isfinite(w[i])))
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(x[i]) || !isfinite(y[i]) || (w "
+                                       "&& !isfinite(w[i]))");
         if (w && !(w[i] > 0.0))
-            return NUM_EINVAL;
+            return NUM_ERROR(NUM_EINVAL, "argument check failed: w && !(w[i] > 0.0)");
         if (x[i] != x[0])
             distinct = 1;
     }
     if (!distinct)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !distinct");
     double c0, c1, c00, c01, c11, ss;
     int gs = w ? gsl_fit_wlinear(x, 1, w, 1, y, 1, n, &c0, &c1, &c00, &c01, &c11, &ss)
                : gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &c00, &c01, &c11, &ss);
     if (gs != 0)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: gs != 0");
     out->intercept = c0;
     out->slope = c1;
     out->cov01 = c01;
@@ -56,7 +57,7 @@ num_status num_fit_power(size_t n, const double *x, const double *y, const doubl
                          num_fit_line *out)
 {
     if (n < 2 || !x || !y || !out)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: n < 2 || !x || !y || !out");
     double *lx = malloc(n * sizeof *lx), *ly = malloc(n * sizeof *ly);
     num_status st = NUM_ENOMEM;
     if (!lx || !ly)

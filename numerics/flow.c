@@ -106,7 +106,9 @@ num_status num_flow_rhs(num_margin_loss loss, size_t n, size_t d, const double *
 {
     if (n == 0 || d == 0 || !X || !y || !w || !f || !work ||
         (loss != NUM_LOSS_EXP && loss != NUM_LOSS_LOGISTIC && loss != NUM_LOSS_SQUARE))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: n == 0 || d == 0 || !X || !y || !w || "
+                                     "!f || !work || (loss != NUM_LOSS_EXP && loss != "
+                                     "NUM_LOSS_LOGISTIC && loss != NUM_LOSS_SQUARE)");
     flow_sys p = {loss, n, d, X, y, work, 0};
     return rhs_eval(&p, s, w, f) == GSL_SUCCESS ? NUM_OK : NUM_ENAN;
 }
@@ -120,18 +122,20 @@ num_status num_flow_run(num_margin_loss loss, size_t n, size_t d, const double *
         (loss != NUM_LOSS_EXP && loss != NUM_LOSS_LOGISTIC && loss != NUM_LOSS_SQUARE) ||
         !(opts->epsabs >= 0.0) || !(opts->epsrel >= 0.0) ||
         (opts->epsabs == 0.0 && opts->epsrel == 0.0) || !(opts->h0 >= 0.0) || !isfinite(t0))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed");
     if (loss != NUM_LOSS_SQUARE && !labels_pm1(n, y))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: loss != NUM_LOSS_SQUARE && "
+                                     "!labels_pm1(n, y)");
     for (size_t k = 0; k < nout; k++)
         if (!isfinite(tout[k]) || tout[k] < (k ? tout[k - 1] : t0))
-            return NUM_EINVAL;
+            return NUM_ERROR(NUM_EINVAL, "argument check failed: !isfinite(tout[k]) || tout[k] < "
+                                         "(k ? tout[k - 1] : t0)");
     for (size_t i = 0; i < n * d; i++)
         if (!isfinite(X[i]))
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(X[i])");
     for (size_t j = 0; j < d; j++)
         if (!isfinite(w0[j]))
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(w0[j])");
 
     flow_sys p = {loss, n, d, X, y, malloc(n * sizeof(double)), 0};
     double *w = malloc(d * sizeof *w);

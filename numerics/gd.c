@@ -22,7 +22,8 @@ num_status num_gd_smoothness(num_margin_loss loss, size_t n, size_t d, const dou
                              double *beta_global)
 {
     if (n == 0 || d == 0 || !X || !y || !w0 || !valid_loss(loss))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: n == 0 || d == 0 || !X || !y || !w0 "
+                                     "|| !valid_loss(loss)");
     double *H = malloc(d * d * sizeof *H);
     double *work = malloc(n * sizeof *work);
     num_status st = NUM_ENOMEM;
@@ -81,17 +82,19 @@ num_status num_gd_run(num_margin_loss loss, size_t n, size_t d, const double *X,
 {
     if (n == 0 || d == 0 || !X || !y || !w0 || !kout || !W || nout == 0 || !valid_loss(loss) ||
         !(eta > 0.0) || !isfinite(eta))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: n == 0 || d == 0 || !X || !y || !w0 "
+                                     "|| !kout || !W || nout == 0 || !valid_loss(loss) || !(eta > "
+                                     "0.0) || !isfinite(eta)");
     for (size_t k = 1; k < nout; k++)
         if (kout[k] < kout[k - 1])
-            return NUM_EINVAL;
+            return NUM_ERROR(NUM_EINVAL, "argument check failed: kout[k] < kout[k - 1]");
     if (loss != NUM_LOSS_SQUARE)
         for (size_t i = 0; i < n; i++)
             if (y[i] != 1.0 && y[i] != -1.0)
-                return NUM_EINVAL;
+                return NUM_ERROR(NUM_EINVAL, "argument check failed: y[i] != 1.0 && y[i] != -1.0");
     for (size_t i = 0; i < n * d; i++)
         if (!isfinite(X[i]))
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(X[i])");
     double *w = malloc(d * sizeof *w), *c = malloc(n * sizeof *c);
     double *h2 = lerr ? malloc(n * sizeof *h2) : NULL, *g = lerr ? malloc(d * sizeof *g) : NULL;
     double *u = lerr ? malloc(n * sizeof *u) : NULL;

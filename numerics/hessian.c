@@ -166,17 +166,21 @@ num_status num_hessian_prepare(num_hess_work *hw, const double *theta, const dou
                                double *loss, double *grad)
 {
     if (!hw || !theta || !X || !Y || !opts || n == 0 || n > hw->cap_n)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !hw || !theta || !X || !Y || !opts || "
+                                     "n == 0 || n > hw->cap_n");
     const num_mlp *net = hw->net;
     size_t K = hw->K, dout = net->widths[K];
     if (opts->loss != NUM_HESS_SQUARE && opts->loss != NUM_HESS_EXP)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: opts->loss != NUM_HESS_SQUARE && "
+                                     "opts->loss != NUM_HESS_EXP");
     if (opts->loss == NUM_HESS_EXP && (dout != 1 || !isfinite(opts->exp_shift)))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: opts->loss == NUM_HESS_EXP && (dout "
+                                     "!= 1 || !isfinite(opts->exp_shift))");
     for (size_t k = 0; k < K; k++) {
         hw->lam[k] = opts->decay ? opts->decay[k] : 0.0;
         if (!(hw->lam[k] >= 0.0) || !isfinite(hw->lam[k]))
-            return NUM_EINVAL;
+            return NUM_ERROR(NUM_EINVAL, "argument check failed: !(hw->lam[k] >= 0.0) || "
+                                         "!isfinite(hw->lam[k])");
     }
     hw->ready = 0;
     num_status st = num_mlp_forward(net, theta, X, n, hw->mw, NULL);
@@ -208,7 +212,7 @@ num_status num_hessian_prepare(num_hess_work *hw, const double *theta, const dou
         for (size_t s = 0; s < n; s++) {
             double t = -Y[s] * out[s] + opts->exp_shift;
             if (!(t <= HESS_EXP_MAX))
-                return NUM_ENAN;
+                return NUM_ERROR(NUM_ENAN, "non-finite value: !(t <= HESS_EXP_MAX)");
             double e = exp(t);
             hw->G[K][s] = -Y[s] * e;
             hw->l2[s] = Y[s] * Y[s] * e;
@@ -254,10 +258,10 @@ num_status num_hessian_prepare(num_hess_work *hw, const double *theta, const dou
         }
         for (size_t p = 0; p < hw->P; p++)
             if (!isfinite(grad[p]))
-                return NUM_ENAN;
+                return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(grad[p])");
     }
     if (!isfinite(L))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(L)");
     if (loss)
         *loss = L;
     hw->ready = 1;
@@ -284,7 +288,8 @@ static void stack_directions(const num_hess_work *hw, size_t k, size_t nb, const
 num_status num_hessian_hvp(num_hess_work *hw, size_t nb, const double *V, double *HV)
 {
     if (!hw || !V || !HV || nb == 0 || nb > hw->cap_b || !hw->ready)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !hw || !V || !HV || nb == 0 || nb > "
+                                     "hw->cap_b || !hw->ready");
     const num_mlp *net = hw->net;
     size_t K = hw->K, P = hw->P, n = hw->n, B = nb;
     const double *theta = hw->theta;
@@ -389,7 +394,7 @@ num_status num_hessian_hvp(num_hess_work *hw, size_t nb, const double *V, double
     }
     for (size_t q = 0; q < nb * P; q++)
         if (!isfinite(HV[q]))
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(HV[q])");
     return NUM_OK;
 }
 
@@ -398,7 +403,7 @@ num_status num_hessian_full(num_hess_work *hw, const double *theta, const double
                             size_t p1, double *H, double *asym)
 {
     if (!hw || !H || p1 <= p0 || p1 > hw->P)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !hw || !H || p1 <= p0 || p1 > hw->P");
     num_status st = num_hessian_prepare(hw, theta, X, Y, n, opts, NULL, NULL);
     if (st != NUM_OK)
         return st;
@@ -452,7 +457,8 @@ num_status num_hessian_minimise(num_hess_work *hw, double *theta, const double *
                                 double gtol, size_t max_iter, size_t *iters, double *gnorm)
 {
     if (!hw || !theta || !X || !Y || !opts || !(gtol >= 0.0))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !hw || !theta || !X || !Y || !opts || "
+                                     "!(gtol >= 0.0)");
     size_t P = hw->P, it = 0, rejects = 0;
     /* 40 consecutive rejections multiply mu by 1e40: beyond that the step is below rounding
      * of theta and no progress is possible. */

@@ -67,7 +67,8 @@ num_status num_hom_loss_grad(const num_hom_problem *pb, const double *theta, dou
                              num_hom_work *w, double *log_loss, double *grad)
 {
     if (!problem_ok(pb, w) || !theta || !isfinite(log_scale))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !problem_ok(pb, w) || !theta || "
+                                     "!isfinite(log_scale)");
     size_t n = pb->n;
     num_status st = num_mlp_forward(pb->net, theta, pb->X, n, w->mw, w->f);
     if (st != NUM_OK)
@@ -93,7 +94,7 @@ num_status num_hom_loss_grad(const num_hom_problem *pb, const double *theta, dou
     }
     for (size_t i = 0; i < n; i++)
         if (!isfinite(w->dout[i]))
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(w->dout[i])");
     if (grad)
         return num_mlp_backward(pb->net, theta, w->mw, w->dout, grad);
     return NUM_OK;
@@ -103,7 +104,7 @@ num_status num_hom_observe(const num_hom_problem *pb, const double *theta, num_h
                            double *norms, num_hom_obs *obs)
 {
     if (!problem_ok(pb, w) || !theta || !obs)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !problem_ok(pb, w) || !theta || !obs");
     num_status st = num_hom_loss_grad(pb, theta, 0.0, w, &obs->log_loss, NULL);
     if (st != NUM_OK && st != NUM_ENAN)
         return st;
@@ -118,7 +119,7 @@ num_status num_hom_observe(const num_hom_problem *pb, const double *theta, num_h
     size_t K = pb->net->nlayers;
     double prod = 1.0, nk[64], *nn = norms ? norms : (K <= 64 ? nk : NULL);
     if (!nn)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !nn");
     num_mlp_layer_norms(pb->net, theta, nn);
     for (size_t k = 0; k < K; k++)
         prod *= nn[k];
@@ -126,7 +127,8 @@ num_status num_hom_observe(const num_hom_problem *pb, const double *theta, num_h
     obs->prod_norms = prod;
     obs->norm_margin = prod > 0.0 ? mm / prod : NAN;
     if (!isfinite(obs->min_margin) || !isfinite(obs->prod_norms))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(obs->min_margin) || "
+                                   "!isfinite(obs->prod_norms)");
     return NUM_OK;
 }
 
@@ -135,7 +137,8 @@ num_status num_hom_gd(const num_hom_problem *pb, double *theta, double eta, size
                       num_hom_work *w)
 {
     if (!problem_ok(pb, w) || !theta || !(eta > 0.0) || (nat && !at))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !problem_ok(pb, w) || !theta || !(eta "
+                                     "> 0.0) || (nat && !at)");
     size_t next = 0, P = w->P;
     for (size_t step = 0;; step++) {
         while (next < nat && at[next] < step)
@@ -184,10 +187,12 @@ num_status num_hom_flow_logtime(const num_hom_problem *pb, double *theta, double
 {
     if (!problem_ok(pb, w) || !theta || !s_at || nat == 0 || !(rtol > 0.0) ||
         !isfinite(s0) || !(s_at[0] > s0) || pb->loss != NUM_HOM_LOSS_EXP)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !problem_ok(pb, w) || !theta || !s_at "
+                                     "|| nat == 0 || !(rtol > 0.0) || !isfinite(s0) || !(s_at[0] > "
+                                     "s0) || pb->loss != NUM_HOM_LOSS_EXP");
     for (size_t i = 1; i < nat; i++)
         if (!(s_at[i] > s_at[i - 1]))
-            return NUM_EINVAL;
+            return NUM_ERROR(NUM_EINVAL, "argument check failed: !(s_at[i] > s_at[i - 1])");
     size_t P = w->P;
     flow_params fp = {pb, w, NUM_OK};
     gsl_odeiv2_system sys = {flow_rhs, NULL, P, &fp};
@@ -198,7 +203,7 @@ num_status num_hom_flow_logtime(const num_hom_problem *pb, double *theta, double
     num_status ret = NUM_OK;
     size_t count = 0;
     if (!d)
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     double s = s0, h = 1e-2;
     for (size_t i = 0; i < nat && ret == NUM_OK; i++) {
         while (s < s_at[i]) {
@@ -231,14 +236,16 @@ num_status num_hom_gd_logtime(const num_hom_problem *pb, double *theta, double s
 {
     if (!problem_ok(pb, w) || !theta || !s_at || nat == 0 || !(h_max > 0.0) ||
         !isfinite(s0) || !(s_at[0] > s0) || pb->loss != NUM_HOM_LOSS_EXP)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !problem_ok(pb, w) || !theta || !s_at "
+                                     "|| nat == 0 || !(h_max > 0.0) || !isfinite(s0) || !(s_at[0] "
+                                     "> s0) || pb->loss != NUM_HOM_LOSS_EXP");
     for (size_t i = 1; i < nat; i++)
         if (!(s_at[i] > s_at[i - 1]))
-            return NUM_EINVAL;
+            return NUM_ERROR(NUM_EINVAL, "argument check failed: !(s_at[i] > s_at[i - 1])");
     size_t P = w->P, count = 0;
     double *trial = malloc(P * sizeof *trial);
     if (!trial)
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     num_status st;
     double s = s0, h = h_max, logL;
     /* grad at s, scaled by e^s: the log-time velocity is -w->grad. */
@@ -403,15 +410,16 @@ num_status num_rho_integrate(num_rho_model model, size_t K, double ftil, const d
     if (K < 1 || K > 64 || !(ftil > 0.0) || !rho0 || !s_at || nat == 0 || !rho_out ||
         !(rtol > 0.0) || !isfinite(s0) || !(s_at[0] > s0) || (int)model < 0 ||
         model > NUM_RHO_EQ57)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed");
     for (size_t i = 1; i < nat; i++)
         if (!(s_at[i] > s_at[i - 1]))
-            return NUM_EINVAL;
+            return NUM_ERROR(NUM_EINVAL, "argument check failed: !(s_at[i] > s_at[i - 1])");
     size_t dim = model == NUM_RHO_UNTIED_EQ48 ? K : 1;
     double y[64];
     for (size_t k = 0; k < dim; k++) {
         if (!(rho0[k] > 0.0) || !isfinite(rho0[k]))
-            return NUM_EINVAL;
+            return NUM_ERROR(NUM_EINVAL, "argument check failed: !(rho0[k] > 0.0) || "
+                                         "!isfinite(rho0[k])");
         y[k] = rho0[k];
     }
     rho_params rp = {model, K, ftil};
@@ -425,7 +433,7 @@ num_status num_rho_integrate(num_rho_model model, size_t K, double ftil, const d
     num_status ret = NUM_OK;
     size_t count = 0;
     if (!d)
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     /* The square-loss model relaxes at a rate ~ e^s in log time (stiff beyond any stepper once
      * converged, where e^s multiplies a residual at the rounding level), so it is integrated
      * in ordinary time t = e^s, where it is autonomous and mildly stiff. */

@@ -35,12 +35,14 @@ num_status num_intrinsic_dim_mle(const double *X, size_t n, size_t D, size_t k1,
                                  double *work, size_t lwork, double *dim, double *dim_k)
 {
     if (!X || !work || !dim || D == 0 || k1 < 2 || k2 < k1 || k2 >= n)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !X || !work || !dim || D == 0 || k1 < "
+                                     "2 || k2 < k1 || k2 >= n");
     if (lwork < num_intrinsic_dim_work_size(n, D, k2))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: lwork < "
+                                     "num_intrinsic_dim_work_size(n, D, k2)");
     for (size_t i = 0; i < n * D; i++)
         if (!isfinite(X[i]))
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(X[i])");
 
     double *G = work;                 /* n x n Gram matrix of the centred data (upper) */
     double *Xc = G + n * n;           /* n x D centred data */
@@ -49,7 +51,7 @@ num_status num_intrinsic_dim_mle(const double *X, size_t n, size_t D, size_t k1,
     size_t idx_buf[256];              /* neighbour indices of one point (k2 <= 256) */
     double dist_buf[256];
     if (k2 > 256)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: k2 > 256");
 
     /* Centre: the Gram identity then works with norms of the size of the spread, not of the
      * offset (ReLU features have a large common mean). */
@@ -94,7 +96,8 @@ num_status num_intrinsic_dim_mle(const double *X, size_t n, size_t D, size_t k1,
             dist_buf[b] = v;
         }
         if (!(dist_buf[0] > 0.0))
-            return NUM_EINFEASIBLE; /* a duplicate point: log(T_k / 0) */
+            return NUM_ERROR(NUM_EINFEASIBLE, "no feasible point: !(dist_buf[0] > 0.0)"
+                                              "no feasible point: !(dist_buf[0] > 0.0)"); /* a duplicate point: log(T_k / 0) */
         for (size_t a = 0; a < k2; a++)
             nn[i * k2 + a] = log(dist_buf[a]);
     }
@@ -111,7 +114,8 @@ num_status num_intrinsic_dim_mle(const double *X, size_t n, size_t D, size_t k1,
             S += 0.5 * s;
         }
         if (!(S > 0.0))
-            return NUM_EINFEASIBLE; /* all k nearest neighbours equidistant from every point */
+            return NUM_ERROR(NUM_EINFEASIBLE, "no feasible point: !(S > 0.0)"
+                                              "no feasible point: !(S > 0.0)"); /* all k nearest neighbours equidistant from every point */
         double mk = (double)n * (double)(k - 1) / S;
         if (dim_k)
             dim_k[k - k1] = mk;

@@ -41,12 +41,13 @@ static double *dup_matrix(size_t m, size_t n, const double *A)
 num_status num_linalg_eigh(size_t n, const double *A, double *evals, double *V)
 {
     if (n == 0 || !A || !evals || too_big(n, n))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: n == 0 || !A || !evals || too_big(n, "
+                                     "n)");
     if (!all_finite(n * n, A))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !all_finite(n * n, A)");
     double *a = V ? V : malloc(n * n * sizeof *a);
     if (!a)
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     if (a != A)
         memmove(a, A, n * n * sizeof *a);
     lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, V ? 'V' : 'N', 'U', (lapack_int)n, a,
@@ -54,17 +55,17 @@ num_status num_linalg_eigh(size_t n, const double *A, double *evals, double *V)
     if (!V)
         free(a);
     if (info < 0)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: info < 0");
     return info == 0 ? NUM_OK : NUM_ELAPACK;
 }
 
 num_status num_linalg_eigh_max(size_t n, const double *A, double *lmax)
 {
     if (!lmax)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !lmax");
     double *ev = alloc_d(n);
     if (!ev)
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     num_status st = num_linalg_eigh(n, A, ev, NULL);
     if (st == NUM_OK)
         *lmax = ev[n - 1];
@@ -75,13 +76,14 @@ num_status num_linalg_eigh_max(size_t n, const double *A, double *lmax)
 num_status num_linalg_svd(size_t m, size_t n, const double *A, double *U, double *s, double *Vt)
 {
     if (m == 0 || n == 0 || !A || !s || (!U) != (!Vt) || too_big(m, n))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: m == 0 || n == 0 || !A || !s || (!U) "
+                                     "!= (!Vt) || too_big(m, n)");
     if (!all_finite(m * n, A))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !all_finite(m * n, A)");
     size_t k = m < n ? m : n;
     double *a = dup_matrix(m, n, A);
     if (!a)
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     lapack_int info;
     if (U) {
         info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', (lapack_int)m, (lapack_int)n, a,
@@ -95,7 +97,7 @@ num_status num_linalg_svd(size_t m, size_t n, const double *A, double *U, double
     }
     free(a);
     if (info < 0)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: info < 0");
     return info == 0 ? NUM_OK : NUM_ELAPACK;
 }
 
@@ -113,11 +115,11 @@ num_status num_linalg_rank(size_t m, size_t n, const double *A, double c, size_t
                            double *tol)
 {
     if (!rank || !(c > 0.0))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !rank || !(c > 0.0)");
     size_t k = m < n ? m : n;
     double *s = alloc_d(k);
     if (!s)
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     num_status st = num_linalg_svd_values(m, n, A, s);
     if (st == NUM_OK) {
         double t = num_linalg_rank_tol(m, n, s[0], c);
@@ -137,9 +139,12 @@ num_status num_linalg_lstsq(size_t m, size_t n, size_t nrhs, const double *A, co
 {
     if (m == 0 || n == 0 || nrhs == 0 || !A || !B || !X || !(rcond > 0.0) || too_big(m, n) ||
         too_big(m > n ? m : n, nrhs))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: m == 0 || n == 0 || nrhs == 0 || !A "
+                                     "|| !B || !X || !(rcond > 0.0) || too_big(m, n) || too_big(m "
+                                     "> n ? m : n, nrhs)");
     if (!all_finite(m * n, A) || !all_finite(m * nrhs, B))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !all_finite(m * n, A) || !all_finite(m * "
+                                   "nrhs, B)");
     size_t mx = m > n ? m : n, k = m < n ? m : n;
     double *a = dup_matrix(m, n, A);
     double *b = calloc(mx * nrhs, sizeof *b);
@@ -179,7 +184,7 @@ static num_status svd_rank(size_t m, size_t n, const double *A, double c, double
     *Vt = alloc_d(k * n);
     *s = alloc_d(k);
     if (!*U || !*Vt || !*s)
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     num_status st = num_linalg_svd(m, n, A, *U, *s, *Vt);
     if (st != NUM_OK)
         return st;
@@ -194,7 +199,7 @@ num_status num_linalg_pinv(size_t m, size_t n, const double *A, double c, double
                            size_t *rank)
 {
     if (!P || !(c > 0.0))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !P || !(c > 0.0)");
     size_t k = m < n ? m : n, r = 0;
     double *U = NULL, *Vt = NULL, *s = NULL;
     num_status st = svd_rank(m, n, A, c, &U, &s, &Vt, &r);
@@ -220,7 +225,7 @@ num_status num_linalg_null_projector(size_t m, size_t n, const double *A, double
                                      size_t *rank)
 {
     if (!Pn || !(c > 0.0))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !Pn || !(c > 0.0)");
     size_t r = 0;
     double *U = NULL, *Vt = NULL, *s = NULL;
     num_status st = svd_rank(m, n, A, c, &U, &s, &Vt, &r);
@@ -257,11 +262,11 @@ double num_linalg_norm_inf(size_t m, size_t n, const double *A) { return lange('
 num_status num_linalg_norm_2(size_t m, size_t n, const double *A, double *norm)
 {
     if (!norm || m == 0 || n == 0)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !norm || m == 0 || n == 0");
     size_t k = m < n ? m : n;
     double *s = malloc(k * sizeof *s);
     if (!s)
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     num_status st = num_linalg_svd_values(m, n, A, s);
     if (st == NUM_OK)
         *norm = s[0];
@@ -277,7 +282,8 @@ double num_linalg_nrm2(size_t n, const double *x)
 num_status num_linalg_gram(size_t m, size_t n, const double *A, double *C)
 {
     if (m == 0 || n == 0 || !A || !C || too_big(m, n))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: m == 0 || n == 0 || !A || !C || "
+                                     "too_big(m, n)");
     cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)n, (int)m, 1.0, A, (int)n, 0.0, C,
                 (int)n);
     for (size_t i = 0; i < n; i++)

@@ -64,7 +64,8 @@ num_status num_loss_margins(size_t n, size_t d, const double *X, const double *y
                             const double *w, double *z)
 {
     if (n == 0 || d == 0 || !X || !y || !w || !z)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: n == 0 || d == 0 || !X || !y || !w || "
+                                     "!z");
     cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)d, 1.0, X, (int)d, w, 1, 0.0, z, 1);
     for (size_t i = 0; i < n; i++)
         z[i] *= y[i];
@@ -77,16 +78,17 @@ num_status num_loss_margin(num_margin_loss loss, size_t n, size_t d, const doubl
 {
     if (n == 0 || d == 0 || !X || !y || !w || !work ||
         (loss != NUM_LOSS_EXP && loss != NUM_LOSS_LOGISTIC))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: n == 0 || d == 0 || !X || !y || !w || "
+                                     "!work || (loss != NUM_LOSS_EXP && loss != NUM_LOSS_LOGISTIC)");
     if (!finite_vec(d, w))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !finite_vec(d, w)");
     num_loss_margins(n, d, X, y, w, work);
     /* log L by a streaming log-sum-exp over log l(z_n). */
     double m = -INFINITY, s = 0.0;
     for (size_t i = 0; i < n; i++) {
         double a = num_loss_log_ell(loss, work[i]);
         if (!isfinite(a))
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(a)");
         if (a > m) {
             s = s * exp(m - a) + 1.0;
             m = a;
@@ -109,7 +111,7 @@ num_status num_loss_margin(num_margin_loss loss, size_t n, size_t d, const doubl
         for (size_t j = 0; j < d; j++)
             grad[j] = L * g[j];
         if (!finite_vec(d, grad))
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value: !finite_vec(d, grad)");
     }
     return NUM_OK;
 }
@@ -119,7 +121,8 @@ num_status num_loss_margin_hessian(num_margin_loss loss, size_t n, size_t d, con
 {
     if (n == 0 || d == 0 || !X || !y || !w || !H ||
         (loss != NUM_LOSS_EXP && loss != NUM_LOSS_LOGISTIC))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: n == 0 || d == 0 || !X || !y || !w || "
+                                     "!H || (loss != NUM_LOSS_EXP && loss != NUM_LOSS_LOGISTIC)");
     double *B = malloc(n * d * sizeof *B);
     double *z = malloc(n * sizeof *z);
     num_status st = NUM_ENOMEM;
@@ -147,7 +150,8 @@ num_status num_loss_square(size_t n, size_t d, const double *X, const double *y,
                            const double *w, double *L, double *grad, double *work)
 {
     if (n == 0 || d == 0 || !X || !y || !w || !work)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: n == 0 || d == 0 || !X || !y || !w || "
+                                     "!work");
     memcpy(work, y, n * sizeof *work);
     cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)d, -1.0, X, (int)d, w, 1, 1.0, work,
                 1);
@@ -157,7 +161,8 @@ num_status num_loss_square(size_t n, size_t d, const double *X, const double *y,
         cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)d, -2.0, X, (int)d, work, 1, 0.0,
                     grad, 1);
     if ((L && !isfinite(*L)) || (grad && !finite_vec(d, grad)))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: (L && !isfinite(*L)) || (grad && "
+                                   "!finite_vec(d, grad))");
     return NUM_OK;
 }
 
@@ -173,9 +178,10 @@ num_status num_loss_softmax_xent(size_t n, size_t C, const double *Z, const size
                                  double *loss, double *dZ)
 {
     if (n == 0 || C < 2 || !Z || !labels || !loss || !labels_ok(n, C, labels))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: n == 0 || C < 2 || !Z || !labels || "
+                                     "!loss || !labels_ok(n, C, labels)");
     if (!finite_vec(n * C, Z))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !finite_vec(n * C, Z)");
     double total = 0.0, inv_n = 1.0 / (double)n;
     for (size_t i = 0; i < n; i++) {
         const double *z = Z + i * C;
@@ -195,9 +201,10 @@ num_status num_loss_mse_onehot(size_t n, size_t C, const double *Z, const size_t
                                double *loss, double *dZ)
 {
     if (n == 0 || C < 1 || !Z || !labels || !loss || !labels_ok(n, C, labels))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: n == 0 || C < 1 || !Z || !labels || "
+                                     "!loss || !labels_ok(n, C, labels)");
     if (!finite_vec(n * C, Z))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !finite_vec(n * C, Z)");
     double total = 0.0, inv_n = 1.0 / (double)n;
     for (size_t i = 0; i < n; i++)
         for (size_t c = 0; c < C; c++) {

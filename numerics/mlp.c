@@ -391,7 +391,8 @@ num_status num_mlp_forward(const num_mlp *net, const double *theta, const double
                            num_mlp_work *w, double *out)
 {
     if (!net || !theta || !X || !w || n == 0 || n > w->cap)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !net || !theta || !X || !w || n == 0 "
+                                     "|| n > w->cap");
     size_t K = net->nlayers;
     memcpy(w->H0, X, n * net->widths[0] * sizeof *X);
     w->n = n;
@@ -416,7 +417,7 @@ num_status num_mlp_forward(const num_mlp *net, const double *theta, const double
                             : all_finite(Z, n * wout);
         if (!finite) {
             w->n = 0;
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value");
         }
         Hprev = w->H[k - 1];
     }
@@ -485,10 +486,11 @@ num_status num_mlp_backward(const num_mlp *net, const double *theta, num_mlp_wor
                             const double *dout, double *grad)
 {
     if (!net || !theta || !w || !dout || !grad || w->n == 0)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !net || !theta || !w || !dout || "
+                                     "!grad || w->n == 0");
     backprop(net, theta, w, dout, grad, NULL, 0);
     if (!all_finite(grad, net->nparams))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !all_finite(grad, net->nparams)");
     return NUM_OK;
 }
 
@@ -496,7 +498,8 @@ num_status num_mlp_jacobian(const num_mlp *net, const double *theta, num_mlp_wor
                             double *J)
 {
     if (!net || !theta || !w || !J || w->n == 0)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !net || !theta || !w || !J || w->n == "
+                                     "0");
     size_t n = w->n, wK = net->widths[net->nlayers];
     /* Seed D = e_j in every row: after back-propagation row i of the delta of layer k is
      * d out_ij / d Z_k[i, .], and the per-sample outer products are the Jacobian rows. */
@@ -507,6 +510,6 @@ num_status num_mlp_jacobian(const num_mlp *net, const double *theta, num_mlp_wor
         backprop(net, theta, w, w->D1, NULL, J, j);
     }
     if (!all_finite(J, n * wK * net->nparams))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !all_finite(J, n * wK * net->nparams)");
     return NUM_OK;
 }

@@ -25,7 +25,7 @@ static int dims_ok(size_t a, size_t b)
 num_status num_ntk_augment(size_t m, size_t d, const double *X, double *Xt)
 {
     if (m == 0 || !Xt || (d > 0 && !X))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: m == 0 || !Xt || (d > 0 && !X)");
     for (size_t i = 0; i < m; i++) {
         if (d > 0)
             memcpy(Xt + i * (d + 1), X + i * d, d * sizeof *Xt);
@@ -39,7 +39,9 @@ num_status num_ntk_features(num_act act, double act_eps, size_t m, size_t d1, co
 {
     if (!dims_ok(m, n) || !dims_ok(n, d1) || !Xt || !theta1 || !V || (int)act < 0 ||
         act > NUM_ACT_SMOOTH_RELU)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !dims_ok(m, n) || !dims_ok(n, d1) || "
+                                     "!Xt || !theta1 || !V || (int)act < 0 || act > "
+                                     "NUM_ACT_SMOOTH_RELU");
     /* Z = Xt theta1^T: (m x d1) (d1 x n). */
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)n, (int)d1, 1.0, Xt,
                 (int)d1, theta1, (int)d1, 0.0, V, (int)n);
@@ -57,7 +59,8 @@ num_status num_ntk_features(num_act act, double act_eps, size_t m, size_t d1, co
 num_status num_ntk_gram(size_t m, size_t n, const double *V, double *K)
 {
     if (!dims_ok(m, n) || !dims_ok(m, m) || !V || !K)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !dims_ok(m, n) || !dims_ok(m, m) || "
+                                     "!V || !K");
     cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)m, (int)n, 1.0, V, (int)n, 0.0, K,
                 (int)m);
     for (size_t i = 0; i < m; i++)
@@ -70,7 +73,8 @@ num_status num_ntk_gram_extreme_eigs(size_t m, size_t n, const double *V, double
                                      double *lmin, double *lmax, double *floor)
 {
     if (!dims_ok(m, n) || !V || !lmin || !lmax || !(c > 0.0))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !dims_ok(m, n) || !V || !lmin || "
+                                     "!lmax || !(c > 0.0)");
     size_t k = m < n ? m : n;
     double *s = malloc(k * sizeof *s), *a = malloc(m * n * sizeof *a);
     num_status st = NUM_ENOMEM;
@@ -155,12 +159,12 @@ num_status num_ntk_gauss_expect(num_act act, double act_eps, double a, double b,
     if (!value || !(a > 0.0) || !(b > 0.0) || !isfinite(a) || !isfinite(b) || !isfinite(c) ||
         c * c > a * b * (1.0 + 4.0 * DBL_EPSILON) || nodes < 1 || nodes > 4096 ||
         (int)act < 0 || act > NUM_ACT_SMOOTH_RELU)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed");
     const double *z, *w;
     double wsum;
     gsl_integration_fixed_workspace *ws = gh_rule(nodes, &z, &w, &wsum);
     if (!ws)
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     *value = gh_expect(act, act_eps, a, b, c, nodes, z, w, wsum);
     gsl_integration_fixed_free(ws);
     return isfinite(*value) ? NUM_OK : NUM_ENAN;
@@ -171,15 +175,18 @@ num_status num_ntk_limit_kernel(num_act act, double act_eps, size_t m, size_t d1
 {
     if (!dims_ok(m, d1) || !dims_ok(m, m) || !Xt || !K || !(sigma2 > 0.0) ||
         !isfinite(sigma2) || (int)act < 0 || act > NUM_ACT_SMOOTH_RELU)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !dims_ok(m, d1) || !dims_ok(m, m) || "
+                                     "!Xt || !K || !(sigma2 > 0.0) || !isfinite(sigma2) || "
+                                     "(int)act < 0 || act > NUM_ACT_SMOOTH_RELU");
     int closed = num_ntk_limit_closed_form(act);
     if (!closed && (nodes < 1 || nodes > 4096))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !closed && (nodes < 1 || nodes > "
+                                     "4096)");
     const double *z = NULL, *w = NULL;
     double wsum = 1.0;
     gsl_integration_fixed_workspace *ws = NULL;
     if (!closed && !(ws = gh_rule(nodes, &z, &w, &wsum)))
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     int finite = 1;
     for (size_t i = 0; i < m; i++) {
         const double *xi = Xt + i * d1;

@@ -33,10 +33,11 @@ static void angle_cs(double theta, double *c, double *s)
 num_status num_randnet_pairs_orthogonal(size_t npairs, const double *theta, double *X, size_t d)
 {
     if (!theta || !X || npairs == 0 || d < 2 * npairs)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !theta || !X || npairs == 0 || d < 2 "
+                                     "* npairs");
     for (size_t p = 0; p < npairs; p++)
         if (!isfinite(theta[p]))
-            return NUM_EINVAL;
+            return NUM_ERROR(NUM_EINVAL, "argument check failed: !isfinite(theta[p])");
     memset(X, 0, sizeof(double) * 2 * npairs * d);
     for (size_t p = 0; p < npairs; p++) {
         double c, s;
@@ -53,10 +54,11 @@ num_status num_randnet_pairs_random(gsl_rng *r, size_t npairs, const double *the
                                     size_t d)
 {
     if (!r || !theta || !X || npairs == 0 || d < 2)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !r || !theta || !X || npairs == 0 || "
+                                     "d < 2");
     for (size_t p = 0; p < npairs; p++)
         if (!isfinite(theta[p]))
-            return NUM_EINVAL;
+            return NUM_ERROR(NUM_EINVAL, "argument check failed: !isfinite(theta[p])");
     for (size_t p = 0; p < npairs; p++) {
         double *x = X + 2 * p * d, *y = x + d, c, s;
         angle_cs(theta[p], &c, &s);
@@ -82,9 +84,11 @@ num_status num_randnet_draw(gsl_rng *r, size_t m, size_t d, double sigma_w, doub
                             double sigma_b, double *b)
 {
     if (!r || !W || m == 0 || d == 0 || !(sigma_w >= 0.0) || !isfinite(sigma_w))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !r || !W || m == 0 || d == 0 || "
+                                     "!(sigma_w >= 0.0) || !isfinite(sigma_w)");
     if (b && (!(sigma_b >= 0.0) || !isfinite(sigma_b)))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: b && (!(sigma_b >= 0.0) || "
+                                     "!isfinite(sigma_b))");
     num_rng_gaussian(r, sigma_w, W, m * d);
     if (b)
         num_rng_gaussian(r, sigma_b, b, m);
@@ -96,9 +100,11 @@ num_status num_randnet_apply(const double *H, size_t n, size_t d, const double *
                              double *Hout)
 {
     if (!H || !W || !Z || n == 0 || d == 0 || m == 0)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !H || !W || !Z || n == 0 || d == 0 || "
+                                     "m == 0");
     if ((int)act < NUM_ACT_LINEAR || (int)act > NUM_ACT_SMOOTH_RELU)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: (int)act < NUM_ACT_LINEAR || (int)act "
+                                     "> NUM_ACT_SMOOTH_RELU");
     double beta = 0.0;
     if (b) {
         for (size_t i = 0; i < n; i++)
@@ -138,7 +144,7 @@ num_status num_randnet_apply(const double *H, size_t n, size_t d, const double *
     }
     for (size_t i = 0; i < nz; i++)
         if (!isfinite(out[i]) || !isfinite(Z[i]))
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(out[i]) || !isfinite(Z[i])");
     return NUM_OK;
 }
 
@@ -153,11 +159,13 @@ num_status num_randnet_pooled_cos(const double *H, size_t m, const size_t *pairs
                                   num_randnet_unit unit, double *cos, double *se)
 {
     if (!H || !cos || m == 0 || k == 0)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !H || !cos || m == 0 || k == 0");
     if (unit == NUM_RANDNET_UNIT_ROW && m < 2)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: unit == NUM_RANDNET_UNIT_ROW && m < 2"
+                                     "argument check failed: unit == NUM_RANDNET_UNIT_ROW && m < 2");
     if (unit == NUM_RANDNET_UNIT_SAMPLE && k * m < 2)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: unit == NUM_RANDNET_UNIT_SAMPLE && k "
+                                     "* m < 2");
     double T = 0.0, A = 0.0, B = 0.0;
     for (size_t j = 0; j < k; j++) {
         const double *hx = H + 2 * pair_index(pairs, j) * m, *hy = hx + m;
@@ -175,7 +183,7 @@ num_status num_randnet_pooled_cos(const double *H, size_t m, const size_t *pairs
     double Am = A / n, Bm = B / n, sab = sqrt(Am * Bm), c = T / sqrt(A * B);
     *cos = c;
     if (!isfinite(c))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(c)");
     if (!se)
         return NUM_OK;
     double ss = 0.0;
@@ -209,9 +217,10 @@ num_status num_randnet_pooled_dist2(const double *H, size_t m, const size_t *pai
                                     num_randnet_unit unit, double *dist2, double *se)
 {
     if (!H || !dist2 || m == 0 || k == 0)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !H || !dist2 || m == 0 || k == 0");
     if ((unit == NUM_RANDNET_UNIT_ROW && m < 2) || (unit == NUM_RANDNET_UNIT_SAMPLE && k * m < 2))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: (unit == NUM_RANDNET_UNIT_ROW && m < "
+                                     "2) || (unit == NUM_RANDNET_UNIT_SAMPLE && k * m < 2)");
     double S = 0.0;
     for (size_t j = 0; j < k; j++) {
         const double *hx = H + 2 * pair_index(pairs, j) * m, *hy = hx + m;
@@ -223,7 +232,7 @@ num_status num_randnet_pooled_dist2(const double *H, size_t m, const size_t *pai
     double n = (double)(k * m), mean = S / n; /* mean per sample; D^ = m * mean */
     *dist2 = S / (double)k;
     if (!isfinite(*dist2))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(*dist2)");
     if (!se)
         return NUM_OK;
     double ss = 0.0;
@@ -280,9 +289,11 @@ num_status num_randnet_pooled_dist2_ratio(const double *H, const double *G, size
                                           double *rho2, double *se)
 {
     if (!H || !G || !rho2 || m == 0 || k == 0)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !H || !G || !rho2 || m == 0 || k == 0"
+                                     "argument check failed: !H || !G || !rho2 || m == 0 || k == 0");
     if ((unit == NUM_RANDNET_UNIT_ROW && m < 2) || (unit == NUM_RANDNET_UNIT_SAMPLE && k * m < 2))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: (unit == NUM_RANDNET_UNIT_ROW && m < "
+                                     "2) || (unit == NUM_RANDNET_UNIT_SAMPLE && k * m < 2)");
     double SN, SD;
     pooled_sq_dists(H, G, m, pairs, k, &SN, &SD);
     if (!(SD > 0.0))
@@ -290,7 +301,7 @@ num_status num_randnet_pooled_dist2_ratio(const double *H, const double *G, size
     double r2 = SN / SD, n = (double)(k * m), lbar = SD / n;
     *rho2 = r2;
     if (!isfinite(r2))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(r2)");
     if (!se)
         return NUM_OK;
     /* Influence of one sample on SN/SD: (t^2 - rho2 l^2) / mean(l^2), mean zero. */
@@ -329,15 +340,17 @@ num_status num_randnet_pooled_dist_decrease(const double *H, const double *G, si
                                             num_randnet_unit unit, double *delta, double *se)
 {
     if (!H || !G || !delta || m == 0 || k == 0)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !H || !G || !delta || m == 0 || k == "
+                                     "0");
     if ((unit == NUM_RANDNET_UNIT_ROW && m < 2) || (unit == NUM_RANDNET_UNIT_SAMPLE && k * m < 2))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: (unit == NUM_RANDNET_UNIT_ROW && m < "
+                                     "2) || (unit == NUM_RANDNET_UNIT_SAMPLE && k * m < 2)");
     double SN, SD;
     pooled_sq_dists(H, G, m, pairs, k, &SN, &SD);
     double DH = SN / (double)k, DG = SD / (double)k;
     *delta = sqrt(DG) - sqrt(DH);
     if (!isfinite(*delta))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(*delta)");
     if (!se)
         return NUM_OK;
     if (!(DH > 0.0) || !(DG > 0.0)) {
@@ -382,14 +395,14 @@ num_status num_randnet_pair_stats(const double *H, size_t npairs, size_t m, doub
                                   double *dist2)
 {
     if (!H || npairs == 0 || m == 0)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !H || npairs == 0 || m == 0");
     for (size_t p = 0; p < npairs; p++) {
         const double *hx = H + 2 * p * m, *hy = hx + m;
         if (cos) {
             double nx = cblas_dnrm2((int)m, hx, 1), ny = cblas_dnrm2((int)m, hy, 1);
             cos[p] = (nx > 0.0 && ny > 0.0) ? cblas_ddot((int)m, hx, 1, hy, 1) / (nx * ny) : 0.0;
             if (!isfinite(cos[p]))
-                return NUM_ENAN;
+                return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(cos[p])");
         }
         if (dist2) {
             double s = 0.0;
@@ -399,7 +412,7 @@ num_status num_randnet_pair_stats(const double *H, size_t npairs, size_t m, doub
             }
             dist2[p] = s;
             if (!isfinite(s))
-                return NUM_ENAN;
+                return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(s)");
         }
     }
     return NUM_OK;
@@ -409,7 +422,8 @@ num_status num_randnet_sign_disagreements(const double *Z, size_t npairs, size_t
                                           size_t *count, size_t *valid)
 {
     if (!Z || !count || npairs == 0 || m == 0)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !Z || !count || npairs == 0 || m == 0"
+                                     "argument check failed: !Z || !count || npairs == 0 || m == 0");
     for (size_t p = 0; p < npairs; p++) {
         const double *zx = Z + 2 * p * m, *zy = zx + m;
         size_t c = 0, v = 0;
@@ -448,14 +462,15 @@ static double moment_integrand(double phi, void *arg)
 num_status num_randnet_relu_moment(int p, int q, double theta, double *out)
 {
     if (!out || p < 0 || q < 0 || p > 8 || q > 8 || !(theta >= 0.0 && theta <= M_PI))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !out || p < 0 || q < 0 || p > 8 || q "
+                                     "> 8 || !(theta >= 0.0 && theta <= M_PI)");
     if (theta >= M_PI) { /* v = -u: the quadrant {u > 0, v > 0} is empty */
         *out = 0.0;
         return NUM_OK;
     }
     gsl_integration_glfixed_table *t = gsl_integration_glfixed_table_alloc(MOMENT_NODES);
     if (!t)
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     moment_arg a = {p, q, theta};
     gsl_function f = {moment_integrand, &a};
     double integral = gsl_integration_glfixed(&f, theta - M_PI / 2.0, M_PI / 2.0, t);
@@ -469,8 +484,8 @@ num_status num_randnet_relu_moment(int p, int q, double theta, double *out)
 num_status num_randnet_relu_cos_var(double theta, double *var)
 {
     if (!var)
-        return NUM_EINVAL;
-    double m22, m31;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !var");
+    double m22 = 0.0, m31 = 0.0; /* set by the calls below when st == NUM_OK */
     num_status st = num_randnet_relu_moment(2, 2, theta, &m22);
     if (st == NUM_OK)
         st = num_randnet_relu_moment(3, 1, theta, &m31);
@@ -485,8 +500,8 @@ num_status num_randnet_relu_cos_var(double theta, double *var)
 num_status num_randnet_relu_dist2_var(double theta, double *var)
 {
     if (!var)
-        return NUM_EINVAL;
-    double m22, m31;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !var");
+    double m22 = 0.0, m31 = 0.0; /* set by the calls below when st == NUM_OK */
     num_status st = num_randnet_relu_moment(2, 2, theta, &m22);
     if (st == NUM_OK)
         st = num_randnet_relu_moment(3, 1, theta, &m31);

@@ -11,10 +11,11 @@ num_status num_separable_gen(gsl_rng *r, size_t n, size_t d, double sigma, doubl
 {
     if (!r || n < 2 || d < 1 || !(sigma > 0.0) || !(gamma >= 0.0) || !isfinite(gamma) || !X ||
         !y)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !r || n < 2 || d < 1 || !(sigma > "
+                                     "0.0) || !(gamma >= 0.0) || !isfinite(gamma) || !X || !y");
     double *dir = u ? u : malloc(d * sizeof *dir);
     if (!dir)
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     num_rng_unit_vector(r, dir, d);
     for (size_t i = 0; i < n; i++) {
         double *x = X + i * d;
@@ -35,7 +36,8 @@ num_status num_separable_gen(gsl_rng *r, size_t n, size_t d, double sigma, doubl
 num_status num_separable_add_bias(size_t n, size_t d, const double *X, double c, double *Xb)
 {
     if (n == 0 || d == 0 || !X || !Xb || !isfinite(c))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: n == 0 || d == 0 || !X || !Xb || "
+                                     "!isfinite(c)");
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < d; j++)
             Xb[i * (d + 1) + j] = X[i * d + j];

@@ -16,11 +16,12 @@ num_status num_spectrum_zero_count(size_t n, const double *evals, double c,
                                    num_spectrum_zeros *out)
 {
     if (n == 0 || !evals || !out || !(c > 0.0))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: n == 0 || !evals || !out || !(c > "
+                                     "0.0)");
     double amax = 0.0;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(evals[i]))
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(evals[i])");
         if (fabs(evals[i]) > amax)
             amax = fabs(evals[i]);
     }
@@ -70,15 +71,15 @@ num_status num_spectrum_distinct(size_t n, const double *evals, double tol, bool
                                  size_t *count)
 {
     if (!evals || !count || !(tol >= 0.0))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !evals || !count || !(tol >= 0.0)");
     double *s = malloc((n ? n : 1) * sizeof *s);
     if (!s)
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(evals[i])) {
             free(s);
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value");
         }
         if (!skip_zero || fabs(evals[i]) > tol)
             s[m++] = evals[i];
@@ -108,14 +109,15 @@ num_status num_spectrum_largest_gap(size_t n, const double *evals, double floor_
                                     size_t *zeros, double *decades)
 {
     if (n == 0 || !evals || !zeros || !decades || !(floor_rel >= 0.0))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: n == 0 || !evals || !zeros || "
+                                     "!decades || !(floor_rel >= 0.0)");
     double *a = malloc(n * sizeof *a);
     if (!a)
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(evals[i])) {
             free(a);
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value");
         }
         a[i] = fabs(evals[i]);
     }

@@ -21,13 +21,13 @@ num_status num_svm_nnls(size_t m, size_t n, const double *E, const double *f, do
                         double *rnorm, size_t *iters)
 {
     if (m == 0 || n == 0 || !E || !f || !x)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: m == 0 || n == 0 || !E || !f || !x");
     for (size_t i = 0; i < m * n; i++)
         if (!isfinite(E[i]))
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(E[i])");
     for (size_t i = 0; i < m; i++)
         if (!isfinite(f[i]))
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(f[i])");
 
     size_t mx = m > n ? m : n;
     double *Ep = malloc(m * n * sizeof *Ep);
@@ -245,10 +245,11 @@ num_status num_svm_kkt_eval(size_t n, size_t d, const double *X, const double *y
                             const double *w, const double *alpha, num_svm_kkt *out)
 {
     if (n == 0 || d == 0 || !X || !y || !w || !alpha || !out)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: n == 0 || d == 0 || !X || !y || !w || "
+                                     "!alpha || !out");
     double *v = malloc((n > d ? n : d) * sizeof *v);
     if (!v)
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     double fmin = INFINITY, amin = INFINITY, asum = 0.0, cs = 0.0;
     cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)d, 1.0, X, (int)d, w, 1, 0.0, v, 1);
     for (size_t i = 0; i < n; i++) {
@@ -267,7 +268,7 @@ num_status num_svm_kkt_eval(size_t n, size_t d, const double *X, const double *y
     double *g = malloc(d * sizeof *g);
     if (!g) {
         free(v);
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     }
     memcpy(g, w, d * sizeof *g);
     cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)d, -1.0, X, (int)d, v, 1, 1.0, g, 1);
@@ -321,15 +322,15 @@ fail:
 num_status num_svm_solve(num_svm *s, const double *X, const double *y)
 {
     if (!s || !X || !y)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !s || !X || !y");
     size_t n = s->n, d = s->d;
     num_svm_ws *ws = s->ws;
     for (size_t i = 0; i < n; i++)
         if (y[i] != 1.0 && y[i] != -1.0)
-            return NUM_EINVAL;
+            return NUM_ERROR(NUM_EINVAL, "argument check failed: y[i] != 1.0 && y[i] != -1.0");
     for (size_t i = 0; i < n * d; i++)
         if (!isfinite(X[i]))
-            return NUM_ENAN;
+            return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(X[i])");
     memset(s->w, 0, d * sizeof *s->w);
     memset(s->alpha, 0, n * sizeof *s->alpha);
     memset(s->fmargin, 0, n * sizeof *s->fmargin);
@@ -349,7 +350,7 @@ num_status num_svm_solve(num_svm *s, const double *X, const double *y)
             s->cert[i] = 1.0;
             s->cert_residual = 0.0;
             s->scale = R;
-            return NUM_EINFEASIBLE;
+            return NUM_ERROR(NUM_EINFEASIBLE, "no feasible point");
         }
         if (r > R)
             R = r;
@@ -380,11 +381,11 @@ num_status num_svm_solve(num_svm *s, const double *X, const double *y)
     if (usum > 0.0 && s->cert_residual <= s->cert_tol) {
         for (size_t i = 0; i < n; i++)
             s->cert[i] = ws->u[i] / usum;
-        return NUM_EINFEASIBLE;
+        return NUM_ERROR(NUM_EINFEASIBLE, "no feasible point");
     }
     double slack = 1.0 - usum; /* = 1 / (1 + ||w||^2) > 0 at the LDP solution */
     if (!(slack > 0.0))
-        return NUM_ENOCONV;
+        return NUM_ERROR(NUM_ENOCONV, "iteration budget exhausted: !(slack > 0.0)");
 
     /* Candidate 1: the LDP solution w = G^T u / (1 - sum u), alpha = u / (1 - sum u). */
     size_t ns = 0;
@@ -415,7 +416,7 @@ num_status num_svm_solve(num_svm *s, const double *X, const double *y)
         }
     }
     if (!isfinite(s->kkt.max))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(s->kkt.max)");
 
     cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)d, 1.0, X, (int)d, s->w, 1, 0.0,
                 s->fmargin, 1);

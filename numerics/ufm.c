@@ -72,7 +72,7 @@ num_status num_ufm_eval(num_ufm *m, const size_t *y, const num_ufm_opts *o, doub
                         double *objective, double *accuracy)
 {
     if (!m || !y || !o || !loss)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !m || !y || !o || !loss");
     size_t n = m->n, p = m->p, C = m->C;
     m->ready = 0;
     for (size_t i = 0; i < n; i++)
@@ -105,7 +105,7 @@ num_status num_ufm_update(num_ufm *m, const num_ufm_opts *o, double *gnorm)
 {
     if (!m || !o || !m->ready || !(o->lr > 0.0) || !(o->lr_h >= 0.0) || o->momentum < 0.0 ||
         o->momentum >= 1.0 || o->lambda_w < 0.0 || o->lambda_h < 0.0 || o->lambda_b < 0.0)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed");
     m->ready = 0;
     size_t n = m->n, p = m->p, C = m->C, P = n * p + C * p + C;
     double *gH = m->grad, *gW = gH + n * p, *gb = gW + C * p;
@@ -129,7 +129,7 @@ num_status num_ufm_update(num_ufm *m, const num_ufm_opts *o, double *gnorm)
     }
     double g = cblas_dnrm2((int)P, m->grad, 1);
     if (!isfinite(g))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(g)");
     if (gnorm)
         *gnorm = g;
     double *step = m->grad;

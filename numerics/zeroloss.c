@@ -16,7 +16,8 @@ num_status num_zeroloss_residual(const num_mlp *net, const double *theta, const 
                                  double *res_max, double *loss)
 {
     if (!net || !theta || !X || !Y || !w || n == 0)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !net || !theta || !X || !Y || !w || n "
+                                     "== 0");
     num_status st = num_mlp_forward(net, theta, X, n, w, NULL);
     if (st != NUM_OK)
         return st;
@@ -32,7 +33,7 @@ num_status num_zeroloss_residual(const num_mlp *net, const double *theta, const 
         L += 0.5 * e * e;
     }
     if (!isfinite(L))
-        return NUM_ENAN;
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(L)");
     if (res_max)
         *res_max = rm;
     if (loss)
@@ -65,7 +66,8 @@ num_status num_zeroloss_lstsq_output(const num_mlp *net, double *theta, const do
                                      size_t *rank)
 {
     if (!net || !theta || !X || !Y || !w || n == 0)
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !net || !theta || !X || !Y || !w || n "
+                                     "== 0");
     size_t K = net->nlayers, Nin = net->widths[K - 1], dout = net->widths[K];
     size_t cols = Nin + (net->bias ? 1 : 0);
     num_status st = num_mlp_forward(net, theta, X, n, w, NULL);
@@ -76,7 +78,7 @@ num_status num_zeroloss_lstsq_output(const num_mlp *net, double *theta, const do
     if (!A || !S) {
         free(A);
         free(S);
-        return NUM_ENOMEM;
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed");
     }
     for (size_t s = 0; s < n; s++) {
         memcpy(A + s * cols, H + s * Nin, Nin * sizeof *A);
@@ -103,7 +105,8 @@ num_status num_zeroloss_gd(const num_mlp *net, double *theta, const double *X, c
                            size_t n, double lr, size_t iters, num_mlp_work *w, double *loss)
 {
     if (!net || !theta || !X || !Y || !w || n == 0 || !(lr > 0.0))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !net || !theta || !X || !Y || !w || n "
+                                     "== 0 || !(lr > 0.0)");
     size_t P = net->nparams, m = n * net->widths[net->nlayers];
     double *r = malloc(m * sizeof *r), *g = malloc(P * sizeof *g), L = NAN;
     num_status st = NUM_ENOMEM;
@@ -132,7 +135,8 @@ num_status num_zeroloss_lm(const num_mlp *net, double *theta, const double *X, c
                            num_zeroloss_stats *out)
 {
     if (!net || !theta || !X || !Y || !w || n == 0 || !(res_tol >= 0.0))
-        return NUM_EINVAL;
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !net || !theta || !X || !Y || !w || n "
+                                     "== 0 || !(res_tol >= 0.0)");
     /* 40 rejections raise mu by 1e40 over its last accepted value: the step is then far
      * below the rounding of theta. */
     const size_t max_rejects = 40;

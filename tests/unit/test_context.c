@@ -11,6 +11,7 @@
 
 #include "harness/context.h"
 #include "numerics/num.h"
+#include "numerics/randnet.h"
 #include "numerics/rng.h"
 #include "theorems/result.h"
 
@@ -171,6 +172,22 @@ static void test_series_row(void **state)
     tc_result_free(&r);
 }
 
+/* A numerics kernel's failure records its reason and a location relative to the source tree
+ * (so that no clone path reaches a record). */
+static void test_kernel_cause_recorded(void **state)
+{
+    (void)state;
+    num_error_clear();
+    assert_int_equal(num_randnet_relu_cos_var(0.5, NULL), NUM_EINVAL);
+    const num_error_info *e = num_error_last();
+    assert_int_equal(e->status, NUM_EINVAL);
+    assert_string_equal(e->reason, "argument check failed: !var");
+    assert_string_equal(e->file, "numerics/randnet.c");
+    assert_string_equal(e->func, "num_randnet_relu_cos_var");
+    num_error_clear();
+    assert_null(num_error_last()->reason);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_fail_reason),
         cmocka_unit_test(test_stream_matches),
         cmocka_unit_test(test_series_row),
+        cmocka_unit_test(test_kernel_cause_recorded),
     };
     return TC_RUN("harness/context", tests);
 }
