@@ -29,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cblas.h>
 
@@ -44,20 +43,20 @@
 
 /* Directions per R-operator block: 32 columns keep every dgemm of the assembly at a
  * BLAS-3-efficient shape for the widths used here without large R-buffers. */
-#define HX_BLOCK 32
+#define HESS_BLOCK 32
 
 /* A zero count is "visibly independent of the tolerance" if the spectral gap around the
  * tolerance spans at least this many decades (a factor 100) ... */
-#define HX_GAP_MIN_DECADES 2.0
+#define HESS_GAP_MIN_DECADES 2.0
 /* ... and the tolerance sits at least one decade inside it on both sides, so that tolerances
  * 10x smaller or larger give the same count. */
-#define HX_STABLE_MIN_DECADES 1.0
+#define HESS_STABLE_MIN_DECADES 1.0
 
 /* Lower-side floor of the tolerance-free largest-gap count: moduli below sqrt(eps) lambda_max
  * are the only candidates for "zero" (anything larger is resolved to half the digits). */
-#define HX_LARGEST_GAP_FLOOR 1.4901161193847656e-08
+#define HESS_LARGEST_GAP_FLOOR 1.4901161193847656e-08
 
-/* Damped-Newton stationarity for reading B of C2: ||grad|| <= HX_NEWTON_GTOL_REL * 2 lambda.
+/* Damped-Newton stationarity for reading B of C2: ||grad|| <= HESS_NEWTON_GTOL_REL * 2 lambda.
  * A gradient error dg moves theta by H^{-1} dg; along the soft directions (curvature ~ 2 lambda)
  * that is a move along the zero-loss manifold, which changes the soft eigenvalues by
  * O(lambda |dtheta|) = O(dg); along the stiff directions it changes the residual by
@@ -65,20 +64,13 @@
  * eigenvalue is off by O(dg) = 1e-4 * 2 lambda: four decades below the quantity compared with
  * 2 lambda. The rounding floor of the gradient, |J| eps S sqrt(n d') ~ 1e-14, is below
  * 1e-4 * 2e-8 = 2e-12 for the smallest lambda used (1e-8). */
-#define HX_NEWTON_GTOL_REL 1e-4
-#define HX_NEWTON_MAX_ITER 500
+#define HESS_NEWTON_GTOL_REL 1e-4
+#define HESS_NEWTON_MAX_ITER 500
 
-#define HX_MAX_ARCH 8
-#define HX_MAX_DEPTH 16
+#define HESS_MAX_ARCH 8
+#define HESS_MAX_DEPTH 16
 
 /* ---- small helpers --------------------------------------------------------------------- */
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static const char *metric_name(char *buf, size_t len, const char *base, const char *suffix)
 {
@@ -88,31 +80,31 @@ static const char *metric_name(char *buf, size_t len, const char *base, const ch
 
 typedef struct {
     size_t nh;                  /* hidden layers H */
-    size_t hidden[HX_MAX_DEPTH]; /* N_1 .. N_H */
-} hx_arch;
+    size_t hidden[HESS_MAX_DEPTH]; /* N_1 .. N_H */
+} hess_arch;
 
 /* Hidden widths of several architectures from a list in which 0 separates architectures
  * ("40,0,16,16" = [40] and [16,16]). Returns the number of architectures (empty groups are
- * ignored; at most HX_MAX_ARCH, each at most HX_MAX_DEPTH deep). */
-static size_t parse_archs(const double *list, size_t len, hx_arch *out)
+ * ignored; at most HESS_MAX_ARCH, each at most HESS_MAX_DEPTH deep). */
+static size_t parse_archs(const double *list, size_t len, hess_arch *out)
 {
     size_t na = 0;
-    hx_arch cur = {0, {0}};
+    hess_arch cur = {0, {0}};
     for (size_t i = 0; i <= len; i++) {
         if (i == len || list[i] < 0.5) {
-            if (cur.nh > 0 && na < HX_MAX_ARCH)
+            if (cur.nh > 0 && na < HESS_MAX_ARCH)
                 out[na++] = cur;
             cur.nh = 0;
             continue;
         }
-        if (cur.nh < HX_MAX_DEPTH)
+        if (cur.nh < HESS_MAX_DEPTH)
             cur.hidden[cur.nh++] = (size_t)llround(list[i]);
     }
     return na;
 }
 
 /* widths = [d, N_1..N_H, d']; returns K = H + 1. */
-static size_t arch_widths(const hx_arch *a, size_t d, size_t dout, size_t *widths)
+static size_t arch_widths(const hess_arch *a, size_t d, size_t dout, size_t *widths)
 {
     widths[0] = d;
     for (size_t k = 0; k < a->nh; k++)
@@ -174,12 +166,12 @@ typedef struct {
     double lg_decades;
     double gn_rel;        /* max |H - J^T J| / max |J^T J| */
     double asym;          /* assembly asymmetry before symmetrisation */
-    double t_assembly, t_eig, mem_mib;
+    double mem_mib;
     double *evals;        /* P eigenvalues, ascending (owned) */
     size_t block_rank;    /* rank of the W_k columns of J for the condition layer k */
-} hx_point;
+} hess_point;
 
-static void point_free(hx_point *p)
+static void point_free(hess_point *p)
 {
     free(p->evals);
     p->evals = NULL;
@@ -190,14 +182,14 @@ static void point_free(hx_point *p)
  * (0 = none). */
 static num_status analyse_square_point(const num_mlp *net, const double *theta,
                                        const double *X, const double *Y, size_t n, double c,
-                                       size_t cond_k, hx_point *pt)
+                                       size_t cond_k, hess_point *pt)
 {
     size_t P = net->nparams, m = n * net->widths[net->nlayers];
     memset(pt, 0, sizeof *pt);
     pt->P = P;
     pt->m = m;
     num_status st = NUM_ENOMEM;
-    num_hess_work *hw = num_hessian_work_alloc(net, n, HX_BLOCK);
+    num_hess_work *hw = num_hessian_work_alloc(net, n, HESS_BLOCK);
     num_mlp_work *mw = num_mlp_work_alloc(net, n);
     double *H = malloc(P * P * sizeof *H), *G = malloc(P * P * sizeof *G);
     double *J = malloc(m * P * sizeof *J), *Jb = NULL;
@@ -205,21 +197,17 @@ static num_status analyse_square_point(const num_mlp *net, const double *theta,
     if (!hw || !mw || !H || !G || !J || !pt->evals)
         goto done;
     num_hess_opts o = {.loss = NUM_HESS_SQUARE};
-    double t0 = now_seconds();
     st = num_hessian_full(hw, theta, X, Y, n, &o, 0, P, H, &pt->asym);
-    pt->t_assembly = now_seconds() - t0;
     if (st != NUM_OK)
         goto done;
-    t0 = now_seconds();
     st = num_linalg_eigh(P, H, pt->evals, NULL);
-    pt->t_eig = now_seconds() - t0;
     if (st != NUM_OK)
         goto done;
     /* H, G, the eigensolver's copy (P^2 each) and J. */
     pt->mem_mib = (3.0 * (double)P * (double)P + (double)m * (double)P) * 8.0 / 1048576.0;
     if ((st = num_spectrum_zero_count(P, pt->evals, c, &pt->z)) != NUM_OK)
         goto done;
-    if ((st = num_spectrum_largest_gap(P, pt->evals, HX_LARGEST_GAP_FLOOR, &pt->lg_zeros,
+    if ((st = num_spectrum_largest_gap(P, pt->evals, HESS_LARGEST_GAP_FLOOR, &pt->lg_zeros,
                                        &pt->lg_decades)) != NUM_OK)
         goto done;
     if ((st = num_mlp_forward(net, theta, X, n, mw, NULL)) != NUM_OK)
@@ -264,10 +252,10 @@ done:
 
 /* Floor of plotted relative eigenvalue moduli: four decades below the rounding level
  * (~1e-16), so computed zeros stay visible on a log axis and exact zeros do not stretch it. */
-#define HX_PLOT_FLOOR 1e-20
+#define HESS_PLOT_FLOOR 1e-20
 
 /* Series of |lambda_i| / lambda_max sorted decreasingly (index from 1), floored at
- * HX_PLOT_FLOOR. */
+ * HESS_PLOT_FLOOR. */
 static void add_sorted_spectrum(tc_result *res, const char *name, size_t P, const double *ev)
 {
     double *a = malloc(P * sizeof *a);
@@ -278,7 +266,7 @@ static void add_sorted_spectrum(tc_result *res, const char *name, size_t P, cons
     tc_series *s = tc_series_new(res, name, 2, (const char *[]){"index", "abs_eig_rel"});
     for (size_t i = 0; s && i < P; i++) {
         double v = a[i] / amax;
-        tc_series_addv(s, (double)(i + 1), v > HX_PLOT_FLOOR ? v : HX_PLOT_FLOOR);
+        tc_series_addv(s, (double)(i + 1), v > HESS_PLOT_FLOOR ? v : HESS_PLOT_FLOOR);
     }
     free(a);
 }
@@ -311,10 +299,10 @@ typedef struct {
     size_t n, d, dout;
     double *X, *Y;
     bool user;
-} hx_data;
+} hess_data;
 
 static bool load_data(tc_ctx *ctx, size_t n, size_t d, size_t dout, uint64_t stream,
-                      hx_data *D)
+                      hess_data *D)
 {
     const tc_dataset *ds = tc_data(ctx);
     memset(D, 0, sizeof *D);
@@ -346,7 +334,7 @@ static bool load_data(tc_ctx *ctx, size_t n, size_t d, size_t dout, uint64_t str
     return true;
 }
 
-static void data_free(hx_data *D)
+static void data_free(hess_data *D)
 {
     free(D->X);
     free(D->Y);
@@ -357,9 +345,9 @@ static void data_free(hx_data *D)
  * Gauss–Newton curvature at the start (stable for the quadratic model, 2 / lambda_max being the
  * limit); the curvature can grow during training (progressive sharpening), so a run whose loss
  * ends above its start or overflows is repeated from the same initialisation with half the
- * step (at most HX_GD_HALVINGS times). Every run is plain GD with one fixed step.
+ * step (at most HESS_GD_HALVINGS times). Every run is plain GD with one fixed step.
  *   gd_loss, gd_lr  out: loss after GD and the step used; lm_steps: accepted LM steps */
-#define HX_GD_HALVINGS 8
+#define HESS_GD_HALVINGS 8
 static num_status gd_lm_point(const num_mlp *net, double *theta, const double *X,
                               const double *Y, size_t n, size_t gd_iters, size_t lm_iters,
                               num_mlp_work *mw, double *gd_loss, double *gd_lr,
@@ -379,7 +367,7 @@ static num_status gd_lm_point(const num_mlp *net, double *theta, const double *X
         (st = num_linalg_svd_values(m, P, J, s)) != NUM_OK)
         goto done;
     double lr = s[0] > 0.0 ? 1.0 / (s[0] * s[0]) : 1.0;
-    for (int h = 0; h <= HX_GD_HALVINGS; h++, lr *= 0.5) {
+    for (int h = 0; h <= HESS_GD_HALVINGS; h++, lr *= 0.5) {
         memcpy(theta, init, P * sizeof *theta);
         st = num_zeroloss_gd(net, theta, X, Y, n, lr, gd_iters, mw, gd_loss);
         if (st == NUM_OK && *gd_loss <= L0)
@@ -431,14 +419,11 @@ static const tc_param_spec degeneracy_params[] = {
     {"gd_iters", TC_PARAM_INT, "2000", "2000", 0, 10000000, NULL,
      "plain GD steps (step 1/sigma_max(J_0)^2) before the Levenberg-Marquardt finish"},
     {"lm_iters", TC_PARAM_INT, "200", NULL, 1, 100000, NULL, "Levenberg-Marquardt Jacobians"},
-    {"record_time", TC_PARAM_BOOL, "false", "true", 0, 0, NULL,
-     "record wall-clock seconds of assembly and eigensolver as info metrics (not "
-     "reproducible byte for byte)"},
     {NULL}};
 
 /* Record the metrics of one analysed point; suffix "" for the primary point. */
-static void record_point(tc_result *res, const char *sfx, const hx_point *pt, size_t n,
-                         double res_max, double res_tol, bool record_time)
+static void record_point(tc_result *res, const char *sfx, const hess_point *pt, size_t n,
+                         double res_max, double res_tol)
 {
     char b[96];
     size_t P = pt->P, m = pt->m, rank_H = P - pt->z.zeros;
@@ -458,9 +443,9 @@ static void record_point(tc_result *res, const char *sfx, const hx_point *pt, si
     /* The count does not depend on the tolerance: gap and margin (named constants above). */
     if (pt->z.zeros > 0 && pt->z.zeros < P) {
         tc_metric(res, metric_name(b, sizeof b, "spectral_gap_decades", sfx), pt->z.gap_decades,
-                  TC_GE, HX_GAP_MIN_DECADES);
+                  TC_GE, HESS_GAP_MIN_DECADES);
         tc_metric(res, metric_name(b, sizeof b, "count_stable_decades", sfx),
-                  pt->z.stable_decades, TC_GE, HX_STABLE_MIN_DECADES);
+                  pt->z.stable_decades, TC_GE, HESS_STABLE_MIN_DECADES);
     }
     tc_metric_info(res, metric_name(b, sizeof b, "zero_count_largest_gap", sfx),
                    (double)pt->lg_zeros);
@@ -479,10 +464,6 @@ static void record_point(tc_result *res, const char *sfx, const hx_point *pt, si
                    (double)pt->z.negative);
     tc_metric_info(res, metric_name(b, sizeof b, "assembly_asymmetry", sfx), pt->asym);
     tc_metric_info(res, metric_name(b, sizeof b, "memory_mib", sfx), pt->mem_mib);
-    if (record_time) {
-        tc_metric_info(res, metric_name(b, sizeof b, "seconds_assembly", sfx), pt->t_assembly);
-        tc_metric_info(res, metric_name(b, sizeof b, "seconds_eigensolver", sfx), pt->t_eig);
-    }
 }
 
 static void run_degeneracy(tc_ctx *ctx, tc_result *res)
@@ -497,15 +478,14 @@ static void run_degeneracy(tc_ctx *ctx, tc_result *res)
     double c = tc_param_real(ctx, "tol_factor");
     size_t gd_iters = (size_t)tc_param_int(ctx, "gd_iters");
     size_t lm_iters = (size_t)tc_param_int(ctx, "lm_iters");
-    bool record_time = tc_param_bool(ctx, "record_time");
 
-    hx_arch archs[HX_MAX_ARCH];
+    hess_arch archs[HESS_MAX_ARCH];
     size_t na = parse_archs(wl, nlist, archs);
     if (na == 0) {
         tc_result_skip(res, "no architecture in widths (0 only separates architectures)");
         return;
     }
-    hx_data D;
+    hess_data D;
     if (!load_data(ctx, n_syn, d_syn, dout_syn, 0, &D)) {
         data_free(&D);
         tc_result_error(res, "out of memory");
@@ -526,14 +506,14 @@ static void run_degeneracy(tc_ctx *ctx, tc_result *res)
                                   "Zero-eigenvalue count against the tolerance",
                                   "tolerance / lambda_max", "eigenvalues with |lambda| <= tol",
                                   TC_PLOT_LOGX);
-    add_vline(res, "boundary", "index", "abs_eig_rel", (double)(n * dout) + 0.5, HX_PLOT_FLOOR, 1.0);
+    add_vline(res, "boundary", "index", "abs_eig_rel", (double)(n * dout) + 0.5, HESS_PLOT_FLOOR, 1.0);
     char lbl[160];
     snprintf(lbl, sizeof lbl, "boundary n d' = %zu (predicted zeros beyond)", n * dout);
     tc_plot_curve(pspec, "boundary", "index", "abs_eig_rel", NULL, lbl, TC_STYLE_DASHED);
 
     size_t analysed = 0;
     for (size_t ia = 0; ia < na; ia++) {
-        size_t widths[HX_MAX_DEPTH + 2], bound = 0;
+        size_t widths[HESS_MAX_DEPTH + 2], bound = 0;
         size_t K = arch_widths(&archs[ia], d, dout, widths);
         char asfx[32], b[96];
         if (ia == 0)
@@ -587,7 +567,7 @@ static void run_degeneracy(tc_ctx *ctx, tc_result *res)
                                 "%.3g: not a zero-loss point", ia + 1, res_max, res_tol);
                 break;
             }
-            hx_point pt;
+            hess_point pt;
             st = analyse_square_point(net, theta, D.X, D.Y, n, c, ck, &pt);
             if (st != NUM_OK) {
                 tc_result_error(res, "architecture %zu: Hessian analysis failed: %s", ia + 1,
@@ -596,7 +576,7 @@ static void run_degeneracy(tc_ctx *ctx, tc_result *res)
             }
             char sfx[48];
             snprintf(sfx, sizeof sfx, "%s%s", asfx, primary_done ? "_gd" : "");
-            record_point(res, sfx, &pt, n, res_max, res_tol, record_time);
+            record_point(res, sfx, &pt, n, res_max, res_tol);
             tc_metric_info(res, metric_name(b, sizeof b, "method", sfx), (double)method);
             if (method == 1) {
                 tc_metric_info(res, metric_name(b, sizeof b, "gd_loss", sfx), gd_loss);
@@ -730,7 +710,7 @@ static bool relu_units_generic(const num_mlp *net, const num_mlp_work *mw, size_
 
 /* Teacher redraws allowed until the ReLU units are generic (probability of a bad draw is
  * well below 1/2 for the default sizes, so 100 redraws fail with probability < 2^-100). */
-#define HX_TEACHER_DRAWS 100
+#define HESS_TEACHER_DRAWS 100
 
 /* Zero eigenvalues that the activation pattern implies at a zero-loss point of a bias-free
  * ReLU network with one hidden layer (N units) and one output, f(x) = sum_j a_j relu(w_j.x).
@@ -771,7 +751,7 @@ static num_status relu_pattern_nullity(const num_mlp *net, const num_mlp_work *m
  * (1 + the deterministic redraws of non-generic ReLU teachers); *pnull (may be NULL) the
  * pattern nullity of relu_pattern_nullity (ReLU, one hidden layer, one output; else 0). */
 static num_status teacher_point(tc_ctx *ctx, uint64_t stream, num_act act, const size_t *widths,
-                                size_t K, size_t n, double c, hx_point *pt, size_t *sym,
+                                size_t K, size_t n, double c, hess_point *pt, size_t *sym,
                                 size_t *draws, size_t *pnull)
 {
     num_mlp *net = num_mlp_alloc(K, widths, false, act);
@@ -788,7 +768,7 @@ static num_status teacher_point(tc_ctx *ctx, uint64_t stream, num_act act, const
     if (pnull)
         *pnull = 0;
     if (mw && theta && X && Y && r) {
-        for (int draw = 0; draw < HX_TEACHER_DRAWS; draw++) {
+        for (int draw = 0; draw < HESS_TEACHER_DRAWS; draw++) {
             num_mlp_init_gaussian(net, theta, r, NULL);
             num_rng_gaussian(r, 1.0, X, n * d);
             if (draws)
@@ -822,12 +802,12 @@ static void run_underparam(tc_ctx *ctx, tc_result *res)
     size_t dout = (size_t)tc_param_int(ctx, "outputs");
     int act = num_act_parse(tc_param_choice(ctx, "activation"));
     double c = tc_param_real(ctx, "tol_factor");
-    hx_arch a;
+    hess_arch a;
     if (parse_archs(wl, nlist, &a) != 1) {
         tc_result_skip(res, "widths must describe one architecture");
         return;
     }
-    size_t widths[HX_MAX_DEPTH + 2], K = arch_widths(&a, d, dout, widths);
+    size_t widths[HESS_MAX_DEPTH + 2], K = arch_widths(&a, d, dout, widths);
     if (theorem4_condition(widths, K, n, NULL) != 0) {
         tc_result_skip(res, "Theorem 4's condition holds for these widths: not a negative "
                             "control (use hessian_degeneracy)");
@@ -842,7 +822,7 @@ static void run_underparam(tc_ctx *ctx, tc_result *res)
                             "negative control needs n d' > P", P, n * dout);
         return;
     }
-    hx_point pt;
+    hess_point pt;
     size_t sym = 0;
     num_status st = teacher_point(ctx, 0, (num_act)act, widths, K, n, c, &pt, &sym, NULL, NULL);
     if (st != NUM_OK) {
@@ -884,12 +864,12 @@ static void run_symmetry(tc_ctx *ctx, tc_result *res)
     size_t n = (size_t)tc_param_int(ctx, "samples"), d = (size_t)tc_param_int(ctx, "inputs");
     size_t dout = (size_t)tc_param_int(ctx, "outputs");
     double c = tc_param_real(ctx, "tol_factor");
-    hx_arch a;
+    hess_arch a;
     if (parse_archs(wl, nlist, &a) != 1) {
         tc_result_skip(res, "widths must describe one architecture");
         return;
     }
-    size_t widths[HX_MAX_DEPTH + 2], K = arch_widths(&a, d, dout, widths);
+    size_t widths[HESS_MAX_DEPTH + 2], K = arch_widths(&a, d, dout, widths);
     if (K != 2 || dout != 1) {
         tc_result_skip(res, "the zero count is predicted exactly (rescalings + the nullity "
                             "that the activation pattern implies) for one hidden layer and one "
@@ -908,7 +888,7 @@ static void run_symmetry(tc_ctx *ctx, tc_result *res)
     const num_act acts[2] = {NUM_ACT_RELU, NUM_ACT_TANH};
     const char *names[2] = {"relu", "tanh"};
     for (int i = 0; i < 2; i++) {
-        hx_point pt;
+        hess_point pt;
         size_t sym = 0, draws = 0, pnull = 0;
         num_status st = teacher_point(ctx, (uint64_t)i, acts[i], widths, K, n, c, &pt, &sym,
                                       &draws, &pnull);
@@ -936,10 +916,10 @@ static void run_symmetry(tc_ctx *ctx, tc_result *res)
         tc_metric(res, b, (double)pt.z.zeros, TC_EQ, (double)(sym + pnull));
         if (pt.z.zeros > 0 && pt.z.zeros < pt.P) {
             snprintf(b, sizeof b, "spectral_gap_decades_%s", names[i]);
-            tc_metric(res, b, pt.z.gap_decades, TC_GE, HX_GAP_MIN_DECADES);
+            tc_metric(res, b, pt.z.gap_decades, TC_GE, HESS_GAP_MIN_DECADES);
         }
         snprintf(b, sizeof b, "count_stable_decades_%s", names[i]);
-        tc_metric(res, b, pt.z.stable_decades, TC_GE, HX_STABLE_MIN_DECADES);
+        tc_metric(res, b, pt.z.stable_decades, TC_GE, HESS_STABLE_MIN_DECADES);
         if (i == 0)
             tc_metric_info(res, "params", (double)pt.P);
         point_free(&pt);
@@ -964,10 +944,10 @@ static const tc_param_spec decay_params[] = {
 
 /* One output (d' = 1); zero-loss point by least squares when the last hidden width >= n,
  * else by GD + LM. Returns NUM_OK and fills net, theta (owned by caller). */
-static num_status decay_start(tc_ctx *ctx, uint64_t stream, const hx_arch *a, num_act act,
-                              const hx_data *D, num_mlp **pnet, double **ptheta)
+static num_status decay_start(tc_ctx *ctx, uint64_t stream, const hess_arch *a, num_act act,
+                              const hess_data *D, num_mlp **pnet, double **ptheta)
 {
-    size_t widths[HX_MAX_DEPTH + 2], K = arch_widths(a, D->d, 1, widths);
+    size_t widths[HESS_MAX_DEPTH + 2], K = arch_widths(a, D->d, 1, widths);
     num_mlp *net = num_mlp_alloc(K, widths, false, act);
     if (!net)
         return NUM_ENOMEM;
@@ -1004,15 +984,15 @@ static num_status decay_start(tc_ctx *ctx, uint64_t stream, const hx_arch *a, nu
 }
 
 /* Smallest eigenvalue and spectrum of the Hessian of the regularised square loss. */
-static num_status decay_spectrum(const num_mlp *net, const double *theta, const hx_data *D,
+static num_status decay_spectrum(const num_mlp *net, const double *theta, const hess_data *D,
                                  double lambda, double *evals)
 {
     size_t P = net->nparams, K = net->nlayers;
-    double lam[HX_MAX_DEPTH + 1];
+    double lam[HESS_MAX_DEPTH + 1];
     for (size_t k = 0; k < K; k++)
         lam[k] = lambda;
     num_hess_opts o = {.loss = NUM_HESS_SQUARE, .decay = lambda > 0.0 ? lam : NULL};
-    num_hess_work *hw = num_hessian_work_alloc(net, D->n, HX_BLOCK);
+    num_hess_work *hw = num_hessian_work_alloc(net, D->n, HESS_BLOCK);
     double *H = malloc(P * P * sizeof *H);
     num_status st = NUM_ENOMEM;
     if (hw && H) {
@@ -1025,8 +1005,8 @@ static num_status decay_spectrum(const num_mlp *net, const double *theta, const 
     return st;
 }
 
-static bool decay_common(tc_ctx *ctx, tc_result *res, hx_arch *archs, size_t *na,
-                         const double **lambdas, size_t *nl, int *act, double *c, hx_data *D)
+static bool decay_common(tc_ctx *ctx, tc_result *res, hess_arch *archs, size_t *na,
+                         const double **lambdas, size_t *nl, int *act, double *c, hess_data *D)
 {
     size_t nlist = 0;
     const double *wl = tc_param_list(ctx, "widths", &nlist);
@@ -1051,12 +1031,12 @@ static bool decay_common(tc_ctx *ctx, tc_result *res, hx_arch *archs, size_t *na
  * exactly, H(w*) = J^T J is PSD with P - rank(J) zero eigenvalues: lambda_min(H_reg) = 2 lambda. */
 static void run_decay_zero_loss(tc_ctx *ctx, tc_result *res)
 {
-    hx_arch archs[HX_MAX_ARCH];
+    hess_arch archs[HESS_MAX_ARCH];
     size_t na = 0, nl = 0;
     const double *lambdas = NULL;
     int act = 0;
     double c = 0.0;
-    hx_data D;
+    hess_data D;
     if (!decay_common(ctx, res, archs, &na, &lambdas, &nl, &act, &c, &D))
         return;
     tc_plot *p = tc_plot_new(res, "spectrum", "Hessian spectrum as weight decay grows "
@@ -1112,7 +1092,7 @@ static void run_decay_zero_loss(tc_ctx *ctx, tc_result *res)
                           1.0 - acc / (2.0 * lambdas[il]));
             }
             if (ia == 0 && res->outcome != TC_OUT_ERROR) {
-                const char *cols[HX_MAX_ARCH + 2 + 64];
+                const char *cols[HESS_MAX_ARCH + 2 + 64];
                 char names[64][32];
                 size_t ncol = nl + 2 <= 66 ? nl + 2 : 66;
                 cols[0] = "index";
@@ -1126,7 +1106,7 @@ static void run_decay_zero_loss(tc_ctx *ctx, tc_result *res)
                 for (size_t i = 0; s && i < P; i++) {
                     row[0] = (double)(i + 1);
                     double a0 = abs0 ? abs0[i] : fabs(ev0[i]);
-                    row[1] = a0 > HX_PLOT_FLOOR ? a0 : HX_PLOT_FLOOR;
+                    row[1] = a0 > HESS_PLOT_FLOOR ? a0 : HESS_PLOT_FLOOR;
                     for (size_t il = 0; il + 2 < ncol; il++)
                         row[il + 2] = all[il * P + i];
                     tc_series_add(s, row);
@@ -1169,19 +1149,19 @@ static int cmp_desc(const void *a, const void *b)
  * activation derivatives changed in the last bits). At a stationary point, along the unit
  * eigenvector v of lambda_min < 0, L(theta + a v) = L(theta) + a^2 lambda_min / 2 + O(a^3) <
  * L(theta) for small a: take the largest of the signed steps a = 1, 1/2, 1/4, ... (at most
- * HX_ESCAPE_HALVINGS) that decreases L, then Newton again with a gradient tolerance
- * HX_ESCAPE_GTOL_FACTOR times smaller: the stop was a pass close to the saddle (gradient
+ * HESS_ESCAPE_HALVINGS) that decreases L, then Newton again with a gradient tolerance
+ * HESS_ESCAPE_GTOL_FACTOR times smaller: the stop was a pass close to the saddle (gradient
  * below the test while still moving), and the escape step alone leaves a gradient
  * ~ |lambda_min| a that the old test accepts at once (seed 31: lambda_min = -8.7e-7, a ~ 5e-4,
- * tolerance 2e-8). The tighter tolerance is kept >= HX_ESCAPE_GTOL_FLOOR, ten times the
- * gradient's rounding floor ~1e-14 (see HX_NEWTON_GTOL_REL). At most HX_MAX_ESCAPES times per
+ * tolerance 2e-8). The tighter tolerance is kept >= HESS_ESCAPE_GTOL_FLOOR, ten times the
+ * gradient's rounding floor ~1e-14 (see HESS_NEWTON_GTOL_REL). At most HESS_MAX_ESCAPES times per
  * lambda, else an error; the count is recorded (seeds 1-60: one escape, seed 31 only).
  * Deterministic for a given seed. */
-#define HX_MAX_ESCAPES 3
-#define HX_ESCAPE_GTOL_FACTOR 1e-2
-#define HX_ESCAPE_GTOL_FLOOR 1e-13
-#define HX_ESCAPE_HALVINGS 60
-static num_status saddle_step(num_hess_work *hw, double *theta, const hx_data *D,
+#define HESS_MAX_ESCAPES 3
+#define HESS_ESCAPE_GTOL_FACTOR 1e-2
+#define HESS_ESCAPE_GTOL_FLOOR 1e-13
+#define HESS_ESCAPE_HALVINGS 60
+static num_status saddle_step(num_hess_work *hw, double *theta, const hess_data *D,
                               const num_hess_opts *o, size_t P)
 {
     double *H = malloc(P * P * sizeof *H), *V = malloc(P * P * sizeof *V);
@@ -1199,7 +1179,7 @@ static num_status saddle_step(num_hess_work *hw, double *theta, const hx_data *D
     if (!(ev[0] < 0.0))
         goto done;
     double a = 1.0;
-    for (int h = 0; h < HX_ESCAPE_HALVINGS && st != NUM_OK; h++, a *= 0.5) {
+    for (int h = 0; h < HESS_ESCAPE_HALVINGS && st != NUM_OK; h++, a *= 0.5) {
         double fbest = f0;
         for (int sg = -1; sg <= 1; sg += 2) {
             for (size_t i = 0; i < P; i++)
@@ -1226,12 +1206,12 @@ done:
 
 static void run_decay_minimiser(tc_ctx *ctx, tc_result *res)
 {
-    hx_arch archs[HX_MAX_ARCH];
+    hess_arch archs[HESS_MAX_ARCH];
     size_t na = 0, nl = 0;
     const double *lambdas = NULL;
     int act = 0;
     double c = 0.0;
-    hx_data D;
+    hess_data D;
     if (!decay_common(ctx, res, archs, &na, &lambdas, &nl, &act, &c, &D))
         return;
     double lam_sorted[TC_LIST_MAX];
@@ -1258,7 +1238,7 @@ static void run_decay_minimiser(tc_ctx *ctx, tc_result *res)
         }
         size_t P = net->nparams, K = net->nlayers;
         double *ev = malloc(P * sizeof *ev);
-        num_hess_work *hw = num_hessian_work_alloc(net, D.n, HX_BLOCK);
+        num_hess_work *hw = num_hessian_work_alloc(net, D.n, HESS_BLOCK);
         num_mlp_work *mw = num_mlp_work_alloc(net, D.n);
         if (!ev || !hw || !mw)
             tc_result_error(res, "out of memory");
@@ -1268,17 +1248,17 @@ static void run_decay_minimiser(tc_ctx *ctx, tc_result *res)
         tc_series *s = tc_series_new(res, sname, 2, (const char *[]){"lambda", "ratio"});
         tc_plot_curve(p, sname, "lambda", "ratio", NULL, slab, TC_STYLE_LINESPOINTS);
         for (size_t il = 0; il < nl && res->outcome != TC_OUT_ERROR; il++) {
-            double lambda = lam_sorted[il], lam[HX_MAX_DEPTH + 1];
+            double lambda = lam_sorted[il], lam[HESS_MAX_DEPTH + 1];
             for (size_t k = 0; k < K; k++)
                 lam[k] = lambda;
             num_hess_opts o = {.loss = NUM_HESS_SQUARE, .decay = lam};
             size_t iters = 0, escapes = 0;
             double gn = 0.0, rmax = 0.0, loss = 0.0, acc = 0.0;
-            double gtol = HX_NEWTON_GTOL_REL * 2.0 * lambda;
+            double gtol = HESS_NEWTON_GTOL_REL * 2.0 * lambda;
             for (;;) {
                 size_t it = 0;
                 st = num_hessian_minimise(hw, theta, D.X, D.Y, D.n, &o, gtol,
-                                          HX_NEWTON_MAX_ITER, &it, &gn);
+                                          HESS_NEWTON_MAX_ITER, &it, &gn);
                 iters += it;
                 if (st != NUM_OK) {
                     tc_result_error(res, "architecture %zu, lambda %g: Newton did not converge "
@@ -1294,7 +1274,7 @@ static void run_decay_minimiser(tc_ctx *ctx, tc_result *res)
                 if (ev[0] >= -acc)
                     break;
                 /* A saddle: escape along the negative-curvature direction, Newton again. */
-                if (escapes >= HX_MAX_ESCAPES ||
+                if (escapes >= HESS_MAX_ESCAPES ||
                     saddle_step(hw, theta, &D, &o, P) != NUM_OK) {
                     tc_result_error(res, "architecture %zu, lambda %g: Newton stopped at a "
                                     "saddle (lambda_min = %.3g) after %zu escapes, not a "
@@ -1303,7 +1283,7 @@ static void run_decay_minimiser(tc_ctx *ctx, tc_result *res)
                     break;
                 }
                 escapes++;
-                gtol = fmax(gtol * HX_ESCAPE_GTOL_FACTOR, HX_ESCAPE_GTOL_FLOOR);
+                gtol = fmax(gtol * HESS_ESCAPE_GTOL_FACTOR, HESS_ESCAPE_GTOL_FLOOR);
             }
             if (st != NUM_OK)
                 break;
@@ -1362,17 +1342,17 @@ static const tc_param_spec exp_params[] = {
 typedef struct {
     size_t nonzero, distinct;
     double amax;
-} hx_count;
+} hess_count;
 
 /* Hessian (block [p0, p1)) of the exponential loss at theta for labels y, weights shifted by
  * the smallest margin; counts of nonzero and distinct nonzero eigenvalues. */
 static num_status exp_counts(const num_mlp *net, const double *theta, const double *X,
                              const double *y, size_t n, size_t p0, size_t p1, double c,
-                             double *evals, hx_count *out, double *min_margin)
+                             double *evals, hess_count *out, double *min_margin)
 {
     size_t m = p1 - p0;
     num_mlp_work *mw = num_mlp_work_alloc(net, n);
-    num_hess_work *hw = num_hessian_work_alloc(net, n, HX_BLOCK);
+    num_hess_work *hw = num_hessian_work_alloc(net, n, HESS_BLOCK);
     double *H = malloc(m * m * sizeof *H), *f = malloc(n * sizeof *f);
     num_status st = NUM_ENOMEM;
     if (!mw || !hw || !H || !f)
@@ -1420,11 +1400,11 @@ done:
  * (g ~ 2.3 |z| e^{-z^2}); the former 1 - tanh^2 was exactly 0 beyond |z| = 19.1. */
 
 /* Largest z >= 0 with g(sgn z) >= thr, g = f'^2 + |f''| (bisection on the monotone tail;
- * INFINITY if g stays above thr up to HX_TAIL_ZMAX, e.g. smooth ReLU for z > 0). */
-#define HX_TAIL_ZMAX 1e6
+ * INFINITY if g stays above thr up to HESS_TAIL_ZMAX, e.g. smooth ReLU for z > 0). */
+#define HESS_TAIL_ZMAX 1e6
 static double act_tail_limit(num_act act, double eps, double sgn, double thr)
 {
-    double lo = 0.0, hi = HX_TAIL_ZMAX, d1, d2;
+    double lo = 0.0, hi = HESS_TAIL_ZMAX, d1, d2;
     num_act_eval(act, eps, sgn * hi, NULL, &d1, &d2);
     if (d1 * d1 + fabs(d2) >= thr)
         return INFINITY;
@@ -1464,8 +1444,8 @@ static double one_layer_scale_limit(const num_mlp *net, const double *w0, const 
  * y sigma(a w_0^T x) grow with a); TWO, LIN (W_1, a W_2), so that f = a f_0 and every margin
  * grows linearly (the output layer only: for non-homogeneous sigma, scaling W_1 too could
  * change the signs of f). */
-enum { HX_ONE = 0, HX_TWO, HX_LIN, HX_NMODELS };
-static const char *const hx_model_name[HX_NMODELS] = {"one_layer", "two_layer",
+enum { HESS_ONE = 0, HESS_TWO, HESS_LIN, HESS_NMODELS };
+static const char *const hess_model_name[HESS_NMODELS] = {"one_layer", "two_layer",
                                                        "linear_two_layer"};
 
 static void exp_rank_run(tc_ctx *ctx, tc_result *res, bool linear)
@@ -1477,14 +1457,14 @@ static void exp_rank_run(tc_ctx *ctx, tc_result *res, bool linear)
     double c = tc_param_real(ctx, "tol_factor");
     int models[2], nm = 0;
     if (linear) {
-        models[nm++] = HX_LIN;
+        models[nm++] = HESS_LIN;
     } else {
-        models[nm++] = HX_ONE;
-        models[nm++] = HX_TWO;
+        models[nm++] = HESS_ONE;
+        models[nm++] = HESS_TWO;
     }
     size_t w1[3] = {d, 1, 1}, w2[3] = {d, N1, 1};
-    num_mlp *nets[HX_NMODELS] = {NULL, NULL, NULL};
-    double *y[HX_NMODELS] = {NULL, NULL, NULL}, *th0[HX_NMODELS] = {NULL, NULL, NULL};
+    num_mlp *nets[HESS_NMODELS] = {NULL, NULL, NULL};
+    double *y[HESS_NMODELS] = {NULL, NULL, NULL}, *th0[HESS_NMODELS] = {NULL, NULL, NULL};
     double *X = malloc(n * d * sizeof *X), *th = NULL, *ev = NULL;
     gsl_rng *r = tc_rng_stream(ctx, 0);
     tc_series *sc = linear ? tc_series_new(res, "counts", 3,
@@ -1497,7 +1477,7 @@ static void exp_rank_run(tc_ctx *ctx, tc_result *res, bool linear)
     num_rng_gaussian(r, 1.0, X, n * d);
     for (int i = 0; i < nm; i++) {
         int mdl = models[i];
-        nets[mdl] = num_mlp_alloc(2, mdl == HX_ONE ? w1 : w2, false, (num_act)act);
+        nets[mdl] = num_mlp_alloc(2, mdl == HESS_ONE ? w1 : w2, false, (num_act)act);
         if (!nets[mdl])
             goto oom;
         size_t P = nets[mdl]->nparams;
@@ -1510,7 +1490,7 @@ static void exp_rank_run(tc_ctx *ctx, tc_result *res, bool linear)
             goto oom;
         }
         num_mlp_init_gaussian(nets[mdl], th0[mdl], r, NULL);
-        if (mdl == HX_ONE)
+        if (mdl == HESS_ONE)
             th0[mdl][d] = 1.0;
         num_status st = num_mlp_forward(nets[mdl], th0[mdl], X, n, mw, y[mdl]);
         num_mlp_work_free(mw);
@@ -1527,7 +1507,7 @@ static void exp_rank_run(tc_ctx *ctx, tc_result *res, bool linear)
         goto oom;
     double a_lim = INFINITY;
     if (!linear) {
-        a_lim = one_layer_scale_limit(nets[HX_ONE], th0[HX_ONE], X, n, c);
+        a_lim = one_layer_scale_limit(nets[HESS_ONE], th0[HESS_ONE], X, n, c);
         tc_metric_info_nan_ok(res, "scale_limit_one_layer", a_lim);
     }
     for (size_t is = 0; is < ns; is++) {
@@ -1535,26 +1515,26 @@ static void exp_rank_run(tc_ctx *ctx, tc_result *res, bool linear)
         for (int i = 0; i < nm; i++) {
             int mdl = models[i];
             const num_mlp *net = nets[mdl];
-            size_t P = net->nparams, p1 = mdl == HX_ONE ? d : P;
+            size_t P = net->nparams, p1 = mdl == HESS_ONE ? d : P;
             memcpy(th, th0[mdl], P * sizeof *th);
-            if (mdl == HX_ONE)
+            if (mdl == HESS_ONE)
                 for (size_t q = 0; q < d; q++)
                     th[q] *= a;
             else
                 for (size_t q = net->off_w[1]; q < P; q++)
                     th[q] *= a;
-            if (mdl == HX_ONE && !(a <= a_lim)) {
+            if (mdl == HESS_ONE && !(a <= a_lim)) {
                 tc_result_error(res, "one_layer at scale %g: beyond the double-precision limit "
                                 "a <= %.4g (the smallest pre-activation's curvature f'^2 + "
                                 "|f''| falls below DBL_MIN / (c P eps), so the Hessian "
                                 "underflows): choose smaller scales", a, a_lim);
                 goto done;
             }
-            hx_count cnt;
+            hess_count cnt;
             double mm = 0.0;
             num_status st = exp_counts(net, th, X, y[mdl], n, 0, p1, c, ev, &cnt, &mm);
             if (st != NUM_OK) {
-                tc_result_error(res, "%s at scale %g: %s", hx_model_name[mdl], a,
+                tc_result_error(res, "%s at scale %g: %s", hess_model_name[mdl], a,
                                 num_strerror(st));
                 goto done;
             }
@@ -1563,22 +1543,22 @@ static void exp_rank_run(tc_ctx *ctx, tc_result *res, bool linear)
             if (!(c * (double)p1 * DBL_EPSILON * cnt.amax >= DBL_MIN)) {
                 tc_result_error(res, "%s at scale %g: the Hessian underflows (lambda_max = %g, "
                                 "saturated activation): choose smaller scales",
-                                hx_model_name[mdl], a, cnt.amax);
+                                hess_model_name[mdl], a, cnt.amax);
                 goto done;
             }
             char b[96];
             /* eq. (44): one layer, a sum of n outer products: at most n nonzero (and at most
              * n distinct nonzero) eigenvalues. eqs. (45)-(46): for two layers "this bound is
              * generically broken": more than n. */
-            tc_op op = mdl == HX_ONE ? TC_LE : TC_GT;
-            snprintf(b, sizeof b, "nonzero_%s_s%zu", hx_model_name[mdl], is + 1);
+            tc_op op = mdl == HESS_ONE ? TC_LE : TC_GT;
+            snprintf(b, sizeof b, "nonzero_%s_s%zu", hess_model_name[mdl], is + 1);
             tc_metric(res, b, (double)cnt.nonzero, op, (double)n);
-            snprintf(b, sizeof b, "distinct_%s_s%zu", hx_model_name[mdl], is + 1);
+            snprintf(b, sizeof b, "distinct_%s_s%zu", hess_model_name[mdl], is + 1);
             tc_metric(res, b, (double)cnt.distinct, op, (double)n);
-            snprintf(b, sizeof b, "min_margin_%s_s%zu", hx_model_name[mdl], is + 1);
+            snprintf(b, sizeof b, "min_margin_%s_s%zu", hess_model_name[mdl], is + 1);
             tc_metric_info(res, b, mm);
             if (is == 0) {
-                snprintf(b, sizeof b, "params_%s", hx_model_name[mdl]);
+                snprintf(b, sizeof b, "params_%s", hess_model_name[mdl]);
                 tc_metric_info(res, b, (double)p1);
             }
             if (linear) {
@@ -1588,7 +1568,7 @@ static void exp_rank_run(tc_ctx *ctx, tc_result *res, bool linear)
                 row[1 + i] = (double)cnt.nonzero;
             }
             if (is == 0 && !linear)
-                add_sorted_spectrum(res, mdl == HX_ONE ? "spectrum_exp_one_layer"
+                add_sorted_spectrum(res, mdl == HESS_ONE ? "spectrum_exp_one_layer"
                                                        : "spectrum_exp_two_layer", p1, ev);
             if (is + 1 == ns && linear)
                 add_sorted_spectrum(res, "spectrum_exp_largest_scale", p1, ev);
@@ -1601,14 +1581,14 @@ static void exp_rank_run(tc_ctx *ctx, tc_result *res, bool linear)
         /* Square loss at the same two-layer point (scale 1): targets Y = f(theta_0), a
          * zero-loss point by construction, so H = J^T J has at most n d' = n nonzero
          * eigenvalues (003 eq. (28), §12.3.1). */
-        size_t P = nets[HX_TWO]->nparams;
+        size_t P = nets[HESS_TWO]->nparams;
         double *Y = malloc(n * sizeof *Y);
-        num_mlp_work *mw = num_mlp_work_alloc(nets[HX_TWO], n);
-        hx_point pt;
-        num_status st = (Y && mw) ? num_mlp_forward(nets[HX_TWO], th0[HX_TWO], X, n, mw, Y)
+        num_mlp_work *mw = num_mlp_work_alloc(nets[HESS_TWO], n);
+        hess_point pt;
+        num_status st = (Y && mw) ? num_mlp_forward(nets[HESS_TWO], th0[HESS_TWO], X, n, mw, Y)
                                   : NUM_ENOMEM;
         if (st == NUM_OK)
-            st = analyse_square_point(nets[HX_TWO], th0[HX_TWO], X, Y, n, c, 0, &pt);
+            st = analyse_square_point(nets[HESS_TWO], th0[HESS_TWO], X, Y, n, c, 0, &pt);
         free(Y);
         num_mlp_work_free(mw);
         if (st != NUM_OK) {
@@ -1618,7 +1598,7 @@ static void exp_rank_run(tc_ctx *ctx, tc_result *res, bool linear)
         tc_metric(res, "nonzero_square_two_layer", (double)(P - pt.z.zeros), TC_LE, (double)n);
         add_sorted_spectrum(res, "spectrum_square_two_layer", P, pt.evals);
         point_free(&pt);
-        add_vline(res, "boundary", "index", "abs_eig_rel", (double)n + 0.5, HX_PLOT_FLOOR, 1.0);
+        add_vline(res, "boundary", "index", "abs_eig_rel", (double)n + 0.5, HESS_PLOT_FLOOR, 1.0);
         tc_plot *p = tc_plot_new(res, "spectrum", "Square vs exponential loss: sorted Hessian "
                                  "spectrum at the same separating point (scale 1)", "index i",
                                  "|lambda_i| / lambda_max", TC_PLOT_LOGY);
@@ -1668,7 +1648,7 @@ static void exp_rank_run(tc_ctx *ctx, tc_result *res, bool linear)
 oom:
     tc_result_error(res, "out of memory");
 done:
-    for (int mdl = 0; mdl < HX_NMODELS; mdl++) {
+    for (int mdl = 0; mdl < HESS_NMODELS; mdl++) {
         free(th0[mdl]);
         free(y[mdl]);
         num_mlp_free(nets[mdl]);
