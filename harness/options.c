@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <getopt.h>
 #include <unistd.h>
 
 static int usage_error(const char *fmt, const char *a, const char *b)
@@ -50,7 +51,7 @@ static int parse_u64(const char *s, uint64_t *out)
 {
     char *end;
     errno = 0;
-    if (!*s || *s == '-')
+    if (*s < '0' || *s > '9') /* no sign, no blank: strtoull would accept " -1" as 2^64-1 */
         return -1;
     unsigned long long v = strtoull(s, &end, 10);
     if (*end || errno)
@@ -88,66 +89,68 @@ static int push_data(hx_run_options *o, const char *text)
     return 0;
 }
 
-/* The value of an option given as "--opt VALUE" or "--opt=VALUE"; NULL if missing. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
+enum { OPT_PROFILE = 1000, OPT_SEED, OPT_SET, OPT_CONFIG, OPT_DATA, OPT_OUT, OPT_JOBS,
+       OPT_FORMAT, OPT_NO_PLOTS, OPT_STRICT };
+
+static const struct option run_options[] = {
+    {"profile", required_argument, NULL, OPT_PROFILE},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"set", required_argument, NULL, OPT_SET},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"data", required_argument, NULL, OPT_DATA},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"no-plots", no_argument, NULL, OPT_NO_PLOTS},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {NULL, 0, NULL, 0}};
+
+static int apply_option(hx_run_options *o, int opt, const char *v)
 {
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (strcmp(argv[*i], name) == 0 && *i + 1 < argc)
-        return argv[++*i];
-    return NULL;
+    switch (opt) {
+    case OPT_NO_PLOTS: o->no_plots = true; return 0;
+    case OPT_STRICT: o->strict = true; return 0;
+    case OPT_PROFILE:
+        if (strcmp(v, "quick") && strcmp(v, "full"))
+            return usage_error("--profile '%s' is not allowed: must be quick or full%s", v, "");
+        o->profile = v;
+        return 0;
+    case OPT_SEED:
+        /* The record stores the seed as a JSON integer (signed 64-bit). */
+        if (parse_u64(v, &o->seed) || o->seed > (uint64_t)INT64_MAX)
+            return usage_error("--seed '%s' is not allowed: must be an integer in [0, 2^63)%s", v, "");
+        return 0;
+    case OPT_SET: return push_set(o, v);
+    case OPT_CONFIG: o->config = v; return 0;
+    case OPT_DATA: return push_data(o, v);
+    case OPT_OUT:
+        if (!*v)
+            return usage_error("--out '%s' is not allowed: must be a directory path%s", v, "");
+        o->out = v;
+        return 0;
+    case OPT_JOBS: {
+        uint64_t j;
+        if (parse_u64(v, &j) || j < 1 || j > 256)
+            return usage_error("--jobs '%s' is not allowed: must be an integer in [1, 256]%s", v, "");
+        o->jobs = (int)j;
+        return 0;
+    }
+    case OPT_FORMAT:
+        if (hx_format_parse(v, &o->format, true))
+            return usage_error("--format '%s' is not allowed: must be table, json or junit%s", v, "");
+        return 0;
+    }
+    return -1;
 }
 
-static int is_opt(const char *arg, const char *name)
+/* The option getopt_long could not use, named as the user wrote it. */
+static int getopt_error(int c, char **args, int failed_at)
 {
-    size_t n = strlen(name);
-    return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
-}
-
-static int parse_one(hx_run_options *o, int argc, char **argv, int *i)
-{
-    const char *a = argv[*i], *v;
-    if (strcmp(a, "--no-plots") == 0) { o->no_plots = true; return 0; }
-    if (strcmp(a, "--strict") == 0) { o->strict = true; return 0; }
-    static const char *valued[] = {"--profile", "--seed", "--set", "--config", "--data",
-                                   "--out", "--jobs", "--format"};
-    for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) {
-        if (!is_opt(a, valued[k]))
-            continue;
-        if (!(v = opt_value(argc, argv, i, valued[k])))
-            return usage_error("option %s needs a value%s", valued[k], "");
-        switch (k) {
-        case 0:
-            if (strcmp(v, "quick") && strcmp(v, "full"))
-                return usage_error("--profile '%s' is not allowed: must be quick or full%s", v, "");
-            o->profile = v;
-            return 0;
-        case 1:
-            /* The record stores the seed as a JSON integer (signed 64-bit). */
-            if (parse_u64(v, &o->seed) || o->seed > (uint64_t)INT64_MAX)
-                return usage_error("--seed '%s' is not allowed: must be an integer in [0, 2^63)%s", v, "");
-            return 0;
-        case 2: return push_set(o, v);
-        case 3: o->config = v; return 0;
-        case 4: return push_data(o, v);
-        case 5:
-            if (!*v)
-                return usage_error("--out '%s' is not allowed: must be a directory path%s", v, "");
-            o->out = v;
-            return 0;
-        case 6: {
-            uint64_t j;
-            if (parse_u64(v, &j) || j < 1 || j > 256)
-                return usage_error("--jobs '%s' is not allowed: must be an integer in [1, 256]%s", v, "");
-            o->jobs = (int)j;
-            return 0;
-        }
-        case 7:
-            if (hx_format_parse(v, &o->format, true))
-                return usage_error("--format '%s' is not allowed: must be table, json or junit%s", v, "");
-            return 0;
-        }
+    const char *a = args[failed_at];
+    if (c == ':') {
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
+        return usage_error("option %s needs a value%s", name, "");
     }
     return usage_error("unknown option '%s'%s", a, "");
 }
@@ -163,19 +166,34 @@ int hx_run_options_parse(hx_run_options *o, int argc, char **argv, int first)
     o->argc = argc;
     o->argv = argv;
     o->claims = calloc((size_t)argc + 1, sizeof *o->claims);
-    if (!o->claims)
+    /* getopt_long permutes its array; it gets a copy, so the record keeps the user's order.
+     * args[0] is the subcommand, which getopt skips like a program name. "-" first in the
+     * option string returns operands (claim ids) in order as option 1; ":" reports a missing
+     * value as ':' instead of printing getopt's own message. */
+    int nargs = argc - first + 1;
+    char **args = calloc((size_t)nargs + 1, sizeof *args);
+    if (!o->claims || !args) {
+        free(args);
         return -1;
-    for (int i = first; i < argc; i++) {
-        if (argv[i][0] == '-' && argv[i][1] == '-') {
-            if (parse_one(o, argc, argv, &i))
-                return -1;
-        } else if (argv[i][0] == '-') {
-            return usage_error("unknown option '%s'%s", argv[i], "");
-        } else {
-            o->claims[o->nclaims++] = argv[i];
-        }
     }
-    return 0;
+    for (int i = 0; i < nargs; i++)
+        args[i] = argv[first - 1 + i];
+    opterr = 0;
+    optind = 0; /* 0: glibc reinitialises its state (another subcommand may have parsed) */
+    int c, rc = 0, prev;
+    while (rc == 0) {
+        prev = optind ? optind : 1;
+        if ((c = getopt_long(nargs, args, "-:", run_options, NULL)) == -1)
+            break;
+        if (c == 1)
+            o->claims[o->nclaims++] = optarg;
+        else if (c == '?' || c == ':')
+            rc = getopt_error(c, args, prev < nargs ? prev : nargs - 1);
+        else
+            rc = apply_option(o, c, optarg);
+    }
+    free(args);
+    return rc;
 }
 
 void hx_run_options_free(hx_run_options *o)

@@ -64,6 +64,11 @@ expect_exit 2 "bad labels" -- "$TC" run max_margin --data max_margin="$TMP/label
 expect_exit 2 "malformed --data" -- "$TC" run max_margin --data max_margin --out "$OUT"
 expect_exit 2 "report of nothing" -- "$TC" report "$TMP/nothing"
 expect_exit 2 "seed beyond 2^63" -- "$TC" run max_margin --seed 9223372036854775808 --out "$OUT"
+# strtoull reads " -18446744073709551615" as 1: signs and blanks are refused in unsigned options
+expect_exit 2 "seed with blank and sign" -- "$TC" run max_margin --seed ' -18446744073709551615' --out "$OUT"
+expect_exit 2 "jobs with blank" -- "$TC" run max_margin --jobs ' 2' --out "$OUT"
+expect_exit 2 "flag given a value" -- "$TC" run max_margin --strict=yes --out "$OUT"
+expect_exit 2 "unknown short option" -- "$TC" run max_margin -j 2 --out "$OUT"
 touch "$TMP/a-file"
 expect_exit 2 "--out is a file" -- "$TC" run max_margin --out "$TMP/a-file/sub"
 expect_grep "$TMP/err" "--out .*a-file/sub: cannot create the directory" "--out message"
