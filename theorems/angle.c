@@ -311,7 +311,7 @@ static void run_linear_impl(tc_ctx *ctx, tc_result *res, num_act act, double wva
         /* SE of log sqrt(mean eps^2) = (1/2) SE(q)/q with q ~ 1. */
         double se = 0.5 * sqrt((2.0 + 12.0 / m) / N);
         lw[w] = 1.0 / (se * se);
-        tc_series_addv(ser, m, sqrt(ms), sqrt(2.0 / m), maxeps[w]);
+        tc_series_row(ser, m, sqrt(ms), sqrt(2.0 / m), maxeps[w]);
         if (widths[w] == mmax)
             wmax = w;
     }
@@ -517,7 +517,7 @@ static void run_shrinkage_impl(tc_ctx *ctx, tc_result *res, const shrink_setup *
                                                      "dist2_theory", "width"});
     for (size_t w = 0; w < nw; w++)
         for (size_t j = 0; j < nt; j++)
-            tc_series_addv(amap, thetas[j], cos_sum[j * nw + w] / (double)S, G[j],
+            tc_series_row(amap, thetas[j], cos_sum[j * nw + w] / (double)S, G[j],
                            d2_sum[j * nw + w] / (double)S, Ld[j], (double)widths[w]);
 
     /* The largest width: errors and the figure series. */
@@ -548,7 +548,7 @@ static void run_shrinkage_impl(tc_ctx *ctx, tc_result *res, const shrink_setup *
             d2_thr_se = sd;
         double to = num_acos_clamped(cm), sn = sin(to);
         double tse = sn > 1e-6 ? sec_sum[k] / (double)S / sqrt((double)S) / sn : 0.0;
-        tc_series_addv(tmap, thetas[j], to, tse, num_acos_clamped(G[j]), dm,
+        tc_series_row(tmap, thetas[j], to, tse, num_acos_clamped(G[j]), dm,
                        sed_sum[k] / (double)S / sqrt((double)S), Ld[j]);
     }
     tc_series *law = tc_series_new(res, "theta_law", 4,
@@ -556,7 +556,7 @@ static void run_shrinkage_impl(tc_ctx *ctx, tc_result *res, const shrink_setup *
                                                     "dist2_law"});
     for (int i = 0; i <= 180; i++) {
         double t = M_PI * i / 180.0;
-        tc_series_addv(law, t, num_acos_clamped(num_relu_cos_law(t)), t, dist2_law(t));
+        tc_series_row(law, t, num_acos_clamped(num_relu_cos_law(t)), t, dist2_law(t));
     }
 
     /* 001 §V-A / CLAIMS D2: cos theta' = (sin theta + (pi - theta) cos theta) / pi. */
@@ -603,7 +603,7 @@ static void run_shrinkage_impl(tc_ctx *ctx, tc_result *res, const shrink_setup *
         double se = 0.5 * sqrt(qv / q_n[w]) / qm; /* SE of log sqrt(mean q) */
         lw[w] = 1.0 / (se * se);
         rate_ok = rate_ok && isfinite(ly[w]) && isfinite(lw[w]) && lw[w] > 0.0;
-        tc_series_addv(rate, (double)widths[w], sqrt(qm), 1.0 / sqrt((double)widths[w]));
+        tc_series_row(rate, (double)widths[w], sqrt(qm), 1.0 / sqrt((double)widths[w]));
     }
     if (su->check_rate) {
         if (!rate_ok) {
@@ -988,7 +988,7 @@ static void run_small_angles_impl(tc_ctx *ctx, tc_result *res, bool absolute)
             e2 += se[s * nt + j] * se[s * nt + j];
         }
         mu /= (double)S;
-        tc_series_addv(ser, thetas[j], mu, sqrt(e2) / (double)S, vs[j]);
+        tc_series_row(ser, thetas[j], mu, sqrt(e2) / (double)S, vs[j]);
         if (j == jmin)
             mean_min = mu;
         if (j == jmax)
@@ -1000,7 +1000,7 @@ static void run_small_angles_impl(tc_ctx *ctx, tc_result *res, bool absolute)
                  : (const char *[]){"theta_in", "ratio_law"});
     for (int i = 1; i <= 180; i++) {
         double t = M_PI * i / 180.0;
-        tc_series_addv(lawser, t, absolute ? abs_theory(t) : rel_theory(t));
+        tc_series_row(lawser, t, absolute ? abs_theory(t) : rel_theory(t));
     }
 
     /* 001 §V-A: "the smaller the angle, the stronger the shrinkage of the distance"; "the
@@ -1175,14 +1175,14 @@ static void run_hamming_impl(tc_ctx *ctx, tc_result *res, bool offsets)
         for (size_t j = 0; j < nt; j++) {
             double p0 = thetas[j] / M_PI;
             double sd = sqrt(p0 * (1.0 - p0) / (double)(widths[w] * P * S));
-            tc_series_addv(ser, p0, frac[j * nw + w], sd, p0, (double)widths[w]);
+            tc_series_row(ser, p0, frac[j * nw + w], sd, p0, (double)widths[w]);
         }
     tc_series *lawser = tc_series_new(res, "hamming_law", 3,
                                       (const char *[]){"theta_over_pi", "identity",
                                                        "offset_law"});
     for (int i = 0; i <= 100; i++) {
         double t = M_PI * i / 100.0, c = i == 100 ? -1.0 : cos(t);
-        tc_series_addv(lawser, t / M_PI, t / M_PI,
+        tc_series_row(lawser, t / M_PI, t / M_PI,
                        num_acos_clamped((c + beta) / (1.0 + beta)) / M_PI);
     }
     tc_plot *pl = tc_plot_new(res, "hamming", "Fraction of differing signs of Wx and Wy",
@@ -1343,7 +1343,7 @@ static void run_intrinsic_impl(tc_ctx *ctx, tc_result *res, bool noisy)
             if (l == L)
                 mean_out[set] = mu[set];
         }
-        tc_series_addv(ser, (double)l, mu[0], mu[1], (double)k, 1.0);
+        tc_series_row(ser, (double)l, mu[0], mu[1], (double)k, 1.0);
     }
     /* 001 §V-A: "low-dimensional data at the input remain such throughout the entire network,
      * i.e., deep networks (almost) do not increase the intrinsic dimension of the data". */

@@ -266,7 +266,7 @@ static void add_sorted_spectrum(tc_result *res, const char *name, size_t P, cons
     tc_series *s = tc_series_new(res, name, 2, (const char *[]){"index", "abs_eig_rel"});
     for (size_t i = 0; s && i < P; i++) {
         double v = a[i] / amax;
-        tc_series_addv(s, (double)(i + 1), v > HESS_PLOT_FLOOR ? v : HESS_PLOT_FLOOR);
+        tc_series_row(s, (double)(i + 1), v > HESS_PLOT_FLOOR ? v : HESS_PLOT_FLOOR);
     }
     free(a);
 }
@@ -278,7 +278,7 @@ static void add_tolerance_sweep(tc_result *res, const char *name, size_t P, cons
     tc_series *s = tc_series_new(res, name, 2, (const char *[]){"tol_rel", "zero_count"});
     for (int i = 0; s && i <= 68; i++) {
         double t = pow(10.0, -18.0 + 0.25 * i);
-        tc_series_addv(s, t, (double)num_spectrum_count_below(P, ev, t * amax));
+        tc_series_row(s, t, (double)num_spectrum_count_below(P, ev, t * amax));
     }
 }
 
@@ -288,8 +288,8 @@ static void add_vline(tc_result *res, const char *name, const char *xcol, const 
 {
     tc_series *s = tc_series_new(res, name, 2, (const char *[]){xcol, ycol});
     if (s) {
-        tc_series_addv(s, x, y0);
-        tc_series_addv(s, x, y1);
+        tc_series_row(s, x, y0);
+        tc_series_row(s, x, y1);
     }
 }
 
@@ -1222,8 +1222,8 @@ static void run_decay_minimiser(tc_ctx *ctx, tc_result *res)
                              "lambda_min / (2 lambda)", TC_PLOT_LOGX);
     tc_series *sb = tc_series_new(res, "bound", 2, (const char *[]){"lambda", "ratio"});
     if (sb && nl > 0) {
-        tc_series_addv(sb, lam_sorted[nl - 1], 1.0);
-        tc_series_addv(sb, lam_sorted[0], 1.0);
+        tc_series_row(sb, lam_sorted[nl - 1], 1.0);
+        tc_series_row(sb, lam_sorted[0], 1.0);
     }
     tc_plot_curve(p, "bound", "lambda", "ratio", NULL, "claimed lower bound (2 lambda)",
                   TC_STYLE_DASHED);
@@ -1310,7 +1310,7 @@ static void run_decay_minimiser(tc_ctx *ctx, tc_result *res)
             snprintf(b, sizeof b, "min_eig_over_2lambda_a%zu_l%zu", ia + 1, il + 1);
             tc_metric(res, b, ev[0] / (2.0 * lambda), TC_GE, 1.0 - acc / (2.0 * lambda));
             if (s)
-                tc_series_addv(s, lambda, ev[0] / (2.0 * lambda));
+                tc_series_row(s, lambda, ev[0] / (2.0 * lambda));
         }
         free(ev);
         num_hessian_work_free(hw);
@@ -1639,8 +1639,8 @@ static void exp_rank_run(tc_ctx *ctx, tc_result *res, bool linear)
             lo = scales[is] < lo ? scales[is] : lo;
             hi = scales[is] > hi ? scales[is] : hi;
         }
-        tc_series_addv(sn, lo, (double)n);
-        tc_series_addv(sn, hi, (double)n);
+        tc_series_row(sn, lo, (double)n);
+        tc_series_row(sn, hi, (double)n);
     }
     tc_plot_curve(pc, "n_line", "scale", "n", NULL, "n (bound of eq. (44))", TC_STYLE_DASHED);
     tc_result_conclude(res);

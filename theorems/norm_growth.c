@@ -518,7 +518,7 @@ static void fig7_series(tc_result *res, const char *name, const traj *T)
         return;
     for (size_t i = 0; i < T->nck; i++)
         if (T->s[i] >= 0.5) /* the plots use logarithmic axes */
-            tc_series_addv(s, T->s[i], T->prod[i], T->norms[i * T->K]);
+            tc_series_row(s, T->s[i], T->prod[i], T->norms[i * T->K]);
 }
 
 static void run_b2(tc_ctx *ctx, tc_result *res, b2_mode mode)
@@ -757,8 +757,8 @@ static void run_a5(tc_ctx *ctx, tc_result *res, bool tanh_control)
     if (isfinite(gsvm)) {
         tc_series *sv = tc_series_new(res, "svm_margin", 2, (const char *[]){"log_t", "margin"});
         if (sv) {
-            tc_series_addv(sv, 1.0, gsvm);
-            tc_series_addv(sv, c.s_max, gsvm);
+            tc_series_row(sv, 1.0, gsvm);
+            tc_series_row(sv, c.s_max, gsvm);
         }
         if (p)
             tc_plot_curve(p, "svm_margin", "log_t", "margin", NULL,
@@ -843,7 +843,7 @@ static void run_a5(tc_ctx *ctx, tc_result *res, bool tanh_control)
             if (s)
                 for (size_t i = 0; i < T->nck; i++)
                     if (T->s[i] >= 1.0)
-                        tc_series_addv(s, T->s[i], T->gam[i], layer_move(T, net, i, ie));
+                        tc_series_row(s, T->s[i], T->gam[i], layer_move(T, net, i, ie));
             if (p) {
                 mname(lab, sizeof lab, "K = %zu, %s", K, an);
                 tc_plot_curve(p, sn, "log_t", "norm_margin", NULL, lab,
@@ -997,7 +997,7 @@ static void run_ode(tc_ctx *ctx, tc_result *res, num_rho_model model)
         if (ser)
             for (size_t j = 0; j < nA; j++)
                 if (sA[j] > 0.0)
-                    tc_series_addv(ser, sA[j], u[j] - sA[j], u57[j] - sA[j]);
+                    tc_series_row(ser, sA[j], u[j] - sA[j], u57[j] - sA[j]);
         if (pA) {
             mname(lab, sizeof lab, "K = %zu, integrated", K);
             tc_plot_curve(pA, sn, "log_t", "logR_minus_logt", NULL, lab, TC_STYLE_LINES);
@@ -1047,7 +1047,7 @@ static void run_ode(tc_ctx *ctx, tc_result *res, num_rho_model model)
             if (fabs(ucf) > ucf_umax)
                 ucf_umax = fabs(ucf);
             if (cs && sA[j] > 0.0 && j % 4 == 0) /* every 4th point: markers stay legible */
-                tc_series_addv(cs, sA[j], ucf - sA[j]);
+                tc_series_row(cs, sA[j], ucf - sA[j]);
         }
         tc_metric(res, "closed_form_max_abs_diff_logR", dcf, TC_LE,
                   NG_ODE_TOL_FACTOR * rtol * (double)K * ucf_umax + 1e-12);
@@ -1058,7 +1058,7 @@ static void run_ode(tc_ctx *ctx, tc_result *res, num_rho_model model)
                                        (const char *[]){"t_scaled", "li_R_scaled", "line"});
         if (ls2)
             for (size_t j = 0; j < ODE_NLI; j++)
-                tc_series_addv(ls2, xs[j], ys[j],
+                tc_series_row(ls2, xs[j], ys[j],
                                f * (double)(K * K) * xs[j] + C * exp(-s_li));
         pL = tc_plot_new(res, "li_window", "K = 2: li(R) against t (scaled by e^{s_li})",
                          "t / e^{s_li}", "li(R) / e^{s_li}", 0);
@@ -1222,7 +1222,7 @@ static void run_b1(tc_ctx *ctx, tc_result *res, bool square)
             res, sn, 4, (const char *[]){"log_t", "norm_w", "norm_over_log_t", "slope_limit"});
         if (ser)
             for (size_t j = 0; j < m; j++)
-                tc_series_addv(ser, sgrid[j], nrm[j], nrm[j] / sgrid[j], nw);
+                tc_series_row(ser, sgrid[j], nrm[j], nrm[j] / sgrid[j], nw);
         if (p) {
             mname(lab, sizeof lab, "%s loss", losses[il]);
             tc_plot_curve(p, sn, "log_t", "norm_over_log_t", NULL, lab, TC_STYLE_LINES);

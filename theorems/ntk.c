@@ -768,7 +768,7 @@ static void run_limit_kernel_impl(tc_ctx *ctx, tc_result *res, bool duplicate)
             double e = (lam[s * W + w] - lam_inf) / lam_inf_max;
             ms += e * e / (double)S;
         }
-        tc_series_addv(ser, (double)widths[w], mu, tq * sd / sqrt((double)S), sqrt(ms),
+        tc_series_row(ser, (double)widths[w], mu, tq * sd / sqrt((double)S), sqrt(ms),
                        fro0 * sqrt((double)widths[0] / (double)widths[w]), ls);
     }
     tc_plot *p = tc_plot_new(res, "convergence", "K_bar/n converging to the limit kernel K_inf",
@@ -787,7 +787,7 @@ static void run_limit_kernel_impl(tc_ctx *ctx, tc_result *res, bool duplicate)
                                                     "kbar_largest_width"});
     for (size_t i = 0; i < m; i++)
         for (size_t j = i; j < m; j++)
-            tc_series_addv(ent, Kinf[i * m + j], Kfirst[i * m + j] / (double)widths[0],
+            tc_series_row(ent, Kinf[i * m + j], Kfirst[i * m + j] / (double)widths[0],
                            K[i * m + j] / (double)nmax);
     tc_plot *pe = tc_plot_new(res, "entries", "Entries of K_bar/n against K_inf (seed 0)",
                               "K_inf(i,j)", "K_bar(i,j) / n", 0);
@@ -1583,7 +1583,7 @@ static void run_convergence_impl(tc_ctx *ctx, tc_result *res, bool unit)
             pr += (x < 1.0 ? -log1p(-x) : NAN) / (double)S;
             c += o->c / (double)S;
         }
-        tc_series_addv(rs, (double)widths[w], k, pr, c);
+        tc_series_row(rs, (double)widths[w], k, pr, c);
     }
     tc_plot *pr = tc_plot_new(res, "rates", "Per-step decay rate of log r against the width",
                               "width n", "-d log r / dk", TC_PLOT_LOGX | TC_PLOT_LOGY);
@@ -1784,7 +1784,7 @@ static void run_lazy_impl(tc_ctx *ctx, tc_result *res, bool unit)
         }
         for (size_t s = 0; s < S; s++)
             q += (out[s * W + w].move - mu) * (out[s * W + w].move - mu);
-        tc_series_addv(ser, (double)widths[w], mu, tq * sqrt(q / (double)(S - 1) / (double)S),
+        tc_series_row(ser, (double)widths[w], mu, tq * sqrt(q / (double)(S - 1) / (double)S),
                        exp(ti.mean + ts.mean * logn[w]), ks);
     }
     tc_plot *p = tc_plot_new(res, "movement",
