@@ -1393,76 +1393,74 @@ static void run_intrinsic_noise(tc_ctx *ctx, tc_result *res)
     "second-order term is small, see RATE_C2)"
 
 static const tc_param_spec params_linear[] = {
-    {"widths", TC_PARAM_LIST, "64,256,1024", "64,256,1024,4096", 64, 8192, NULL, WIDTHS_HELP},
-    {"pairs", TC_PARAM_INT, "128", "256", 8, 512, NULL,
-     "pairs per width and seed (input dimension 2 x pairs, orthogonal pairs)"},
-    {"seeds", TC_PARAM_INT, "3", "5", 1, 64, NULL, "independent repetitions (tc_rng_stream)"},
-    {NULL}};
+    TC_P_LIST("widths", "64,256,1024", "64,256,1024,4096", 64, 8192, WIDTHS_HELP),
+    TC_P_INT("pairs", "128", "256", 8, 512,
+              "pairs per width and seed (input dimension 2 x pairs, orthogonal pairs)"),
+    TC_P_INT("seeds", "3", "5", 1, 64, "independent repetitions (tc_rng_stream)"),
+    TC_P_END};
 
 static const tc_param_spec params_shrink[] = {
-    {"thetas", TC_PARAM_LIST, THETAS_GRID, THETAS_GRID_FULL, 0.01, 3.1416, NULL, THETAS_HELP},
-    {"widths", TC_PARAM_LIST, "64,256,1024", "64,256,1024,4096", 64, 8192, NULL, WIDTHS_HELP},
-    {"pairs", TC_PARAM_INT, "64", "128", 8, 512, NULL,
-     "pairs per angle, width and seed (input dimension 2 x pairs, orthogonal pairs)"},
-    {"seeds", TC_PARAM_INT, "3", "5", 1, 64, NULL, "independent repetitions (tc_rng_stream)"},
-    {NULL}};
+    TC_P_LIST("thetas", THETAS_GRID, THETAS_GRID_FULL, 0.01, 3.1416, THETAS_HELP),
+    TC_P_LIST("widths", "64,256,1024", "64,256,1024,4096", 64, 8192, WIDTHS_HELP),
+    TC_P_INT("pairs", "64", "128", 8, 512,
+              "pairs per angle, width and seed (input dimension 2 x pairs, orthogonal pairs)"),
+    TC_P_INT("seeds", "3", "5", 1, 64, "independent repetitions (tc_rng_stream)"),
+    TC_P_END};
 
 static const tc_param_spec params_depth[] = {
-    {"thetas", TC_PARAM_LIST, "0.5,1.0,1.5708,2.2,3.1416", "0.3,0.5,1.0,1.5708,2.2,2.8,3.1416",
-     0.01, 3.1416, NULL,
-     "starting angles in radians (small angles shrink by ~theta^2/(3 pi) per layer: below "
-     "~0.3 the per-layer shrinkage drowns in the O(sqrt(l/m)) network-to-network spread)"},
-    {"width", TC_PARAM_INT, "256", "1024", 64, 4096, NULL, "width m of every layer"},
-    {"depth", TC_PARAM_INT, "6", "10", 1, 50, NULL, "number of random layers L"},
-    {"networks", TC_PARAM_INT, "32", "32", 4, 256, NULL,
-     "independent networks (the unit of the t-tests: pairs in one network fluctuate together)"},
-    {"pairs", TC_PARAM_INT, "8", "8", 1, 64, NULL, "pairs per starting angle in each network"},
-    {NULL}};
+    TC_P_LIST("thetas", "0.5,1.0,1.5708,2.2,3.1416", "0.3,0.5,1.0,1.5708,2.2,2.8,3.1416", 0.01, 3.1416,
+              "starting angles in radians (small angles shrink by ~theta^2/(3 pi) per layer: below " "~0.3 the per-layer shrinkage drowns in the O(sqrt(l/m)) network-to-network spread)"),
+    TC_P_INT("width", "256", "1024", 64, 4096, "width m of every layer"),
+    TC_P_INT("depth", "6", "10", 1, 50, "number of random layers L"),
+    TC_P_INT("networks", "32", "32", 4, 256,
+              "independent networks (the unit of the t-tests: pairs in one network fluctuate together)"),
+    TC_P_INT("pairs", "8", "8", 1, 64, "pairs per starting angle in each network"),
+    TC_P_END};
 
 static const tc_param_spec params_small[] = {
-    {"thetas", TC_PARAM_LIST, THETAS_GRID, THETAS_GRID_FULL, 0.01, 3.1416, NULL, THETAS_HELP},
-    {"width", TC_PARAM_INT, "1024", "4096", 16, 8192, NULL, "layer width m"},
-    {"pairs", TC_PARAM_INT, "64", "128", 8, 512, NULL, "pairs per angle and seed"},
-    {"seeds", TC_PARAM_INT, "3", "5", 1, 64, NULL, "independent repetitions (tc_rng_stream)"},
-    {NULL}};
+    TC_P_LIST("thetas", THETAS_GRID, THETAS_GRID_FULL, 0.01, 3.1416, THETAS_HELP),
+    TC_P_INT("width", "1024", "4096", 16, 8192, "layer width m"),
+    TC_P_INT("pairs", "64", "128", 8, 512, "pairs per angle and seed"),
+    TC_P_INT("seeds", "3", "5", 1, 64, "independent repetitions (tc_rng_stream)"),
+    TC_P_END};
 
 static const tc_param_spec params_hamming[] = {
-    {"thetas", TC_PARAM_LIST, THETAS_GRID, THETAS_GRID_FULL, 0.01, 3.1416, NULL, THETAS_HELP},
-    {"widths", TC_PARAM_LIST, "64,256,1024", "64,256,1024,4096", 1, 8192, NULL,
-     "numbers of random hyperplanes m"},
-    {"pairs", TC_PARAM_INT, "64", "128", 1, 512, NULL, "pairs per angle, width and seed"},
-    {"seeds", TC_PARAM_INT, "3", "5", 1, 64, NULL, "independent repetitions (tc_rng_stream)"},
-    {NULL}};
+    TC_P_LIST("thetas", THETAS_GRID, THETAS_GRID_FULL, 0.01, 3.1416, THETAS_HELP),
+    TC_P_LIST("widths", "64,256,1024", "64,256,1024,4096", 1, 8192,
+              "numbers of random hyperplanes m"),
+    TC_P_INT("pairs", "64", "128", 1, 512, "pairs per angle, width and seed"),
+    TC_P_INT("seeds", "3", "5", 1, 64, "independent repetitions (tc_rng_stream)"),
+    TC_P_END};
 
 static const tc_param_spec params_hamming_offsets[] = {
-    {"thetas", TC_PARAM_LIST, THETAS_GRID, THETAS_GRID_FULL, 0.01, 3.1416, NULL, THETAS_HELP},
-    {"widths", TC_PARAM_LIST, "64,256,1024", "64,256,1024,4096", 1, 8192, NULL,
-     "numbers of random hyperplanes m"},
-    {"pairs", TC_PARAM_INT, "64", "128", 1, 512, NULL, "pairs per angle, width and seed"},
-    {"seeds", TC_PARAM_INT, "3", "5", 1, 64, NULL, "independent repetitions (tc_rng_stream)"},
-    {"offset_variance_ratio", TC_PARAM_REAL, "1", NULL, 0.01, 100, NULL,
-     "variance of the offsets over that of a weight times |x|^2 (beta)"},
-    {NULL}};
+    TC_P_LIST("thetas", THETAS_GRID, THETAS_GRID_FULL, 0.01, 3.1416, THETAS_HELP),
+    TC_P_LIST("widths", "64,256,1024", "64,256,1024,4096", 1, 8192,
+              "numbers of random hyperplanes m"),
+    TC_P_INT("pairs", "64", "128", 1, 512, "pairs per angle, width and seed"),
+    TC_P_INT("seeds", "3", "5", 1, 64, "independent repetitions (tc_rng_stream)"),
+    TC_P_REAL("offset_variance_ratio", "1", TC_SAME, 0.01, 100,
+              "variance of the offsets over that of a weight times |x|^2 (beta)"),
+    TC_P_END};
 
 #define ID_PARAMS_COMMON                                                                     \
-    {"subspace_dim", TC_PARAM_INT, "2", NULL, 1, 8, NULL,                                    \
-     "dimension k of the input subspace (the curve has dimension 1)"},                       \
-        {"input_dim", TC_PARAM_INT, "32", NULL, 2, 512, NULL, "ambient input dimension D"},  \
-        {"points", TC_PARAM_INT, "500", "1000", 100, 2000, NULL, "points per data set"},     \
-        {"width", TC_PARAM_INT, "256", NULL, 16, 2048, NULL, "width m of every layer"},      \
-        {"depth", TC_PARAM_INT, "6", NULL, 1, 30, NULL, "number of random ReLU layers"},     \
-        {"seeds", TC_PARAM_INT, "3", "5", 1, 32, NULL, "independent data sets and networks"}, \
-        {"knn_min", TC_PARAM_INT, "10", NULL, 2, 200, NULL,                                  \
-         "smallest neighbour count k1 of the Levina-Bickel average"},                        \
-        {"knn_max", TC_PARAM_INT, "20", NULL, 2, 256, NULL,                                  \
-         "largest neighbour count k2 (Levina & Bickel use 10..20)"}
+    TC_P_INT("subspace_dim", "2", TC_SAME, 1, 8,                                             \
+             "dimension k of the input subspace (the curve has dimension 1)"),               \
+    TC_P_INT("input_dim", "32", TC_SAME, 2, 512, "ambient input dimension D"),               \
+    TC_P_INT("points", "500", "1000", 100, 2000, "points per data set"),                     \
+    TC_P_INT("width", "256", TC_SAME, 16, 2048, "width m of every layer"),                   \
+    TC_P_INT("depth", "6", TC_SAME, 1, 30, "number of random ReLU layers"),                  \
+    TC_P_INT("seeds", "3", "5", 1, 32, "independent data sets and networks"),                \
+    TC_P_INT("knn_min", "10", TC_SAME, 2, 200,                                               \
+             "smallest neighbour count k1 of the Levina-Bickel average"),                    \
+    TC_P_INT("knn_max", "20", TC_SAME, 2, 256,                                               \
+             "largest neighbour count k2 (Levina & Bickel use 10..20)")
 
-static const tc_param_spec params_id[] = {ID_PARAMS_COMMON, {NULL}};
+static const tc_param_spec params_id[] = {ID_PARAMS_COMMON, TC_P_END};
 static const tc_param_spec params_id_noise[] = {
     ID_PARAMS_COMMON,
-    {"noise", TC_PARAM_REAL, "0.05", NULL, 0.0, 10.0, NULL,
-     "per-layer noise standard deviation over the RMS feature coordinate"},
-    {NULL}};
+    TC_P_REAL("noise", "0.05", TC_SAME, 0.0, 10.0,
+              "per-layer noise standard deviation over the RMS feature coordinate"),
+    TC_P_END};
 
 #define SRC_VA "001 §V-A (Structure of the data throughout a neural network), citing [56] "     \
                "Giryes, Sapiro & Bronstein 2016"

@@ -402,24 +402,22 @@ done:
 /* ---- C1: hessian_degeneracy -------------------------------------------------------------- */
 
 static const tc_param_spec degeneracy_params[] = {
-    {"widths", TC_PARAM_LIST, "40,0,16,16,0,12,12,12", "250,0,44,44,0,32,32,32", 0, 4096, NULL,
-     "hidden widths N_1..N_H of each architecture; 0 separates architectures (at most 8)"},
-    {"samples", TC_PARAM_INT, "20", "60", 2, 1000, NULL,
-     "n, synthetic samples (ignored with --data)"},
-    {"inputs", TC_PARAM_INT, "6", "10", 1, 1000, NULL,
-     "d, synthetic input dimension (ignored with --data)"},
-    {"outputs", TC_PARAM_INT, "2", "2", 1, 64, NULL,
-     "d', synthetic outputs (with --data the `targets` columns are the outputs)"},
-    {"targets", TC_PARAM_INT, "1", "1", 1, 64, NULL,
-     "number of target columns at the end of each --data row (d' for user data)"},
-    {"activation", TC_PARAM_CHOICE, "tanh", NULL, 0, 0,
-     "tanh|relu|erf|softplus|sigmoid|smooth_relu|linear", "hidden activation"},
-    {"tol_factor", TC_PARAM_REAL, "10", NULL, 1e-3, 1e6, NULL,
-     "c in the zero tolerance c*P*eps*lambda_max (dsyevd backward error ~ p(P) eps ||H||)"},
-    {"gd_iters", TC_PARAM_INT, "2000", "2000", 0, 10000000, NULL,
-     "plain GD steps (step 1/sigma_max(J_0)^2) before the Levenberg-Marquardt finish"},
-    {"lm_iters", TC_PARAM_INT, "200", NULL, 1, 100000, NULL, "Levenberg-Marquardt Jacobians"},
-    {NULL}};
+    TC_P_LIST("widths", "40,0,16,16,0,12,12,12", "250,0,44,44,0,32,32,32", 0, 4096,
+              "hidden widths N_1..N_H of each architecture; 0 separates architectures (at most 8)"),
+    TC_P_INT("samples", "20", "60", 2, 1000, "n, synthetic samples (ignored with --data)"),
+    TC_P_INT("inputs", "6", "10", 1, 1000, "d, synthetic input dimension (ignored with --data)"),
+    TC_P_INT("outputs", "2", "2", 1, 64,
+              "d', synthetic outputs (with --data the `targets` columns are the outputs)"),
+    TC_P_INT("targets", "1", "1", 1, 64,
+              "number of target columns at the end of each --data row (d' for user data)"),
+    TC_P_CHOICE("activation", "tanh", TC_SAME, "tanh|relu|erf|softplus|sigmoid|smooth_relu|linear",
+              "hidden activation"),
+    TC_P_REAL("tol_factor", "10", TC_SAME, 1e-3, 1e6,
+              "c in the zero tolerance c*P*eps*lambda_max (dsyevd backward error ~ p(P) eps ||H||)"),
+    TC_P_INT("gd_iters", "2000", "2000", 0, 10000000,
+              "plain GD steps (step 1/sigma_max(J_0)^2) before the Levenberg-Marquardt finish"),
+    TC_P_INT("lm_iters", "200", TC_SAME, 1, 100000, "Levenberg-Marquardt Jacobians"),
+    TC_P_END};
 
 /* Record the metrics of one analysed point; suffix "" for the primary point. */
 static void record_point(tc_result *res, const char *sfx, const hess_point *pt, size_t n,
@@ -626,15 +624,14 @@ static void run_degeneracy(tc_ctx *ctx, tc_result *res)
 /* ---- C1 negative control and the symmetry count -------------------------------------- */
 
 static const tc_param_spec underparam_params[] = {
-    {"widths", TC_PARAM_LIST, "4,3", NULL, 1, 4096, NULL, "hidden widths N_1..N_H"},
-    {"samples", TC_PARAM_INT, "60", "200", 2, 10000, NULL, "n samples (n d' > P)"},
-    {"inputs", TC_PARAM_INT, "3", NULL, 1, 1000, NULL, "d, input dimension"},
-    {"outputs", TC_PARAM_INT, "1", NULL, 1, 64, NULL, "d', outputs"},
-    {"activation", TC_PARAM_CHOICE, "tanh", NULL, 0, 0,
-     "tanh|relu|erf|softplus|sigmoid|smooth_relu", "hidden activation"},
-    {"tol_factor", TC_PARAM_REAL, "10", NULL, 1e-3, 1e6, NULL,
-     "c in the zero tolerance c*P*eps*lambda_max"},
-    {NULL}};
+    TC_P_LIST("widths", "4,3", TC_SAME, 1, 4096, "hidden widths N_1..N_H"),
+    TC_P_INT("samples", "60", "200", 2, 10000, "n samples (n d' > P)"),
+    TC_P_INT("inputs", "3", TC_SAME, 1, 1000, "d, input dimension"),
+    TC_P_INT("outputs", "1", TC_SAME, 1, 64, "d', outputs"),
+    TC_P_CHOICE("activation", "tanh", TC_SAME, "tanh|relu|erf|softplus|sigmoid|smooth_relu",
+              "hidden activation"),
+    TC_P_REAL("tol_factor", "10", TC_SAME, 1e-3, 1e6, "c in the zero tolerance c*P*eps*lambda_max"),
+    TC_P_END};
 
 /* Dimension of the continuous symmetry group acting on the parameters while fixing the
  * function, for networks without biases: ReLU (positively homogeneous) has one rescaling per
@@ -848,14 +845,13 @@ static void run_underparam(tc_ctx *ctx, tc_result *res)
 }
 
 static const tc_param_spec symmetry_params[] = {
-    {"widths", TC_PARAM_LIST, "5", NULL, 1, 4096, NULL,
-     "hidden widths N_1..N_H (one hidden layer: see docs/claims/hessian.md for deeper nets)"},
-    {"samples", TC_PARAM_INT, "60", "200", 2, 10000, NULL, "n samples (n d' > P)"},
-    {"inputs", TC_PARAM_INT, "3", NULL, 1, 1000, NULL, "d, input dimension"},
-    {"outputs", TC_PARAM_INT, "1", NULL, 1, 64, NULL, "d', outputs"},
-    {"tol_factor", TC_PARAM_REAL, "10", NULL, 1e-3, 1e6, NULL,
-     "c in the zero tolerance c*P*eps*lambda_max"},
-    {NULL}};
+    TC_P_LIST("widths", "5", TC_SAME, 1, 4096,
+              "hidden widths N_1..N_H (one hidden layer: see docs/claims/hessian.md for deeper nets)"),
+    TC_P_INT("samples", "60", "200", 2, 10000, "n samples (n d' > P)"),
+    TC_P_INT("inputs", "3", TC_SAME, 1, 1000, "d, input dimension"),
+    TC_P_INT("outputs", "1", TC_SAME, 1, 64, "d', outputs"),
+    TC_P_REAL("tol_factor", "10", TC_SAME, 1e-3, 1e6, "c in the zero tolerance c*P*eps*lambda_max"),
+    TC_P_END};
 
 static void run_symmetry(tc_ctx *ctx, tc_result *res)
 {
@@ -930,17 +926,17 @@ static void run_symmetry(tc_ctx *ctx, tc_result *res)
 /* ---- C2: weight decay ---------------------------------------------------------------- */
 
 static const tc_param_spec decay_params[] = {
-    {"widths", TC_PARAM_LIST, "16,0,8,8", "64,0,24,24", 0, 4096, NULL,
-     "hidden widths of each architecture; 0 separates architectures"},
-    {"samples", TC_PARAM_INT, "10", "30", 2, 1000, NULL, "n samples"},
-    {"inputs", TC_PARAM_INT, "5", "8", 1, 1000, NULL, "d, input dimension"},
-    {"activation", TC_PARAM_CHOICE, "tanh", NULL, 0, 0,
-     "tanh|relu|erf|softplus|sigmoid|smooth_relu|linear", "hidden activation"},
-    {"lambdas", TC_PARAM_LIST, "1e-2,1e-4,1e-6,1e-8", NULL, 1e-12, 1e3, NULL,
-     "weight decay coefficients lambda (the same on every layer), penalty lambda ||W_k||^2"},
-    {"tol_factor", TC_PARAM_REAL, "10", NULL, 1e-3, 1e6, NULL,
-     "c in the eigenvalue accuracy c*P*eps*lambda_max"},
-    {NULL}};
+    TC_P_LIST("widths", "16,0,8,8", "64,0,24,24", 0, 4096,
+              "hidden widths of each architecture; 0 separates architectures"),
+    TC_P_INT("samples", "10", "30", 2, 1000, "n samples"),
+    TC_P_INT("inputs", "5", "8", 1, 1000, "d, input dimension"),
+    TC_P_CHOICE("activation", "tanh", TC_SAME, "tanh|relu|erf|softplus|sigmoid|smooth_relu|linear",
+              "hidden activation"),
+    TC_P_LIST("lambdas", "1e-2,1e-4,1e-6,1e-8", TC_SAME, 1e-12, 1e3,
+              "weight decay coefficients lambda (the same on every layer), penalty lambda ||W_k||^2"),
+    TC_P_REAL("tol_factor", "10", TC_SAME, 1e-3, 1e6,
+              "c in the eigenvalue accuracy c*P*eps*lambda_max"),
+    TC_P_END};
 
 /* One output (d' = 1); zero-loss point by least squares when the last hidden width >= n,
  * else by GD + LM. Returns NUM_OK and fills net, theta (owned by caller). */
@@ -1325,19 +1321,17 @@ static void run_decay_minimiser(tc_ctx *ctx, tc_result *res)
 /* ---- C3: exponential loss ------------------------------------------------------------- */
 
 static const tc_param_spec exp_params[] = {
-    {"samples", TC_PARAM_INT, "12", "24", 2, 1000, NULL, "n samples (labels +-1)"},
-    {"inputs", TC_PARAM_INT, "30", "60", 2, 1000, NULL,
-     "d > n, so that the one-layer bound (n nonzero eigenvalues of a d x d Hessian) can bind"},
-    {"hidden", TC_PARAM_INT, "10", "40", 1, 1000, NULL, "N_1 of the two-layer networks"},
-    {"activation", TC_PARAM_CHOICE, "tanh", NULL, 0, 0, "tanh|erf|smooth_relu",
-     "smooth activation, odd-signed so that f(w^T x) separates both labels"},
-    {"scales", TC_PARAM_LIST, "1,4,16,64", NULL, 1e-3, 1e6, NULL,
-     "norm scale a of the separating points (one layer: a w0; two layers: (W1, a W2)); "
-     "bounded by the metric scale_limit_one_layer (tanh: ~340 / min_n |w0^T x_n|), beyond which "
-     "the one-layer Hessian underflows"},
-    {"tol_factor", TC_PARAM_REAL, "10", NULL, 1e-3, 1e6, NULL,
-     "c in the tolerance c*P*eps*lambda_max for zero and for distinct eigenvalues"},
-    {NULL}};
+    TC_P_INT("samples", "12", "24", 2, 1000, "n samples (labels +-1)"),
+    TC_P_INT("inputs", "30", "60", 2, 1000,
+              "d > n, so that the one-layer bound (n nonzero eigenvalues of a d x d Hessian) can bind"),
+    TC_P_INT("hidden", "10", "40", 1, 1000, "N_1 of the two-layer networks"),
+    TC_P_CHOICE("activation", "tanh", TC_SAME, "tanh|erf|smooth_relu",
+              "smooth activation, odd-signed so that f(w^T x) separates both labels"),
+    TC_P_LIST("scales", "1,4,16,64", TC_SAME, 1e-3, 1e6,
+              "norm scale a of the separating points (one layer: a w0; two layers: (W1, a W2)); " "bounded by the metric scale_limit_one_layer (tanh: ~340 / min_n |w0^T x_n|), beyond which " "the one-layer Hessian underflows"),
+    TC_P_REAL("tol_factor", "10", TC_SAME, 1e-3, 1e6,
+              "c in the tolerance c*P*eps*lambda_max for zero and for distinct eigenvalues"),
+    TC_P_END};
 
 typedef struct {
     size_t nonzero, distinct;
@@ -1671,14 +1665,14 @@ static void run_exp_rank_linear(tc_ctx *ctx, tc_result *res)
 }
 
 static const tc_param_spec exp_linear_params[] = {
-    {"samples", TC_PARAM_INT, "12", "24", 2, 1000, NULL, "n samples (labels +-1)"},
-    {"inputs", TC_PARAM_INT, "30", "60", 2, 1000, NULL, "d > n"},
-    {"hidden", TC_PARAM_INT, "10", "40", 1, 1000, NULL, "N_1 of W2 W1 x"},
-    {"scales", TC_PARAM_LIST, "1,4,16,64,256,1024", NULL, 1e-3, 1e6, NULL,
-     "norm scale a of the separating points (W1, a W2): margins a y f_0"},
-    {"tol_factor", TC_PARAM_REAL, "10", NULL, 1e-3, 1e6, NULL,
-     "c in the tolerance c*P*eps*lambda_max for zero and for distinct eigenvalues"},
-    {NULL}};
+    TC_P_INT("samples", "12", "24", 2, 1000, "n samples (labels +-1)"),
+    TC_P_INT("inputs", "30", "60", 2, 1000, "d > n"),
+    TC_P_INT("hidden", "10", "40", 1, 1000, "N_1 of W2 W1 x"),
+    TC_P_LIST("scales", "1,4,16,64,256,1024", TC_SAME, 1e-3, 1e6,
+              "norm scale a of the separating points (W1, a W2): margins a y f_0"),
+    TC_P_REAL("tol_factor", "10", TC_SAME, 1e-3, 1e6,
+              "c in the tolerance c*P*eps*lambda_max for zero and for distinct eigenvalues"),
+    TC_P_END};
 
 /* ---- descriptors ----------------------------------------------------------------------- */
 

@@ -372,23 +372,23 @@ static num_status traj_fit(const traj *T, double lo, double hi, traj_fits *F)
 /* ---- parameters shared by the deep claims ------------------------------------------------- */
 
 #define DEEP_COMMON_PARAMS(ACTS, GDQ, GDF, GDETA)                                            \
-    {"n", TC_PARAM_INT, "30", "60", 4, 2000, NULL, "training samples"},                     \
-    {"d", TC_PARAM_INT, "5", "10", 2, 500, NULL, "input dimension"},                         \
-    {"hidden", TC_PARAM_INT, "10", "20", 1, 512, NULL, "width of every hidden layer"},       \
-    {"gamma", TC_PARAM_REAL, "0.1", NULL, 0.0, 10.0, NULL,                                   \
-     "margin the generator pushes the points off the teacher plane (before scaling)"},       \
-    {"depths", TC_PARAM_LIST, "2,3,4", NULL, 2, 8, NULL, "network depths K (layers)"},       \
-    {"acts", TC_PARAM_CHOICE, ACTS, NULL, 0, 0, "linear|relu|both",                          \
-     "hidden activations (homogeneous)"},                                                     \
-    {"s_max", TC_PARAM_REAL, "300", "1000", 20, 5000, NULL,                                  \
-     "horizon log t of the flows; fits use [s_max/4, s_max]"},                                \
-    {"rtol", TC_PARAM_REAL, "1e-10", NULL, 1e-14, 1e-4, NULL,                                \
-     "local tolerance of the Dormand-Prince flow (linear networks)"},                         \
-    {"euler_step", TC_PARAM_REAL, "0.05", "0.02", 1e-4, 0.5, NULL,                           \
-     "max log-time step of the Euler discretisation (ReLU networks)"},                        \
-    {"gd_steps", TC_PARAM_INT, GDQ, GDF, 100, 100000000, NULL,                               \
-     "steps of fixed-step gradient descent"},                                                 \
-    {"gd_eta", TC_PARAM_REAL, GDETA, NULL, 1e-6, 2.0, NULL, "GD step eta = gd_eta / n"}
+    TC_P_INT("n", "30", "60", 4, 2000, "training samples"),                                  \
+    TC_P_INT("d", "5", "10", 2, 500, "input dimension"),                                     \
+    TC_P_INT("hidden", "10", "20", 1, 512, "width of every hidden layer"),                   \
+    TC_P_REAL("gamma", "0.1", TC_SAME, 0.0, 10.0,                                            \
+             "margin the generator pushes the points off the teacher plane (before scaling)"), \
+    TC_P_LIST("depths", "2,3,4", TC_SAME, 2, 8, "network depths K (layers)"),                \
+    TC_P_CHOICE("acts", ACTS, TC_SAME, "linear|relu|both",                                   \
+             "hidden activations (homogeneous)"),                                            \
+    TC_P_REAL("s_max", "300", "1000", 20, 5000,                                              \
+             "horizon log t of the flows; fits use [s_max/4, s_max]"),                       \
+    TC_P_REAL("rtol", "1e-10", TC_SAME, 1e-14, 1e-4,                                         \
+             "local tolerance of the Dormand-Prince flow (linear networks)"),                \
+    TC_P_REAL("euler_step", "0.05", "0.02", 1e-4, 0.5,                                       \
+             "max log-time step of the Euler discretisation (ReLU networks)"),               \
+    TC_P_INT("gd_steps", GDQ, GDF, 100, 100000000,                                           \
+             "steps of fixed-step gradient descent"),                                        \
+    TC_P_REAL("gd_eta", GDETA, TC_SAME, 1e-6, 2.0, "GD step eta = gd_eta / n")
 
 static void deep_cfg_read(tc_ctx *ctx, deep_cfg *c, num_hom_loss loss)
 {
@@ -700,7 +700,7 @@ static void run_norm_growth_deep_strict(tc_ctx *ctx, tc_result *res) { run_b2(ct
 static void run_norm_growth_deep_square(tc_ctx *ctx, tc_result *res) { run_b2(ctx, res, B2_SQUARE); }
 
 static const tc_param_spec deep_params[] = {
-    DEEP_COMMON_PARAMS("both", "20000", "200000", "0.1"), {NULL}};
+    DEEP_COMMON_PARAMS("both", "20000", "200000", "0.1"), TC_P_END};
 
 /* Square-loss control: trained by GD only (stiff in log time). Its curvature is
  * 2 sum_n |grad f_n|^2 ~ 2 n K at initialisation, so gd_eta = 0.25 keeps eta lambda < 2 up to
@@ -708,7 +708,7 @@ static const tc_param_spec deep_params[] = {
  * longer time scale than the GD budget (their norms still drift at t ~ 10^3, where the
  * comparison would then be with a transient, not with the converged norms). */
 static const tc_param_spec deep_square_params[] = {
-    DEEP_COMMON_PARAMS("linear", "50000", "200000", "0.25"), {NULL}};
+    DEEP_COMMON_PARAMS("linear", "50000", "200000", "0.25"), TC_P_END};
 
 /* ==== A5: max_margin_deep (+ tanh control) ================================================ */
 
@@ -866,15 +866,15 @@ static void run_max_margin_deep_tanh(tc_ctx *ctx, tc_result *res) { run_a5(ctx, 
 
 static const tc_param_spec ode_params[] = {
     {"K", TC_PARAM_LIST, "1,2,3,4", NULL, 1, 8, NULL, "numbers of layers"},
-    {"ftil", TC_PARAM_REAL, "0.5", NULL, 1e-3, 1e3, NULL,
-     "normalised output ftil(x) > 0 of the single sample (not 1, so that powers of ftil show)"},
-    {"rho0", TC_PARAM_REAL, "1", NULL, 1e-3, 10, NULL, "initial norm of every layer"},
-    {"s_li", TC_PARAM_REAL, "400", "650", 10, 680, NULL,
-     "log t at the end of the li window (li(R) = Ei(log R) overflows past log R ~ 700)"},
-    {"s_max", TC_PARAM_REAL, "1e4", "1e6", 100, 1e8, NULL,
-     "horizon log t for the loglog coefficient (fit window [s_max/4, s_max])"},
-    {"rtol", TC_PARAM_REAL, "1e-10", "1e-12", 1e-14, 1e-6, NULL, "msbdf relative tolerance"},
-    {NULL}};
+    TC_P_REAL("ftil", "0.5", TC_SAME, 1e-3, 1e3,
+              "normalised output ftil(x) > 0 of the single sample (not 1, so that powers of ftil show)"),
+    TC_P_REAL("rho0", "1", TC_SAME, 1e-3, 10, "initial norm of every layer"),
+    TC_P_REAL("s_li", "400", "650", 10, 680,
+              "log t at the end of the li window (li(R) = Ei(log R) overflows past log R ~ 700)"),
+    TC_P_REAL("s_max", "1e4", "1e6", 100, 1e8,
+              "horizon log t for the loglog coefficient (fit window [s_max/4, s_max])"),
+    TC_P_REAL("rtol", "1e-10", "1e-12", 1e-14, 1e-6, "msbdf relative tolerance"),
+    TC_P_END};
 
 #define ODE_NA 300
 #define ODE_NLI 91
@@ -1085,21 +1085,21 @@ static void run_norm_growth_ode_square(tc_ctx *ctx, tc_result *res)
 /* ==== B1: norm_growth (linear predictor) ================================================== */
 
 static const tc_param_spec b1_params[] = {
-    {"n", TC_PARAM_INT, "40", "200", 4, 100000, NULL, "samples"},
-    {"d", TC_PARAM_INT, "5", "20", 1, 10000, NULL, "dimension"},
-    {"gamma", TC_PARAM_REAL, "0.1", NULL, 0.0, 10.0, NULL, "pushed margin of the generator"},
-    {"loss", TC_PARAM_CHOICE, "both", NULL, 0, 0, "exp|logistic|both", "margin loss"},
-    {"s_max", TC_PARAM_REAL, "200", "1000", 20, 5000, NULL,
-     "horizon log t; the slope is fitted on [s_max/4, s_max]"},
-    {NULL}};
+    TC_P_INT("n", "40", "200", 4, 100000, "samples"),
+    TC_P_INT("d", "5", "20", 1, 10000, "dimension"),
+    TC_P_REAL("gamma", "0.1", TC_SAME, 0.0, 10.0, "pushed margin of the generator"),
+    TC_P_CHOICE("loss", "both", TC_SAME, "exp|logistic|both", "margin loss"),
+    TC_P_REAL("s_max", "200", "1000", 20, 5000,
+              "horizon log t; the slope is fitted on [s_max/4, s_max]"),
+    TC_P_END};
 
 static const tc_param_spec b1_square_params[] = {
-    {"n", TC_PARAM_INT, "20", "50", 4, 10000, NULL, "samples (d > n: interpolation possible)"},
-    {"d", TC_PARAM_INT, "40", "100", 2, 10000, NULL, "dimension"},
-    {"gamma", TC_PARAM_REAL, "0.1", NULL, 0.0, 10.0, NULL, "pushed margin of the generator"},
-    {"s_max", TC_PARAM_REAL, "12", "16", 4, 30, NULL,
-     "horizon log t (flow in ordinary time t: the square loss has converged by then)"},
-    {NULL}};
+    TC_P_INT("n", "20", "50", 4, 10000, "samples (d > n: interpolation possible)"),
+    TC_P_INT("d", "40", "100", 2, 10000, "dimension"),
+    TC_P_REAL("gamma", "0.1", TC_SAME, 0.0, 10.0, "pushed margin of the generator"),
+    TC_P_REAL("s_max", "12", "16", 4, 30,
+              "horizon log t (flow in ordinary time t: the square loss has converged by then)"),
+    TC_P_END};
 
 static void run_b1(tc_ctx *ctx, tc_result *res, bool square)
 {

@@ -514,22 +514,22 @@ static void run_min_eig_duplicate(tc_ctx *ctx, tc_result *res)
 #define E1_WIDTHS_FULL "256,512,1024,2048,4096,8192,16384,32768,65536,131072"
 
 static const tc_param_spec e1_params[] = {
-    {"m", TC_PARAM_INT, "20", NULL, 2, 2000, NULL,
-     "samples (ignored with --data); 20 > d + 1 so K_bar is not trivially well conditioned"},
-    {"d", TC_PARAM_INT, "4", NULL, 1, 1000, NULL, "input dimension (ignored with --data)"},
-    {"widths", TC_PARAM_LIST, E1_WIDTHS_QUICK, E1_WIDTHS_FULL, 1, 1048576, NULL,
-     "widths n of the fit (>= m; >= 1 decade; the defaults span 1.8 and 2.7 decades)"},
-    {"seeds", TC_PARAM_INT, "8", "16", 2, 1000, NULL,
-     "independent initialisations per width (t-interval of the exponent)"},
-    {"activation", TC_PARAM_CHOICE, "erf", NULL, 0, 0, ACT_CHOICES, ACT_HELP},
-    {NULL}};
+    TC_P_INT("m", "20", TC_SAME, 2, 2000,
+              "samples (ignored with --data); 20 > d + 1 so K_bar is not trivially well conditioned"),
+    TC_P_INT("d", "4", TC_SAME, 1, 1000, "input dimension (ignored with --data)"),
+    TC_P_LIST("widths", E1_WIDTHS_QUICK, E1_WIDTHS_FULL, 1, 1048576,
+              "widths n of the fit (>= m; >= 1 decade; the defaults span 1.8 and 2.7 decades)"),
+    TC_P_INT("seeds", "8", "16", 2, 1000,
+              "independent initialisations per width (t-interval of the exponent)"),
+    TC_P_CHOICE("activation", "erf", TC_SAME, ACT_CHOICES, ACT_HELP),
+    TC_P_END};
 
 static const tc_param_spec e1_params_linear[] = {
-    {"m", TC_PARAM_INT, "20", NULL, 2, 2000, NULL, "samples (ignored with --data)"},
-    {"d", TC_PARAM_INT, "4", NULL, 1, 1000, NULL, "input dimension (ignored with --data)"},
-    {"widths", TC_PARAM_LIST, E1_WIDTHS_QUICK, E1_WIDTHS_FULL, 1, 1048576, NULL, "widths n"},
-    {"seeds", TC_PARAM_INT, "8", "16", 2, 1000, NULL, "initialisations per width"},
-    {NULL}};
+    TC_P_INT("m", "20", TC_SAME, 2, 2000, "samples (ignored with --data)"),
+    TC_P_INT("d", "4", TC_SAME, 1, 1000, "input dimension (ignored with --data)"),
+    TC_P_LIST("widths", E1_WIDTHS_QUICK, E1_WIDTHS_FULL, 1, 1048576, "widths n"),
+    TC_P_INT("seeds", "8", "16", 2, 1000, "initialisations per width"),
+    TC_P_END};
 
 #define E1_STATEMENT                                                                         \
     "For sufficiently large n, with high probability K_bar = sum_k v_k v_k^T, "                \
@@ -834,17 +834,17 @@ static void run_limit_kernel_duplicate(tc_ctx *ctx, tc_result *res)
 }
 
 static const tc_param_spec e2_params[] = {
-    {"m", TC_PARAM_INT, "20", NULL, 2, 2000, NULL, "samples (ignored with --data)"},
-    {"d", TC_PARAM_INT, "4", NULL, 1, 1000, NULL, "input dimension (ignored with --data)"},
-    {"widths", TC_PARAM_LIST, E1_WIDTHS_QUICK, E1_WIDTHS_FULL, 1, 1048576, NULL,
-     "widths n (>= m, >= 1 decade)"},
-    {"seeds", TC_PARAM_INT, "8", "16", 2, 1000, NULL, "initialisations per width"},
-    {"activation", TC_PARAM_CHOICE, "erf", NULL, 0, 0, ACT_CHOICES, ACT_HELP},
-    {"first_layer_variance", TC_PARAM_REAL, "1", NULL, 1e-6, 1e6, NULL,
-     "variance of theta1 entries, fixed in n (the limit needs a width-independent law)"},
-    {"nodes", TC_PARAM_INT, "128", NULL, 8, 1024, NULL,
-     "Gauss–Hermite nodes per dimension for tanh/softplus/sigmoid (closed forms ignore it)"},
-    {NULL}};
+    TC_P_INT("m", "20", TC_SAME, 2, 2000, "samples (ignored with --data)"),
+    TC_P_INT("d", "4", TC_SAME, 1, 1000, "input dimension (ignored with --data)"),
+    TC_P_LIST("widths", E1_WIDTHS_QUICK, E1_WIDTHS_FULL, 1, 1048576,
+              "widths n (>= m, >= 1 decade)"),
+    TC_P_INT("seeds", "8", "16", 2, 1000, "initialisations per width"),
+    TC_P_CHOICE("activation", "erf", TC_SAME, ACT_CHOICES, ACT_HELP),
+    TC_P_REAL("first_layer_variance", "1", TC_SAME, 1e-6, 1e6,
+              "variance of theta1 entries, fixed in n (the limit needs a width-independent law)"),
+    TC_P_INT("nodes", "128", TC_SAME, 8, 1024,
+              "Gauss–Hermite nodes per dimension for tanh/softplus/sigmoid (closed forms ignore it)"),
+    TC_P_END};
 
 #define E2_STATEMENT                                                                         \
     "K_bar/n -> K_inf, K_inf(i,j) = E[rho(<theta, [x_i;1]>) rho(<theta, [x_j;1]>)] (closed "    \
@@ -1085,31 +1085,30 @@ static void run_gradient_bound_first_layer(tc_ctx *ctx, tc_result *res)
 #define TRAIN_D "6"
 
 static const tc_param_spec e3_params[] = {
-    {"m", TC_PARAM_INT, TRAIN_M, NULL, 2, 500, NULL, "samples (ignored with --data)"},
-    {"d", TC_PARAM_INT, TRAIN_D, NULL, 1, 1000, NULL, "input dimension (ignored with --data)"},
-    {"widths", TC_PARAM_LIST, "128,512,2048", "128,512,2048,8192", 1, 65536, NULL,
-     "widths n (>= m)"},
-    {"steps", TC_PARAM_INT, "150", "500", 1, 100000, NULL, "GD steps; every iterate is checked"},
-    {"seeds", TC_PARAM_INT, "2", "4", 1, 100, NULL, "initialisations per width"},
-    {"eta_factor", TC_PARAM_REAL, "0.5", NULL, 1e-6, 1.9, NULL,
-     "step eta = eta_factor * m / lambda_max(NTK at init) (stable below 2)"},
-    {"init", TC_PARAM_CHOICE, "both", NULL, 0, 0, "both|slides|unit",
-     "first-layer variance 1/n (slides), 1, or both (the bound holds for every Theta)"},
-    {"activation", TC_PARAM_CHOICE, "erf", NULL, 0, 0, ACT_CHOICES, ACT_HELP},
-    {NULL}};
+    TC_P_INT("m", TRAIN_M, TC_SAME, 2, 500, "samples (ignored with --data)"),
+    TC_P_INT("d", TRAIN_D, TC_SAME, 1, 1000, "input dimension (ignored with --data)"),
+    TC_P_LIST("widths", "128,512,2048", "128,512,2048,8192", 1, 65536, "widths n (>= m)"),
+    TC_P_INT("steps", "150", "500", 1, 100000, "GD steps; every iterate is checked"),
+    TC_P_INT("seeds", "2", "4", 1, 100, "initialisations per width"),
+    TC_P_REAL("eta_factor", "0.5", TC_SAME, 1e-6, 1.9,
+              "step eta = eta_factor * m / lambda_max(NTK at init) (stable below 2)"),
+    TC_P_CHOICE("init", "both", TC_SAME, "both|slides|unit",
+              "first-layer variance 1/n (slides), 1, or both (the bound holds for every Theta)"),
+    TC_P_CHOICE("activation", "erf", TC_SAME, ACT_CHOICES, ACT_HELP),
+    TC_P_END};
 
 static const tc_param_spec e3_params_control[] = {
-    {"m", TC_PARAM_INT, TRAIN_M, NULL, 2, 500, NULL, "samples (ignored with --data)"},
-    {"d", TC_PARAM_INT, TRAIN_D, NULL, 1, 1000, NULL, "input dimension (ignored with --data)"},
-    {"widths", TC_PARAM_LIST, "128,512,2048", NULL, 1, 65536, NULL, "widths n (>= m)"},
-    {"steps", TC_PARAM_INT, "50", NULL, 1, 100000, NULL, "GD steps; every iterate is checked"},
-    {"seeds", TC_PARAM_INT, "1", NULL, 1, 100, NULL, "initialisations per width"},
-    {"eta_factor", TC_PARAM_REAL, "0.5", NULL, 1e-6, 1.9, NULL,
-     "step eta = eta_factor * m / lambda_max(NTK at init)"},
-    {"init", TC_PARAM_CHOICE, "unit", NULL, 0, 0, "both|slides|unit",
-     "first-layer variance (unit: where the output layer dominates the gradient)"},
-    {"activation", TC_PARAM_CHOICE, "erf", NULL, 0, 0, ACT_CHOICES, ACT_HELP},
-    {NULL}};
+    TC_P_INT("m", TRAIN_M, TC_SAME, 2, 500, "samples (ignored with --data)"),
+    TC_P_INT("d", TRAIN_D, TC_SAME, 1, 1000, "input dimension (ignored with --data)"),
+    TC_P_LIST("widths", "128,512,2048", TC_SAME, 1, 65536, "widths n (>= m)"),
+    TC_P_INT("steps", "50", TC_SAME, 1, 100000, "GD steps; every iterate is checked"),
+    TC_P_INT("seeds", "1", TC_SAME, 1, 100, "initialisations per width"),
+    TC_P_REAL("eta_factor", "0.5", TC_SAME, 1e-6, 1.9,
+              "step eta = eta_factor * m / lambda_max(NTK at init)"),
+    TC_P_CHOICE("init", "unit", TC_SAME, "both|slides|unit",
+              "first-layer variance (unit: where the output layer dominates the gradient)"),
+    TC_P_CHOICE("activation", "erf", TC_SAME, ACT_CHOICES, ACT_HELP),
+    TC_P_END};
 
 static const tc_claim claim_gradient_bound = {
     .id = "ntk_gradient_bound",
@@ -1627,18 +1626,18 @@ static void run_convergence_unit(tc_ctx *ctx, tc_result *res)
 #define TRAIN_WIDTHS_FULL "64,128,256,512,1024,2048"
 
 static const tc_param_spec e4_params[] = {
-    {"m", TC_PARAM_INT, TRAIN_M, NULL, 2, 500, NULL, "samples (ignored with --data)"},
-    {"d", TC_PARAM_INT, TRAIN_D, NULL, 1, 1000, NULL, "input dimension (ignored with --data)"},
-    {"widths", TC_PARAM_LIST, TRAIN_WIDTHS_QUICK, TRAIN_WIDTHS_FULL, 1, 65536, NULL,
-     "widths n (>= m); width n runs steps * n_max / n GD steps"},
-    {"steps", TC_PARAM_INT, "250", "500", 10, 1000000, NULL,
-     "GD steps at the largest width (the rate is fitted over the second half)"},
-    {"seeds", TC_PARAM_INT, "6", "12", 2, 100, NULL,
-     "initialisations per width (per-seed rate exponents scatter with sd ~ 0.15)"},
-    {"eta_factor", TC_PARAM_REAL, "0.5", NULL, 1e-6, 1.0, NULL,
-     "eta = eta_factor * m / lambda_max(NTK at init, largest width), fixed across widths"},
-    {"activation", TC_PARAM_CHOICE, "erf", NULL, 0, 0, ACT_CHOICES, ACT_HELP},
-    {NULL}};
+    TC_P_INT("m", TRAIN_M, TC_SAME, 2, 500, "samples (ignored with --data)"),
+    TC_P_INT("d", TRAIN_D, TC_SAME, 1, 1000, "input dimension (ignored with --data)"),
+    TC_P_LIST("widths", TRAIN_WIDTHS_QUICK, TRAIN_WIDTHS_FULL, 1, 65536,
+              "widths n (>= m); width n runs steps * n_max / n GD steps"),
+    TC_P_INT("steps", "250", "500", 10, 1000000,
+              "GD steps at the largest width (the rate is fitted over the second half)"),
+    TC_P_INT("seeds", "6", "12", 2, 100,
+              "initialisations per width (per-seed rate exponents scatter with sd ~ 0.15)"),
+    TC_P_REAL("eta_factor", "0.5", TC_SAME, 1e-6, 1.0,
+              "eta = eta_factor * m / lambda_max(NTK at init, largest width), fixed across widths"),
+    TC_P_CHOICE("activation", "erf", TC_SAME, ACT_CHOICES, ACT_HELP),
+    TC_P_END};
 
 #define E4_STATEMENT                                                                         \
     "For sufficiently small eta, r(Theta_{K+1}) <= (1 - c eta n/m) r(Theta_K), so "             \
@@ -1841,19 +1840,19 @@ static void run_lazy_unit(tc_ctx *ctx, tc_result *res)
 }
 
 static const tc_param_spec e5_params[] = {
-    {"m", TC_PARAM_INT, TRAIN_M, NULL, 2, 500, NULL, "samples (ignored with --data)"},
-    {"d", TC_PARAM_INT, TRAIN_D, NULL, 1, 1000, NULL, "input dimension (ignored with --data)"},
-    {"widths", TC_PARAM_LIST, TRAIN_WIDTHS_QUICK, TRAIN_WIDTHS_FULL, 1, 65536, NULL,
-     "widths n (>= m); width n may run up to steps * n_max / n GD steps"},
-    {"steps", TC_PARAM_INT, "1500", "3000", 10, 1000000, NULL,
-     "GD step budget at the largest width (training stops at the target)"},
-    {"target", TC_PARAM_REAL, "0.01", NULL, 1e-12, 0.5, NULL,
-     "end of training: r(Theta_k) <= target * r(Theta_0)"},
-    {"seeds", TC_PARAM_INT, "3", "8", 2, 100, NULL, "initialisations per width"},
-    {"eta_factor", TC_PARAM_REAL, "0.5", NULL, 1e-6, 1.0, NULL,
-     "eta = eta_factor * m / lambda_max(NTK at init, largest width), fixed across widths"},
-    {"activation", TC_PARAM_CHOICE, "erf", NULL, 0, 0, ACT_CHOICES, ACT_HELP},
-    {NULL}};
+    TC_P_INT("m", TRAIN_M, TC_SAME, 2, 500, "samples (ignored with --data)"),
+    TC_P_INT("d", TRAIN_D, TC_SAME, 1, 1000, "input dimension (ignored with --data)"),
+    TC_P_LIST("widths", TRAIN_WIDTHS_QUICK, TRAIN_WIDTHS_FULL, 1, 65536,
+              "widths n (>= m); width n may run up to steps * n_max / n GD steps"),
+    TC_P_INT("steps", "1500", "3000", 10, 1000000,
+              "GD step budget at the largest width (training stops at the target)"),
+    TC_P_REAL("target", "0.01", TC_SAME, 1e-12, 0.5,
+              "end of training: r(Theta_k) <= target * r(Theta_0)"),
+    TC_P_INT("seeds", "3", "8", 2, 100, "initialisations per width"),
+    TC_P_REAL("eta_factor", "0.5", TC_SAME, 1e-6, 1.0,
+              "eta = eta_factor * m / lambda_max(NTK at init, largest width), fixed across widths"),
+    TC_P_CHOICE("activation", "erf", TC_SAME, ACT_CHOICES, ACT_HELP),
+    TC_P_END};
 
 #define E5_STATEMENT                                                                         \
     "(i) Gradient descent converges with an exponential rate to an arbitrarily small "         \
