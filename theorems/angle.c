@@ -47,6 +47,7 @@
 #include "numerics/kernels.h"
 #include "numerics/randnet.h"
 #include "numerics/rng.h"
+#include "numerics/stats.h"
 
 /* ---- decision constants (each derived where it is defined) ------------------------------ */
 
@@ -98,15 +99,9 @@
 
 /* ---- small helpers --------------------------------------------------------------------- */
 
-static double z_two_sided(double ntests)
-{
-    return gsl_cdf_ugaussian_Qinv(ANGLE_ALPHA / (2.0 * ntests));
-}
+static double z_two_sided(double ntests) { return num_stats_z2(ANGLE_ALPHA, ntests); }
 
-static double z_one_sided(double ntests)
-{
-    return gsl_cdf_ugaussian_Qinv(ANGLE_ALPHA / ntests);
-}
+static double z_one_sided(double ntests) { return num_stats_z1(ANGLE_ALPHA, ntests); }
 
 static double hyp(double se)
 {
@@ -164,27 +159,6 @@ static size_t count_distinct(const double *x, size_t n)
         c += !seen;
     }
     return c;
-}
-
-/* Two-sided exact binomial p-value of k successes in n trials with probability p. */
-static double binomial_p_two_sided(size_t k, size_t n, double p)
-{
-    if (p <= 0.0)
-        return k == 0 ? 1.0 : 0.0;
-    if (p >= 1.0)
-        return k == n ? 1.0 : 0.0;
-    double lo = gsl_cdf_binomial_P((unsigned)k, p, (unsigned)n);
-    double hi = k == 0 ? 1.0 : gsl_cdf_binomial_Q((unsigned)(k - 1), p, (unsigned)n);
-    double v = 2.0 * (lo < hi ? lo : hi);
-    return v > 1.0 ? 1.0 : v;
-}
-
-/* Two-sided p-value of x under a chi-square law with nu degrees of freedom. */
-static double chisq_p_two_sided(double x, double nu)
-{
-    double lo = gsl_cdf_chisq_P(x, nu), hi = gsl_cdf_chisq_Q(x, nu);
-    double v = 2.0 * (lo < hi ? lo : hi);
-    return v > 1.0 ? 1.0 : v;
 }
 
 static void fail_status(tc_result *res, const char *what, num_status st)
@@ -275,7 +249,7 @@ static void run_linear_impl(tc_ctx *ctx, tc_result *res, num_act act, double wva
                 if (fabs(e) > maxeps[w] && s == 0)
                     maxeps[w] = fabs(e);
             }
-            double pv = chisq_p_two_sided((double)m * sumr, (double)(m * P));
+            double pv = num_stats_chisq_p2((double)m * sumr, (double)(m * P));
             if (pv < min_p_mean)
                 min_p_mean = pv;
         }
@@ -303,7 +277,7 @@ static void run_linear_impl(tc_ctx *ctx, tc_result *res, num_act act, double wva
     size_t wmax = 0;
     for (size_t w = 0; w < nw; w++) {
         double m = (double)widths[w], ms = eps2[w] / N, q = 0.5 * m * ms;
-        double a = 1.0 + 6.0 / m, pv = chisq_p_two_sided(N * q / a, N / a);
+        double a = 1.0 + 6.0 / m, pv = num_stats_chisq_p2(N * q / a, N / a);
         if (pv < min_p_var)
             min_p_var = pv;
         lx[w] = log(m);
@@ -1124,7 +1098,7 @@ static void run_hamming_impl(tc_ctx *ctx, tc_result *res, bool offsets)
                     n += val[p];
                 }
                 double p0 = thetas[j] / M_PI, f = (double)K / (double)n;
-                double pv = binomial_p_two_sided(K, n, p0);
+                double pv = num_stats_binom_p2(K, n, p0);
                 if (pv < min_p)
                     min_p = pv;
                 double sd = sqrt(p0 * (1.0 - p0) / (double)n);

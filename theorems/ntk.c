@@ -44,6 +44,7 @@
 #include "numerics/mlp.h"
 #include "numerics/ntk.h"
 #include "numerics/rng.h"
+#include "numerics/stats.h"
 
 /* ---- decision constants (each derived where it is defined) ------------------------------ */
 
@@ -130,21 +131,6 @@ static void ols(const double *x, const double *y, size_t n, double *slope, doubl
     *slope = c1;
     if (icept)
         *icept = c0;
-}
-
-/* Mean, standard error and 95% t-interval half-width of v[0..S). */
-typedef struct {
-    double mean, se, half;
-} ntk_tstat;
-
-static ntk_tstat tstat(const double *v, size_t S)
-{
-    ntk_tstat t = {gsl_stats_mean(v, 1, S), NAN, NAN};
-    if (S >= 2) {
-        t.se = gsl_stats_sd(v, 1, S) / sqrt((double)S);
-        t.half = gsl_cdf_tdist_Pinv(0.975, (double)(S - 1)) * t.se;
-    }
-    return t;
 }
 
 static bool all_finite(const double *v, size_t n)
@@ -398,8 +384,8 @@ static void run_min_eig(tc_ctx *ctx, tc_result *res, const e1_cfg *cfg)
             ols(logn, logl, W, &slope[init * S + s], &icept[init * S + s]);
         }
     int own = cfg->unit ? 1 : 0;
-    ntk_tstat ex = tstat(slope + own * S, S), other = tstat(slope + (1 - own) * S, S);
-    ntk_tstat ic[2] = {tstat(icept, S), tstat(icept + S, S)};
+    num_stats_tint ex = num_stats_t(slope + own * S, S), other = num_stats_t(slope + (1 - own) * S, S);
+    num_stats_tint ic[2] = {num_stats_t(icept, S), num_stats_t(icept + S, S)};
     double minratio = INFINITY;
     for (size_t i = 0; i < S * W; i++)
         minratio = fmin(minratio, ratio[own * S * W + i]);
@@ -438,7 +424,7 @@ static void run_min_eig(tc_ctx *ctx, tc_result *res, const e1_cfg *cfg)
                                    (const char *[]){"n", "slides", "slides_err", "slides_fit",
                                                     "unit", "unit_err", "unit_fit"});
     double tq = gsl_cdf_tdist_Pinv(0.975, (double)(S - 1));
-    ntk_tstat sl[2] = {tstat(slope, S), tstat(slope + S, S)};
+    num_stats_tint sl[2] = {num_stats_t(slope, S), num_stats_t(slope + S, S)};
     for (size_t w = 0; w < W; w++) {
         double row[7] = {(double)widths[w]};
         for (int init = 0; init < 2; init++) {
@@ -707,7 +693,7 @@ static void run_limit_kernel_impl(tc_ctx *ctx, tc_result *res, bool duplicate)
             logy[w] = log(fro[s * W + w]);
         ols(logn, logy, W, &slope[s], NULL);
     }
-    ntk_tstat fr = tstat(slope, S);
+    num_stats_tint fr = num_stats_t(slope, S);
     /* lambda_min: RMS over seeds of (lambda_min(K_bar)/n - lambda_min(K_inf)) / lambda_max(K_inf)
      * (normalised by lambda_max so it stays defined when K_inf is singular). */
     double fro_last = 0.0, lam_last = 0.0, lrate;
@@ -1496,7 +1482,7 @@ static void run_convergence_impl(tc_ctx *ctx, tc_result *res, bool unit)
             ly[w] = log(fmax(out[s * W + w].c, DBL_MIN));
         ols(logn, ly, W, &sc[s], NULL);
     }
-    ntk_tstat tk = tstat(sk, S), tcst = tstat(sc, S);
+    num_stats_tint tk = num_stats_t(sk, S), tcst = num_stats_t(sc, S);
     double c_last = 0.0, rr_last = 0.0;
     for (size_t s = 0; s < S; s++) {
         c_last += out[s * W + W - 1].c / (double)S;
@@ -1745,7 +1731,7 @@ static void run_lazy_impl(tc_ctx *ctx, tc_result *res, bool unit)
         else
             sl[s] = ic[s] = NAN;
     }
-    ntk_tstat ts = tstat(sl, S), ti = tstat(ic, S);
+    num_stats_tint ts = num_stats_t(sl, S), ti = num_stats_t(ic, S);
     double mv_last = 0.0, mv_first = 0.0;
     for (size_t s = 0; s < S; s++) {
         mv_last += out[s * W + W - 1].move / (double)S;
