@@ -4,6 +4,7 @@
 #   make build    build/theorycheck
 #   make figures  the full profile, for papers (results/full)
 #   make bench    benchmarks -> bench/RESULTS.md
+#   make readme   the README claims table from `theorycheck list --format markdown`
 #   make clean
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -13,7 +14,7 @@ ifeq ($(CI),true)
 CMAKE_ARGS += -DTC_WERROR=ON
 endif
 
-.PHONY: all deps build build-asan verify test test-asan figures bench clean
+.PHONY: all deps build build-asan verify test test-asan figures bench readme clean
 
 all: build
 
@@ -46,6 +47,14 @@ figures: build
 bench: build
 	./$(BUILD)/tc_bench > bench/RESULTS.md.tmp && mv bench/RESULTS.md.tmp bench/RESULTS.md
 	@cat bench/RESULTS.md
+
+# The README's claims block is the catalogue: regenerate it from the descriptors.
+readme: build
+	./$(BUILD)/theorycheck list --format markdown > README.claims.tmp
+	awk 'FNR == NR { block = block $$0 "\n"; next } \
+	     /<!-- claims-table/ { print; printf "%s", block; skip = 1; next } \
+	     /<!-- \/claims-table -->/ { skip = 0 } !skip' README.claims.tmp README.md > README.md.tmp
+	rm -f README.claims.tmp && mv README.md.tmp README.md
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) results

@@ -67,9 +67,41 @@ static void print_col(FILE *f, const char *s, int width)
         fputc(' ', f);
 }
 
+/* A table cell: '|' would end the cell, so it is escaped (GitHub-flavoured markdown). */
+static void md_cell(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+}
+
+/* One block per family: its title and document, then a table of its claims. This is the
+ * README's claims block, so the README cannot drift from the catalogue. */
+static void list_markdown(FILE *f)
+{
+    for (size_t i = 0; i < tc_registry_nfamilies(); i++) {
+        const tc_family *fam = tc_registry_family(i);
+        fprintf(f, "%s**%s** — [%s](%s)\n\n", i ? "\n" : "", fam->title, fam->doc, fam->doc);
+        fprintf(f, "| claim | expect | source | what |\n|---|---|---|---|\n");
+        for (const tc_claim *const *c = fam->claims; *c; c++) {
+            fprintf(f, "| `%s` | %s | ", (*c)->id, hx_expect_name((*c)->expect));
+            md_cell(f, (*c)->source);
+            fputs(" | ", f);
+            md_cell(f, (*c)->title);
+            fputs(" |\n", f);
+        }
+    }
+}
+
 void hx_list_print(FILE *f, hx_format fmt)
 {
     size_t n = tc_registry_count();
+    if (fmt == HX_FMT_MARKDOWN) {
+        list_markdown(f);
+        return;
+    }
     if (fmt == HX_FMT_JSON) {
         json_t *a = json_array();
         for (size_t i = 0; i < n; i++)

@@ -1,6 +1,6 @@
 /* harness/main.c — the theorycheck command line (DESIGN.md "Command line", a public contract).
  *
- *   theorycheck list [--format table|json]
+ *   theorycheck list [--format table|json|markdown]
  *   theorycheck show CLAIM [--format table|json]
  *   theorycheck run [CLAIM ...] [options]
  *   theorycheck report DIR [--no-plots]
@@ -30,7 +30,7 @@ static const char usage[] =
     "theorycheck " TC_VERSION " — numerical checks of claims from deep-learning theory\n"
     "\n"
     "usage:\n"
-    "  theorycheck list [--format table|json]\n"
+    "  theorycheck list [--format table|json|markdown]\n"
     "  theorycheck show CLAIM [--format table|json]\n"
     "  theorycheck run [CLAIM ...] [--profile quick|full] [--seed N]\n"
     "                  [--set CLAIM.PARAM=VALUE]... [--config FILE.ini]\n"
@@ -70,6 +70,8 @@ static int cmd_usage_error(const char *msg, const char *arg)
 static int parse_list_format(int argc, char **argv, int first, hx_format *fmt,
                              const char **positional)
 {
+    /* `list` alone also prints markdown: the README's claims block (tests/harness/registry.sh) */
+    bool markdown = positional == NULL;
     *fmt = HX_FMT_TABLE;
     for (int i = first; i < argc; i++) {
         const char *v = NULL;
@@ -82,8 +84,13 @@ static int parse_list_format(int argc, char **argv, int first, hx_format *fmt,
             continue;
         } else
             return cmd_usage_error("unexpected argument '%s'", argv[i]);
-        if (hx_format_parse(v, fmt, false))
-            return cmd_usage_error("--format '%s' is not allowed: must be table or json", v);
+        if (markdown && strcmp(v, "markdown") == 0)
+            *fmt = HX_FMT_MARKDOWN;
+        else if (hx_format_parse(v, fmt, false))
+            return cmd_usage_error(markdown ? "--format '%s' is not allowed: must be table, json "
+                                              "or markdown"
+                                            : "--format '%s' is not allowed: must be table or json",
+                                   v);
     }
     return 0;
 }

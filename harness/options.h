@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { HX_FMT_TABLE = 0, HX_FMT_JSON, HX_FMT_JUNIT } hx_format;
+/* stdout formats: run takes table|json|junit, list table|json|markdown, show table|json. */
+typedef enum { HX_FMT_TABLE = 0, HX_FMT_JSON, HX_FMT_JUNIT, HX_FMT_MARKDOWN } hx_format;
 
 typedef struct {
     char *claim, *param, *value; /* parsed from CLAIM.PARAM=VALUE */
