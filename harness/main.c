@@ -140,7 +140,7 @@ static int publish(const hx_run_options *o, const hx_plan *plan, const hx_run_in
     char err[1024];
     int rc = HX_EXIT_OK;
     json_t *record = hx_record_build(plan, info);
-    char *junit = hx_junit_render(plan, info);
+    char *junit = record ? rep_junit_render(record, hx_family_of) : NULL;
     if (!record || !junit) {
         fprintf(stderr, "theorycheck: out of memory building the record\n");
         rc = HX_EXIT_INTERNAL;
@@ -157,7 +157,7 @@ static int publish(const hx_run_options *o, const hx_plan *plan, const hx_run_in
     } else if (junit && o->format == HX_FMT_JUNIT) {
         fputs(junit, stdout);
     } else if (record) {
-        hx_print_table(stdout, plan, record);
+        rep_table_print(stdout, record);
         if (rc == HX_EXIT_OK)
             printf("records: %s/results.json, report: %s/report.md\n", o->out, o->out);
     }
@@ -204,6 +204,20 @@ static int cmd_run(int argc, char **argv)
     return rc;
 }
 
+/* DIR/junit.xml from the record, atomically. 0, or -1 with a message in err. */
+static int write_junit(const char *dir, const json_t *record, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/junit.xml", dir);
+    char *junit = rep_junit_render(record, hx_family_of);
+    int rc = junit ? rep_write_atomic(path, junit, strlen(junit)) : -1;
+    if (rc)
+        snprintf(err, errlen, "cannot write %.900s: %s", path,
+                 junit ? strerror(errno) : "out of memory");
+    free(junit);
+    return rc;
+}
+
 static int cmd_report(int argc, char **argv)
 {
     const char *dir = NULL;
@@ -234,11 +248,12 @@ static int cmd_report(int argc, char **argv)
         json_decref(record);
         return HX_EXIT_USAGE;
     }
-    int rc = rep_render_all(dir, record, no_plots, err, sizeof err);
+    int rc = write_junit(dir, record, err, sizeof err) ||
+             rep_render_all(dir, record, no_plots, err, sizeof err);
     if (rc)
         fprintf(stderr, "theorycheck: report: %s\n", err);
     else
-        printf("report: %s/report.md, %s/report.html\n", dir, dir);
+        printf("report: %s/report.md, %s/report.html, %s/junit.xml\n", dir, dir, dir);
     json_decref(record);
     return rc ? HX_EXIT_INTERNAL : HX_EXIT_OK;
 }

@@ -17,6 +17,7 @@
 #include <gsl/gsl_version.h>
 
 #include "reports/report.h"
+#include "theorems/registry.h"
 
 static json_t *jnum(double v)
 {
@@ -173,68 +174,6 @@ json_t *hx_record_build(const hx_plan *plan, const hx_run_info *info)
                      run_json(info), "claims", claims, "summary", summary);
 }
 
-static void xml_esc(rep_buf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': rep_buf_puts(b, "&amp;"); break;
-        case '<': rep_buf_puts(b, "&lt;"); break;
-        case '>': rep_buf_puts(b, "&gt;"); break;
-        case '"': rep_buf_puts(b, "&quot;"); break;
-        default:
-            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-                rep_buf_puts(b, " ");
-            else
-                rep_buf_putn(b, s, 1);
-        }
-    }
-}
-
-char *hx_junit_render(const hx_plan *plan, const hx_run_info *info)
-{
-    long failures = 0, errors = 0, skipped = 0;
-    for (size_t i = 0; i < plan->n; i++) {
-        hx_verdict v = plan->jobs[i].verdict;
-        failures += v == HX_FAIL || v == HX_XPASS;
-        errors += v == HX_ERROR;
-        skipped += v == HX_SKIP;
-    }
-    rep_buf b = {0};
-    rep_buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                       "<testsuites name=\"theorycheck\" tests=\"%zu\" failures=\"%ld\" "
-                       "errors=\"%ld\" skipped=\"%ld\" time=\"%.3f\">\n",
-                   plan->n, failures, errors, skipped, info->seconds);
-    rep_buf_printf(&b, "  <testsuite name=\"theorycheck.%s\" tests=\"%zu\" failures=\"%ld\" "
-                       "errors=\"%ld\" skipped=\"%ld\" time=\"%.3f\" timestamp=\"%s\">\n",
-                   info->o->profile, plan->n, failures, errors, skipped, info->seconds,
-                   info->started);
-    for (size_t i = 0; i < plan->n; i++) {
-        const hx_job *j = &plan->jobs[i];
-        const char *reason = j->res.reason ? j->res.reason : "";
-        rep_buf_puts(&b, "    <testcase classname=\"theorycheck.");
-        xml_esc(&b, j->claim->family);
-        rep_buf_puts(&b, "\" name=\"");
-        xml_esc(&b, j->claim->id);
-        rep_buf_printf(&b, "\" time=\"%.3f\">", j->seconds);
-        const char *tag = j->verdict == HX_SKIP    ? "skipped"
-                          : j->verdict == HX_ERROR ? "error"
-                          : (j->verdict == HX_FAIL || j->verdict == HX_XPASS) ? "failure"
-                                                                              : NULL;
-        if (tag) {
-            rep_buf_printf(&b, "\n      <%s message=\"%s: ", tag, hx_verdict_name(j->verdict));
-            xml_esc(&b, reason);
-            rep_buf_printf(&b, "\"/>\n    ");
-        }
-        rep_buf_puts(&b, "</testcase>\n");
-    }
-    rep_buf_puts(&b, "  </testsuite>\n</testsuites>\n");
-    if (b.oom) {
-        rep_buf_free(&b);
-        return NULL;
-    }
-    return b.s;
-}
-
 static void csv_cell(rep_buf *b, double v)
 {
     if (isnan(v))
@@ -296,38 +235,8 @@ int hx_records_write(const char *outdir, const hx_plan *plan, const json_t *reco
     return rc;
 }
 
-/* Two checked metrics of a claim's record, compactly, for the terminal table: chosen by the
- * same rule as the reports' tables (failing first, then the claim's key metrics). */
-static void key_metrics(const json_t *claim, char *buf, size_t len)
+const char *hx_family_of(const char *id)
 {
-    const json_t *key[2];
-    size_t n = rep_key_metrics(claim, key, 2, NULL);
-    buf[0] = '\0';
-    for (size_t k = 0; k < n; k++) {
-        size_t used = strlen(buf);
-        snprintf(buf + used, len - used, "%s%s=%.3g%s", k ? " " : "",
-                 rep_jstr(key[k], "name", "?"), rep_jnum(key[k], "value"),
-                 rep_metric_failed(key[k]) ? "(!)" : "");
-    }
-}
-
-void hx_print_table(FILE *f, const hx_plan *plan, const json_t *record)
-{
-    fprintf(f, "%-32s %-8s %-7s %8s  %s\n", "claim", "expect", "verdict", "seconds",
-            "key metrics");
-    for (size_t i = 0; i < plan->n; i++) {
-        const hx_job *j = &plan->jobs[i];
-        char km[256];
-        key_metrics(json_array_get(json_object_get(record, "claims"), i), km, sizeof km);
-        fprintf(f, "%-32s %-8s %-7s %8.2f  %s\n", j->claim->id, hx_expect_name(j->claim->expect),
-                hx_verdict_name(j->verdict), j->seconds, km);
-        if (j->verdict != HX_PASS && j->verdict != HX_XFAIL && j->res.reason)
-            fprintf(f, "%-32s   reason: %s\n", "", j->res.reason);
-    }
-    const json_t *s = json_object_get(record, "summary");
-    fprintf(f, "\nsummary:");
-    for (int v = 0; v < HX_NVERDICTS; v++)
-        fprintf(f, " %s %lld", hx_verdict_name((hx_verdict)v),
-                (long long)json_integer_value(json_object_get(s, hx_verdict_name((hx_verdict)v))));
-    fprintf(f, "\n");
+    const tc_claim *c = tc_registry_find(id);
+    return c ? c->family : NULL;
 }

@@ -1,5 +1,6 @@
 /* harness/records.h — result records: results.json (schema theorycheck/results/v1, written
- * with jansson), junit.xml, and data/<claim>-<series>.csv for every series. */
+ * with jansson) and data/<claim>-<series>.csv for every series; junit.xml (rendered by
+ * reports/ from the record) is written beside them. */
 #ifndef HX_RECORDS_H
 #define HX_RECORDS_H
 
@@ -20,16 +21,12 @@ json_t *hx_record_build(const hx_plan *plan, const hx_run_info *info);
 /* One claim's record (new reference). */
 json_t *hx_record_claim(const hx_job *j);
 
-/* JUnit XML text of the record (malloc'd; the caller frees). fail, xpass and error are
- * failures; skip is skipped. */
-char *hx_junit_render(const hx_plan *plan, const hx_run_info *info);
+/* The family of a registered claim id, or NULL: junit.xml's classname (rep_junit_render). */
+const char *hx_family_of(const char *id);
 
 /* Write the series CSV files, results.json and junit.xml under outdir, each atomically.
  * 0, or -1 with a message in err. */
 int hx_records_write(const char *outdir, const hx_plan *plan, const json_t *record,
                      const char *junit, char *err, size_t errlen);
-
-/* The verdict table printed by `run --format table`. */
-void hx_print_table(FILE *f, const hx_plan *plan, const json_t *record);
 
 #endif /* HX_RECORDS_H */

@@ -5,7 +5,7 @@
  * reproduces the reports of a run exactly. Workload: tens of claims, a few plots each, series of at most a few
  * thousand rows; one gnuplot process per figure.
  *
- * The first two functions are the public interface (called by the harness). The section
+ * The functions above the "internal" banner are the public interface (called by the harness). The section
  * "internal" below is shared by the files of reports/ and by tests/unit/test_reports.c only.
  */
 #ifndef TC_REPORT_H
@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -25,6 +26,15 @@
  * gnuplot failure) is noted in both reports and is not an error either. The gnuplot program is
  * `gnuplot` on PATH, or the program named by the environment variable THEORYCHECK_GNUPLOT. */
 int rep_render_all(const char *outdir, const json_t *results, int no_plots, char *err, size_t errlen);
+/* The family of a claim id (for junit.xml's classname), or NULL if unknown. */
+typedef const char *(*rep_family_fn)(const char *id);
+/* junit.xml of a record (malloc'd text, NULL when out of memory): one testcase per claim,
+ * classname "theorycheck.<family_of(id)>"; fail and xpass are failures, error an error, skip
+ * skipped. Rendered from the record alone, so `report DIR` rebuilds it. */
+char *rep_junit_render(const json_t *record, rep_family_fn family_of);
+/* The terminal verdict table of a record: claim, expect, verdict, seconds, two key metrics,
+ * the reason under any verdict other than pass and xfail, then the verdict counts. */
+void rep_table_print(FILE *f, const json_t *record);
 /* Write `len` bytes to `path` atomically: write path.tmp.<pid>, fsync, rename. 0 or -1 (errno). */
 int rep_write_atomic(const char *path, const char *data, size_t len);
 

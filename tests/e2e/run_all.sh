@@ -40,9 +40,11 @@ if [ -s "$TMP/claims-a" ] && cmp -s "$TMP/claims-a" "$TMP/claims-b"; then ok; el
 fi
 if diff -r "$OUT/data" "$TMP/run1/data" >/dev/null; then ok; else bad "series differ between --jobs values"; fi
 
-# report DIR: redraw from the record only
-rm -f "$OUT/report.md" "$OUT/report.html"
+# report DIR: redraw from the record only (junit.xml too, byte for byte)
+cp "$OUT/junit.xml" "$TMP/junit.orig"
+rm -f "$OUT/report.md" "$OUT/report.html" "$OUT/junit.xml"
 expect_exit 0 "report DIR" -- "$TC" report "$OUT" "${plots[@]}"
 expect_file "$OUT/report.md" "report.md redrawn"
 expect_file "$OUT/report.html" "report.html redrawn"
+if cmp -s "$TMP/junit.orig" "$OUT/junit.xml"; then ok; else bad "report DIR rebuilt a different junit.xml"; fi
 finish

@@ -669,6 +669,43 @@ static void test_inline_svg(void **state)
     free(dir);
 }
 
+static const char *family_of_test(const char *id)
+{
+    return strcmp(id, "a_claim") == 0 ? "fam<1>" : NULL;
+}
+
+/* junit.xml from a record: counts by verdict class, classname from the lookup (bare when
+ * unknown), markup escaped, a message only on failure, error and skip. */
+static void test_junit(void **state)
+{
+    (void)state;
+    json_error_t jerr;
+    json_t *rec = json_loads(
+        "{\"run\": {\"profile\": \"quick\", \"started\": \"2026-01-01T00:00:00Z\", \"seconds\": 2.5},"
+        " \"claims\": ["
+        "  {\"id\": \"a_claim\", \"verdict\": \"pass\", \"seconds\": 1.25, \"reason\": \"ok\"},"
+        "  {\"id\": \"b\", \"verdict\": \"xpass\", \"seconds\": 0.5, \"reason\": \"x < \\\"y\\\" & z\"},"
+        "  {\"id\": \"c\", \"verdict\": \"error\", \"seconds\": 0, \"reason\": \"NaN\"},"
+        "  {\"id\": \"d\", \"verdict\": \"skip\", \"seconds\": 0, \"reason\": \"no data\"},"
+        "  {\"id\": \"e\", \"verdict\": \"xfail\", \"seconds\": 0, \"reason\": \"refuted\"}]}",
+        0, &jerr);
+    assert_non_null(rec);
+    char *x = rep_junit_render(rec, family_of_test);
+    assert_non_null(x);
+    assert_non_null(strstr(x, "<testsuites name=\"theorycheck\" tests=\"5\" failures=\"1\" "
+                              "errors=\"1\" skipped=\"1\" time=\"2.500\">"));
+    assert_non_null(strstr(x, "timestamp=\"2026-01-01T00:00:00Z\""));
+    assert_non_null(strstr(x, "<testcase classname=\"theorycheck.fam&lt;1&gt;\" name=\"a_claim\" "
+                              "time=\"1.250\"></testcase>"));
+    assert_non_null(strstr(x, "<failure message=\"xpass: x &lt; &quot;y&quot; &amp; z\"/>"));
+    assert_non_null(strstr(x, "<testcase classname=\"theorycheck\" name=\"c\""));
+    assert_non_null(strstr(x, "<error message=\"error: NaN\"/>"));
+    assert_non_null(strstr(x, "<skipped message=\"skip: no data\"/>"));
+    assert_null(strstr(x, "refuted"));
+    free(x);
+    json_decref(rec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -685,6 +722,7 @@ int main(void)
         cmocka_unit_test(test_key_position),
         cmocka_unit_test(test_gp_script),
         cmocka_unit_test(test_inline_svg),
+        cmocka_unit_test(test_junit),
     };
     return cmocka_run_group_tests_name("reports", tests, NULL, NULL);
 }
