@@ -16,14 +16,6 @@ typedef struct {
     char err[512];
 } cfg_state;
 
-static char *dup_s(const char *s)
-{
-    char *d = malloc(strlen(s) + 1);
-    if (d)
-        strcpy(d, s);
-    return d;
-}
-
 /* inih calls this for every name = value; returning 0 stops with that line as the error.
  * (With INI_HANDLER_LINENO unset, the line is reported by ini_parse's return value.) */
 static int on_entry(void *user, const char *section, const char *name, const char *value)
@@ -59,9 +51,9 @@ static int on_entry(void *user, const char *section, const char *name, const cha
     o->sets = p;
     hx_override *ov = &p[o->nsets];
     memset(ov, 0, sizeof *ov);
-    ov->claim = dup_s(section);
-    ov->param = dup_s(name);
-    ov->value = dup_s(value);
+    ov->claim = strdup(section);
+    ov->param = strdup(name);
+    ov->value = strdup(value);
     ov->from_config = 1;
     o->nsets++;
     if (!ov->claim || !ov->param || !ov->value) {

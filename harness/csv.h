@@ -10,7 +10,12 @@
 
 #include <stddef.h>
 
+#include "common/csv.h"
 #include "theorems/claim.h"
+
+/* How user data is read (common/csv.h): an optional header, finite numbers only, at least
+ * one row. */
+#define HX_CSV_DATA (CM_CSV_HEADER_DETECT | CM_CSV_FINITE | CM_CSV_NONEMPTY)
 
 /* Read `path` into a rows x cols row-major array (*data, malloc'd; the caller frees).
  * Returns 0, or -1 with "FILE:LINE: message" in err. An empty file is an error. */

@@ -23,6 +23,7 @@
 #include "harness/plan.h"
 #include "harness/records.h"
 #include "harness/runner.h"
+#include "common/atomic.h"
 #include "reports/report.h"
 #include "theorems/registry.h"
 
@@ -181,7 +182,7 @@ static int cmd_run(int argc, char **argv)
         return HX_EXIT_USAGE;
     }
     /* An output directory that cannot be made is bad input too: say so before any work. */
-    if (rep_mkdirs(o.out) != 0) {
+    if (cm_mkdirs(o.out) != 0) {
         fprintf(stderr, "theorycheck: --out %s: cannot create the directory: %s\n", o.out,
                 strerror(errno));
         hx_plan_free(&plan);
@@ -210,7 +211,7 @@ static int write_junit(const char *dir, const json_t *record, char *err, size_t 
     char path[4096];
     snprintf(path, sizeof path, "%s/junit.xml", dir);
     char *junit = rep_junit_render(record, hx_family_of);
-    int rc = junit ? rep_write_atomic(path, junit, strlen(junit)) : -1;
+    int rc = junit ? cm_write_atomic(path, junit, strlen(junit)) : -1;
     if (rc)
         snprintf(err, errlen, "cannot write %.900s: %s", path,
                  junit ? strerror(errno) : "out of memory");

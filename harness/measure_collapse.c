@@ -47,64 +47,11 @@ static int bad_input(const char *fmt, const char *a, size_t b, const char *c)
     return HX_EXIT_USAGE;
 }
 
-/* The 1-based line numbers of the data rows of a CSV file that hx_csv_read accepted, by the
- * same rules: blank lines and lines starting with '#' are skipped, and the first remaining
- * line is a header when none of its fields is a number. lines[] has `rows` entries; lines
- * past the end of the file are numbered after its last line. */
-static int is_number(const char *s, size_t len)
+/* The line of label row i for messages: its own line, or for a row past the end of the file
+ * (features with more rows than labels) the line it would have. */
+static size_t label_line(const cm_csv *L, size_t i)
 {
-    char buf[128];
-    while (len && (*s == ' ' || *s == '\t')) {
-        s++;
-        len--;
-    }
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
-        len--;
-    if (len == 0 || len >= sizeof buf)
-        return len >= sizeof buf; /* a very long field: hx_csv_read judged it; not a header */
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    char *end;
-    double v = strtod(buf, &end);
-    return *end == '\0' && isfinite(v);
-}
-
-static void data_row_lines(const char *path, size_t rows, size_t *lines)
-{
-    FILE *f = fopen(path, "r");
-    size_t lineno = 0, r = 0;
-    int first = 1;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    while (f && r < rows && (len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        char *s = line;
-        while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-            s++;
-        if (!*s || *s == '#')
-            continue;
-        if (first) {
-            first = 0;
-            int numeric = 0;
-            for (char *p = s;;) {
-                char *c = strchr(p, ',');
-                size_t l = c ? (size_t)(c - p) : strcspn(p, "\r\n");
-                numeric += is_number(p, l);
-                if (!c)
-                    break;
-                p = c + 1;
-            }
-            if (!numeric)
-                continue; /* header */
-        }
-        lines[r++] = lineno;
-    }
-    for (; r < rows; r++)
-        lines[r] = ++lineno;
-    free(line);
-    if (f)
-        fclose(f);
+    return i < L->nrows ? L->lines[i] : L->nlines + (i - L->nrows) + 1;
 }
 
 static json_t *real_or_null(double v)
@@ -178,27 +125,30 @@ int hx_measure_collapse(int argc, char **argv)
     }
     char err[512];
     double *H = NULL, *L = NULL, *W = NULL;
-    size_t *y = NULL, *lines = NULL, *count = NULL;
+    size_t *y = NULL, *count = NULL;
     size_t n, p, nl, lc, wr = 0, wc = 0, C = 0;
+    cm_csv feats = {0}, labels = {0}, weights = {0};
     num_collapse_work *work = NULL;
     rc = HX_EXIT_USAGE;
 
-    if (hx_csv_read(fpath, &H, &n, &p, err, sizeof err) != 0 ||
-        hx_csv_read(lpath, &L, &nl, &lc, err, sizeof err) != 0 ||
-        (wpath && hx_csv_read(wpath, &W, &wr, &wc, err, sizeof err) != 0)) {
+    if (cm_csv_read(fpath, HX_CSV_DATA, &feats, err, sizeof err) != 0 ||
+        cm_csv_read(lpath, HX_CSV_DATA, &labels, err, sizeof err) != 0 ||
+        (wpath && cm_csv_read(wpath, HX_CSV_DATA, &weights, err, sizeof err) != 0)) {
         fprintf(stderr, PROG ": %s\n", err);
         goto done;
     }
-    lines = malloc((nl > n ? nl : n) * sizeof *lines);
+    H = feats.rows, n = feats.nrows, p = feats.ncols;
+    L = labels.rows, nl = labels.nrows, lc = labels.ncols;
+    if (wpath)
+        W = weights.rows, wr = weights.nrows, wc = weights.ncols;
     y = malloc(nl * sizeof *y);
-    if (!lines || !y) {
+    if (!y) {
         fprintf(stderr, PROG ": out of memory\n");
         rc = HX_EXIT_INTERNAL;
         goto done;
     }
-    data_row_lines(lpath, nl > n ? nl : n, lines);
     if (lc != 1) {
-        rc = bad_input("%s:%zu: %s", lpath, lines[0],
+        rc = bad_input("%s:%zu: %s", lpath, label_line(&labels, 0),
                        "expected one label per row, found more than one column");
         goto done;
     }
@@ -210,7 +160,7 @@ int hx_measure_collapse(int argc, char **argv)
         else
             snprintf(msg, sizeof msg, "label row %zu has no feature row (%s has %zu rows)",
                      n + 1, fpath, n);
-        rc = bad_input("%s:%zu: %s", lpath, nl < n ? lines[nl] : lines[n], msg);
+        rc = bad_input("%s:%zu: %s", lpath, label_line(&labels, nl < n ? nl : n), msg);
         goto done;
     }
     /* Labels: non-negative integers; C = max + 1 <= n (else some class is empty). */
@@ -223,7 +173,7 @@ int hx_measure_collapse(int argc, char **argv)
                                           "(labels must be 0..C-1, %zu samples)", l, n);
             else
                 snprintf(msg, sizeof msg, "label %.17g is not a non-negative integer", l);
-            rc = bad_input("%s:%zu: %s", lpath, lines[i], msg);
+            rc = bad_input("%s:%zu: %s", lpath, label_line(&labels, i), msg);
             goto done;
         }
         y[i] = (size_t)l;
@@ -231,7 +181,7 @@ int hx_measure_collapse(int argc, char **argv)
             C = y[i] + 1;
     }
     if (C < 2) {
-        rc = bad_input("%s:%zu: %s", lpath, lines[0],
+        rc = bad_input("%s:%zu: %s", lpath, label_line(&labels, 0),
                        "every label is 0: at least two classes are needed");
         goto done;
     }
@@ -248,21 +198,14 @@ int hx_measure_collapse(int argc, char **argv)
             char msg[120];
             snprintf(msg, sizeof msg, "class %zu has no sample (labels must cover 0..%zu)", c,
                      C - 1);
-            rc = bad_input("%s:%zu: %s", lpath, lines[n - 1], msg);
+            rc = bad_input("%s:%zu: %s", lpath, label_line(&labels, n - 1), msg);
             goto done;
         }
     if (W && (wr != C || wc != p)) {
         char msg[160];
         snprintf(msg, sizeof msg, "the weights are %zu x %zu, expected C x p = %zu x %zu (one "
                                   "row per class, as many columns as %s)", wr, wc, C, p, fpath);
-        size_t *wl = malloc((wr ? wr : 1) * sizeof *wl);
-        size_t at = 1;
-        if (wl) {
-            data_row_lines(wpath, wr, wl);
-            at = (wr > C) ? wl[C] : wl[0];
-        }
-        free(wl);
-        rc = bad_input("%s:%zu: %s", wpath, at, msg);
+        rc = bad_input("%s:%zu: %s", wpath, weights.lines[wr > C ? C : 0], msg);
         goto done;
     }
 
@@ -298,11 +241,10 @@ int hx_measure_collapse(int argc, char **argv)
     rc = fflush(stdout) == 0 ? HX_EXIT_OK : HX_EXIT_INTERNAL;
 done:
     num_collapse_work_free(work);
-    free(H);
-    free(L);
-    free(W);
+    cm_csv_free(&feats);
+    cm_csv_free(&labels);
+    cm_csv_free(&weights);
     free(y);
-    free(lines);
     free(count);
     return rc;
 }

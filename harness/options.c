@@ -26,24 +26,14 @@ int hx_format_parse(const char *s, hx_format *out, bool allow_junit)
     return 0;
 }
 
-static char *dup_n(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
-}
-
 int hx_override_parse(hx_override *ov, const char *text)
 {
     const char *dot = strchr(text, '.'), *eq = strchr(text, '=');
     if (!dot || !eq || dot > eq || dot == text || eq == dot + 1)
         return -1;
-    ov->claim = dup_n(text, (size_t)(dot - text));
-    ov->param = dup_n(dot + 1, (size_t)(eq - dot - 1));
-    ov->value = dup_n(eq + 1, strlen(eq + 1));
+    ov->claim = strndup(text, (size_t)(dot - text));
+    ov->param = strndup(dot + 1, (size_t)(eq - dot - 1));
+    ov->value = strndup(eq + 1, strlen(eq + 1));
     return (ov->claim && ov->param && ov->value) ? 0 : -1;
 }
 
@@ -83,7 +73,7 @@ static int push_data(hx_run_options *o, const char *text)
     if (!p)
         return -1;
     o->data = p;
-    p[o->ndata].claim = dup_n(text, (size_t)(eq - text));
+    p[o->ndata].claim = strndup(text, (size_t)(eq - text));
     p[o->ndata].path = eq + 1;
     o->ndata++;
     return 0;

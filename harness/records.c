@@ -16,7 +16,8 @@
 #include <cblas.h>
 #include <gsl/gsl_version.h>
 
-#include "reports/report.h"
+#include "common/atomic.h"
+#include "common/buf.h"
 #include "theorems/registry.h"
 
 static json_t *jnum(double v)
@@ -174,37 +175,37 @@ json_t *hx_record_build(const hx_plan *plan, const hx_run_info *info)
                      run_json(info), "claims", claims, "summary", summary);
 }
 
-static void csv_cell(rep_buf *b, double v)
+static void csv_cell(cm_buf *b, double v)
 {
     if (isnan(v))
-        rep_buf_puts(b, "nan");
+        cm_buf_puts(b, "nan");
     else if (isinf(v))
-        rep_buf_puts(b, v > 0 ? "inf" : "-inf");
+        cm_buf_puts(b, v > 0 ? "inf" : "-inf");
     else
-        rep_buf_printf(b, "%.17g", v);
+        cm_buf_printf(b, "%.17g", v);
 }
 
 static int write_series(const char *outdir, const char *id, const tc_series *s, char *err,
                         size_t errlen)
 {
-    rep_buf b = {0};
+    cm_buf b = {0};
     for (size_t j = 0; j < s->ncols; j++)
-        rep_buf_printf(&b, "%s%s", j ? "," : "", s->cols[j]);
-    rep_buf_puts(&b, "\n");
+        cm_buf_printf(&b, "%s%s", j ? "," : "", s->cols[j]);
+    cm_buf_puts(&b, "\n");
     for (size_t i = 0; i < s->nrows; i++) {
         for (size_t j = 0; j < s->ncols; j++) {
             if (j)
-                rep_buf_puts(&b, ",");
+                cm_buf_puts(&b, ",");
             csv_cell(&b, s->rows[i * s->ncols + j]);
         }
-        rep_buf_puts(&b, "\n");
+        cm_buf_puts(&b, "\n");
     }
     char path[1024];
     snprintf(path, sizeof path, "%s/data/%s-%s.csv", outdir, id, s->name);
-    int rc = b.oom ? -1 : rep_write_atomic(path, rep_buf_str(&b), b.len);
+    int rc = b.oom ? -1 : cm_write_atomic(path, cm_buf_str(&b), b.len);
     if (rc)
         snprintf(err, errlen, "cannot write %s: %s", path, b.oom ? "out of memory" : strerror(errno));
-    rep_buf_free(&b);
+    cm_buf_free(&b);
     return rc;
 }
 
@@ -213,7 +214,7 @@ int hx_records_write(const char *outdir, const hx_plan *plan, const json_t *reco
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/data", outdir);
-    if (rep_mkdirs(path)) {
+    if (cm_mkdirs(path)) {
         snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
         return -1;
     }
@@ -224,10 +225,10 @@ int hx_records_write(const char *outdir, const hx_plan *plan, const json_t *reco
                 return -1;
     char *text = json_dumps(record, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     snprintf(path, sizeof path, "%s/results.json", outdir);
-    int rc = text ? rep_write_atomic(path, text, strlen(text)) : -1;
+    int rc = text ? cm_write_atomic(path, text, strlen(text)) : -1;
     if (rc == 0) {
         snprintf(path, sizeof path, "%s/junit.xml", outdir);
-        rc = junit ? rep_write_atomic(path, junit, strlen(junit)) : -1;
+        rc = junit ? cm_write_atomic(path, junit, strlen(junit)) : -1;
     }
     if (rc)
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));

@@ -7,27 +7,27 @@
 
 #include "reports/report.h"
 
-void rep_fmt_param(rep_buf *b, const json_t *v)
+void rep_fmt_param(cm_buf *b, const json_t *v)
 {
     if (json_is_string(v)) {
-        rep_buf_puts(b, json_string_value(v));
+        cm_buf_puts(b, json_string_value(v));
     } else if (json_is_integer(v)) {
-        rep_buf_printf(b, "%lld", (long long)json_integer_value(v));
+        cm_buf_printf(b, "%lld", (long long)json_integer_value(v));
     } else if (json_is_real(v)) {
         rep_fmt_exact(b, json_real_value(v));
     } else if (json_is_boolean(v)) {
-        rep_buf_puts(b, json_is_true(v) ? "true" : "false");
+        cm_buf_puts(b, json_is_true(v) ? "true" : "false");
     } else if (json_is_array(v)) {
         for (size_t i = 0; i < json_array_size(v); i++) {
             if (i)
-                rep_buf_puts(b, ",");
+                cm_buf_puts(b, ",");
             rep_fmt_param(b, json_array_get(v, i));
         }
     } else if (json_is_null(v) || !v) {
-        rep_buf_puts(b, "null");
+        cm_buf_puts(b, "null");
     } else {
         char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        rep_buf_puts(b, s ? s : "?");
+        cm_buf_puts(b, s ? s : "?");
         free(s);
     }
 }
@@ -64,45 +64,45 @@ size_t rep_key_metrics(const json_t *claim, const json_t **out, size_t max, size
     return n;
 }
 
-void rep_url(rep_buf *b, const char *path)
+void rep_url(cm_buf *b, const char *path)
 {
     static const char hex[] = "0123456789ABCDEF";
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
             strchr("-._~/", *p)) {
-            rep_buf_putn(b, (const char *)p, 1);
+            cm_buf_putn(b, (const char *)p, 1);
         } else {
             char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-            rep_buf_putn(b, e, 3);
+            cm_buf_putn(b, e, 3);
         }
     }
 }
 
-void rep_fmt_seconds(rep_buf *b, double s)
+void rep_fmt_seconds(cm_buf *b, double s)
 {
     if (isfinite(s))
-        rep_buf_printf(b, "%.2f", s);
+        cm_buf_printf(b, "%.2f", s);
 }
 
-void rep_run_line(rep_buf *b, const json_t *run)
+void rep_run_line(cm_buf *b, const json_t *run)
 {
-    rep_buf_printf(b, "theorycheck %s", rep_jstr(run, "version", "?"));
+    cm_buf_printf(b, "theorycheck %s", rep_jstr(run, "version", "?"));
     const char *git = rep_jstr(run, "git", NULL);
     if (git && *git)
-        rep_buf_printf(b, " (git %s)", git);
-    rep_buf_printf(b, " · profile %s", rep_jstr(run, "profile", "?"));
+        cm_buf_printf(b, " (git %s)", git);
+    cm_buf_printf(b, " · profile %s", rep_jstr(run, "profile", "?"));
     const json_t *seed = json_object_get(run, "seed");
     if (json_is_integer(seed))
-        rep_buf_printf(b, " · seed %lld", (long long)json_integer_value(seed));
+        cm_buf_printf(b, " · seed %lld", (long long)json_integer_value(seed));
     const char *started = rep_jstr(run, "started", NULL);
     if (started && *started)
-        rep_buf_printf(b, " · started %s", started);
+        cm_buf_printf(b, " · started %s", started);
     double s = rep_jnum(run, "seconds");
     if (isfinite(s))
-        rep_buf_printf(b, " · %.2f s total", s);
+        cm_buf_printf(b, " · %.2f s total", s);
 }
 
-void rep_env_line(rep_buf *b, const json_t *run)
+void rep_env_line(cm_buf *b, const json_t *run)
 {
     static const char *const keys[][2] = {{"blas", "BLAS"}, {"gsl", "GSL"}, {"host", "host"}};
     int first = 1;
@@ -110,12 +110,12 @@ void rep_env_line(rep_buf *b, const json_t *run)
         const char *v = rep_jstr(run, keys[i][0], NULL);
         if (!v || !*v)
             continue;
-        rep_buf_printf(b, "%s%s %s", first ? "" : " · ", keys[i][1], v);
+        cm_buf_printf(b, "%s%s %s", first ? "" : " · ", keys[i][1], v);
         first = 0;
     }
 }
 
-void rep_argv_line(rep_buf *b, const json_t *run)
+void rep_argv_line(cm_buf *b, const json_t *run)
 {
     const json_t *argv = rep_jarr(run, "argv");
     for (size_t i = 0; i < json_array_size(argv); i++) {
@@ -123,15 +123,15 @@ void rep_argv_line(rep_buf *b, const json_t *run)
         if (!a)
             continue;
         if (i)
-            rep_buf_puts(b, " ");
+            cm_buf_puts(b, " ");
         /* Quote arguments a shell would split, so the line can be pasted back. */
         if (*a && strcspn(a, " \t\n'\"\\$`*?[]{}()<>|&;#~") == strlen(a)) {
-            rep_buf_puts(b, a);
+            cm_buf_puts(b, a);
         } else {
-            rep_buf_puts(b, "'");
+            cm_buf_puts(b, "'");
             for (const char *p = a; *p; p++)
-                rep_buf_puts(b, *p == '\'' ? "'\\''" : (char[2]){*p, 0});
-            rep_buf_puts(b, "'");
+                cm_buf_puts(b, *p == '\'' ? "'\\''" : (char[2]){*p, 0});
+            cm_buf_puts(b, "'");
         }
     }
 }

@@ -51,17 +51,17 @@ size_t rep_figset_ndrawn(const rep_figset *fs)
 static char *figure_base(const char *id, const json_t *plot, const char *name)
 {
     const char *file = rep_jstr(plot, "file", NULL);
-    rep_buf b = {0};
+    cm_buf b = {0};
     if (file && rep_path_safe(file)) {
         size_t n = strlen(file);
         if (n > 4 && (strcmp(file + n - 4, ".svg") == 0 || strcmp(file + n - 4, ".png") == 0))
             n -= 4;
-        rep_buf_putn(&b, file, n);
+        cm_buf_putn(&b, file, n);
     } else {
-        rep_buf_printf(&b, "figures/%s-%s", id, name);
+        cm_buf_printf(&b, "figures/%s-%s", id, name);
     }
     if (b.oom) {
-        rep_buf_free(&b);
+        cm_buf_free(&b);
         return NULL;
     }
     return b.s;
@@ -117,15 +117,15 @@ int rep_figset_collect(rep_figset *fs, const json_t *results)
 /* Append "; " + printf text to *note. */
 static void note_add(char **note, const char *fmt, ...)
 {
-    rep_buf b = {0};
+    cm_buf b = {0};
     if (*note && **note)
-        rep_buf_printf(&b, "%s; ", *note);
+        cm_buf_printf(&b, "%s; ", *note);
     va_list ap;
     va_start(ap, fmt);
-    rep_buf_vprintf(&b, fmt, ap);
+    cm_buf_vprintf(&b, fmt, ap);
     va_end(ap);
     if (b.oom) {
-        rep_buf_free(&b);
+        cm_buf_free(&b);
         return;
     }
     free(*note);
@@ -153,9 +153,9 @@ static int curve_prepare(const char *outdir, const rep_plotspec *ps, const json_
         note_add(note, "curve '%s': style errorbars without a yerr column, drawn as points", who);
         c->style = "points";
     }
-    c->path = rep_join(outdir, data);
+    c->path = cm_join(outdir, data);
     char err[512];
-    if (!c->path || rep_csv_load(c->path, &c->csv, err, sizeof err) != 0) {
+    if (!c->path || cm_csv_read(c->path, CM_CSV_HEADER, &c->csv, err, sizeof err) != 0) {
         /* Name the file as the record does (data/x.csv), not with the output directory. */
         const char *at = c->path ? strstr(err, c->path) : NULL;
         if (!c->path)
@@ -172,7 +172,7 @@ static int curve_prepare(const char *outdir, const rep_plotspec *ps, const json_
     for (int k = 0; k < 3; k++) {
         if (!need[k])
             continue;
-        *idx[k] = rep_csv_col(&c->csv, need[k]);
+        *idx[k] = cm_csv_col(&c->csv, need[k]);
         if (*idx[k] < 0) {
             note_add(note, "curve '%s' left out: no column '%s' in %s", who, need[k], data);
             return -1;
@@ -191,17 +191,17 @@ static int curve_prepare(const char *outdir, const rep_plotspec *ps, const json_
 
 static void curve_free(rep_curve *c)
 {
-    rep_csv_free(&c->csv);
+    cm_csv_free(&c->csv);
     free(c->path);
 }
 
 /* Temporary sibling of outdir/rel: outdir/rel.<tag>.tmp.<pid>. */
 static char *tmp_name(const char *outdir, const char *rel, const char *tag)
 {
-    rep_buf b = {0};
-    rep_buf_printf(&b, "%s/%s.%s.tmp.%ld", outdir, rel, tag, (long)getpid());
+    cm_buf b = {0};
+    cm_buf_printf(&b, "%s/%s.%s.tmp.%ld", outdir, rel, tag, (long)getpid());
     if (b.oom) {
-        rep_buf_free(&b);
+        cm_buf_free(&b);
         return NULL;
     }
     return b.s;
@@ -210,12 +210,12 @@ static char *tmp_name(const char *outdir, const char *rel, const char *tag)
 /* Make the directory that will hold outdir/rel. */
 static int make_parent(const char *outdir, const char *rel)
 {
-    char *full = rep_join(outdir, rel);
+    char *full = cm_join(outdir, rel);
     if (!full)
         return -1;
     char *slash = strrchr(full, '/');
     *slash = '\0';
-    int rc = rep_mkdirs(full);
+    int rc = cm_mkdirs(full);
     free(full);
     return rc;
 }
@@ -227,8 +227,8 @@ static int draw_files(const char *outdir, const rep_plotspec *ps, rep_fig *fig)
     char *png_tmp = tmp_name(outdir, fig->png, "part");
     char *script = tmp_name(outdir, fig->svg, "gp");
     char *log = tmp_name(outdir, fig->svg, "log");
-    char *svg = rep_join(outdir, fig->svg), *png = rep_join(outdir, fig->png);
-    rep_buf b = {0};
+    char *svg = cm_join(outdir, fig->svg), *png = cm_join(outdir, fig->png);
+    cm_buf b = {0};
     int rc = 0;
     char err[256] = "";
     if (!svg_tmp || !png_tmp || !script || !log || !svg || !png) {
@@ -241,7 +241,7 @@ static int draw_files(const char *outdir, const rep_plotspec *ps, rep_fig *fig)
         goto done;
     }
     rep_gp_script(&b, ps, svg_tmp, png_tmp);
-    if (b.oom || rep_write_atomic(script, rep_buf_str(&b), b.len) != 0) {
+    if (b.oom || cm_write_atomic(script, cm_buf_str(&b), b.len) != 0) {
         note_add(&fig->note, "not drawn: cannot write the gnuplot script");
         goto done;
     }
@@ -254,11 +254,11 @@ static int draw_files(const char *outdir, const rep_plotspec *ps, rep_fig *fig)
         note_add(&fig->note, "not drawn: %s", err);
         goto done;
     }
-    if (!rep_file_nonempty(svg_tmp) || !rep_file_nonempty(png_tmp)) {
+    if (!cm_file_nonempty(svg_tmp) || !cm_file_nonempty(png_tmp)) {
         note_add(&fig->note, "not drawn: gnuplot produced an empty file");
         goto done;
     }
-    if (rep_fsync_path(svg_tmp) != 0 || rep_fsync_path(png_tmp) != 0 ||
+    if (cm_fsync_path(svg_tmp) != 0 || cm_fsync_path(png_tmp) != 0 ||
         rename(svg_tmp, svg) != 0 || rename(png_tmp, png) != 0) {
         note_add(&fig->note, "not drawn: cannot publish the figure: %s", strerror(errno));
         goto done;
@@ -279,7 +279,7 @@ done:
     free(log);
     free(svg);
     free(png);
-    rep_buf_free(&b);
+    cm_buf_free(&b);
     return rc;
 }
 

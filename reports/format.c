@@ -9,17 +9,17 @@
 
 #include "reports/report.h"
 
-static void fmt_g(rep_buf *b, double v, int digits)
+static void fmt_g(cm_buf *b, double v, int digits)
 {
     if (isnan(v))
-        rep_buf_puts(b, "nan");
+        cm_buf_puts(b, "nan");
     else if (isinf(v))
-        rep_buf_puts(b, v > 0 ? "inf" : "-inf");
+        cm_buf_puts(b, v > 0 ? "inf" : "-inf");
     else
-        rep_buf_printf(b, "%.*g", digits, v);
+        cm_buf_printf(b, "%.*g", digits, v);
 }
 
-void rep_fmt_exact(rep_buf *b, double v)
+void rep_fmt_exact(cm_buf *b, double v)
 {
     if (!isfinite(v)) {
         fmt_g(b, v, 17);
@@ -31,7 +31,7 @@ void rep_fmt_exact(rep_buf *b, double v)
         if (strtod(s, NULL) == v)
             break;
     }
-    rep_buf_puts(b, s);
+    cm_buf_puts(b, s);
 }
 
 const char *rep_op_symbol(const char *op)
@@ -75,42 +75,42 @@ int rep_metric_digits(const json_t *metric, int digits)
     return d;
 }
 
-void rep_fmt_value(rep_buf *b, const json_t *value, int digits)
+void rep_fmt_value(cm_buf *b, const json_t *value, int digits)
 {
     if (json_is_number(value))
         fmt_g(b, json_number_value(value), digits);
     else
-        rep_buf_puts(b, "null");
+        cm_buf_puts(b, "null");
 }
 
-void rep_fmt_threshold(rep_buf *b, const json_t *thr, int digits)
+void rep_fmt_threshold(cm_buf *b, const json_t *thr, int digits)
 {
     if (json_is_number(thr)) {
         fmt_g(b, json_number_value(thr), digits);
     } else if (json_is_array(thr)) {
-        rep_buf_puts(b, "[");
+        cm_buf_puts(b, "[");
         for (size_t i = 0; i < json_array_size(thr); i++) {
             if (i)
-                rep_buf_puts(b, ", ");
+                cm_buf_puts(b, ", ");
             rep_fmt_value(b, json_array_get(thr, i), digits);
         }
-        rep_buf_puts(b, "]");
+        cm_buf_puts(b, "]");
     } else if (!thr || json_is_null(thr)) {
-        rep_buf_puts(b, "");
+        cm_buf_puts(b, "");
     } else {
         char *s = json_dumps(thr, JSON_COMPACT | JSON_ENCODE_ANY);
-        rep_buf_puts(b, s ? s : "?");
+        cm_buf_puts(b, s ? s : "?");
         free(s);
     }
 }
 
-void rep_fmt_metric(rep_buf *b, const json_t *metric, int digits)
+void rep_fmt_metric(cm_buf *b, const json_t *metric, int digits)
 {
     const char *op = rep_jstr(metric, "op", "info");
     int d = rep_metric_digits(metric, digits);
     rep_fmt_value(b, json_object_get(metric, "value"), d);
     if (strcmp(op, "info") == 0)
         return;
-    rep_buf_printf(b, " %s ", rep_op_symbol(op));
+    cm_buf_printf(b, " %s ", rep_op_symbol(op));
     rep_fmt_threshold(b, json_object_get(metric, "threshold"), d);
 }

@@ -142,7 +142,7 @@ int rep_gnuplot_run(const char *script_path, const char *log_path, double timeou
     /* A relative path starting with '-' would read as an option. */
     char *dotted = NULL;
     if (script_path[0] == '-') {
-        dotted = rep_join(".", script_path);
+        dotted = cm_join(".", script_path);
         if (!dotted) {
             posix_spawn_file_actions_destroy(&fa);
             snprintf(err, errlen, "out of memory");
@@ -169,7 +169,7 @@ int rep_gnuplot_run(const char *script_path, const char *log_path, double timeou
         snprintf(err, errlen, "%s not found", prog);
         return 1;
     }
-    char *log = rep_read_file(log_path, NULL);
+    char *log = cm_read_file(log_path, NULL);
     char line[200] = "";
     if (log)
         last_line(log, line, sizeof line);

@@ -123,11 +123,11 @@ const char *rep_key_position(const rep_plotspec *ps)
  * no near-empty decade is added as gnuplot's decade autoscaling would); decade labels
  * 10^k when the data span three decades or more (so at least three labelled tics), otherwise
  * explicit tics at 1, 2, 5 x 10^k (at most ~10 labels; 1..9 x 10^k on very short ranges). */
-static void log_axis(rep_buf *b, char axis, double lo, double hi)
+static void log_axis(cm_buf *b, char axis, double lo, double hi)
 {
-    rep_buf_printf(b, "set logscale %c 10\n", axis);
+    cm_buf_printf(b, "set logscale %c 10\n", axis);
     if (!(lo > 0) || !isfinite(lo) || !isfinite(hi) || hi < lo) {
-        rep_buf_printf(b, "set format %c '%% g'\n", axis);
+        cm_buf_printf(b, "set format %c '%% g'\n", axis);
         return;
     }
     double a = log10(lo), z = log10(hi);
@@ -138,9 +138,9 @@ static void log_axis(rep_buf *b, char axis, double lo, double hi)
     double pad = 0.04 * (z - a);
     a -= pad;
     z += pad;
-    rep_buf_printf(b, "set %crange [%.6e:%.6e]\n", axis, pow(10, a), pow(10, z));
+    cm_buf_printf(b, "set %crange [%.6e:%.6e]\n", axis, pow(10, a), pow(10, z));
     if (z - a >= 3) {
-        rep_buf_printf(b, "set format %c '10^{%%L}'\nset m%ctics 10\n", axis, axis);
+        cm_buf_printf(b, "set format %c '10^{%%L}'\nset m%ctics 10\n", axis, axis);
         return;
     }
     static const double m125[] = {1, 2, 5}, m19[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
@@ -159,36 +159,36 @@ static void log_axis(rep_buf *b, char axis, double lo, double hi)
         m = m19;
         nm = 9;
     }
-    rep_buf_printf(b, "set format %c '%% g'\nset %ctics (", axis, axis);
+    cm_buf_printf(b, "set format %c '%% g'\nset %ctics (", axis, axis);
     int first = 1;
     for (int e = (int)floor(a) - 1; e <= (int)ceil(z); e++)
         for (size_t i = 0; i < nm; i++) {
             double v = log10(m[i]) + e;
             if (v < a || v > z)
                 continue;
-            rep_buf_printf(b, "%s%.6g", first ? "" : ", ", m[i] * pow(10, e));
+            cm_buf_printf(b, "%s%.6g", first ? "" : ", ", m[i] * pow(10, e));
             first = 0;
         }
-    rep_buf_printf(b, ")\nunset m%ctics\n", axis);
+    cm_buf_printf(b, ")\nunset m%ctics\n", axis);
 }
 
-static void axis_setup(rep_buf *b, char axis, int logaxis, double lo, double hi)
+static void axis_setup(cm_buf *b, char axis, int logaxis, double lo, double hi)
 {
     if (logaxis) {
         log_axis(b, axis, lo, hi);
         return;
     }
-    rep_buf_printf(b, "set format %c '%% h'\n", axis);
+    cm_buf_printf(b, "set format %c '%% h'\n", axis);
     /* Linear axis: like the log axis, the data padded by 4% of the span on each side, so no
      * marker sits on (and is half hidden by) the border; gnuplot's own autoscale would stop
      * at the outermost tic, which may be the data's extreme. */
     if (isfinite(lo) && isfinite(hi) && hi > lo) {
         double pad = 0.04 * (hi - lo);
-        rep_buf_printf(b, "set %crange [%.17g:%.17g]\n", axis, lo - pad, hi + pad);
+        cm_buf_printf(b, "set %crange [%.17g:%.17g]\n", axis, lo - pad, hi + pad);
     }
 }
 
-static void curve_style(rep_buf *b, size_t k, size_t ndashed, const rep_curve *c)
+static void curve_style(cm_buf *b, size_t k, size_t ndashed, const rep_curve *c)
 {
     const char *col = palette[k % NSTYLE];
     int pt = point_types[k % NSTYLE];
@@ -199,85 +199,85 @@ static void curve_style(rep_buf *b, size_t k, size_t ndashed, const rep_curve *c
     /* Dense point clouds need small markers; linespoints thin its markers out instead. */
     int cloud = strcmp(c->style, "points") == 0;
     double ps = cloud && c->ndraw > 400 ? 0.5 : cloud && c->ndraw > 100 ? 0.7 : 0.9;
-    rep_buf_printf(b, "set style line %zu lc rgb '%s' lw 2 pt %d ps %.1f dt %s\n", k + 1, col, pt,
+    cm_buf_printf(b, "set style line %zu lc rgb '%s' lw 2 pt %d ps %.1f dt %s\n", k + 1, col, pt,
                    ps, dt);
 }
 
-static void curve_plot(rep_buf *b, const rep_plotspec *ps, size_t k, const rep_curve *c)
+static void curve_plot(cm_buf *b, const rep_plotspec *ps, size_t k, const rep_curve *c)
 {
     const char *fx = ps->logx ? "pos" : "fin", *fy = ps->logy ? "pos" : "fin";
-    rep_esc_gp(b, c->path);
-    rep_buf_printf(b, " using (%s(column(", fx);
-    rep_esc_gp(b, c->x);
-    rep_buf_printf(b, "))):(%s(column(", fy);
-    rep_esc_gp(b, c->y);
-    rep_buf_puts(b, ")))");
+    cm_esc_gp(b, c->path);
+    cm_buf_printf(b, " using (%s(column(", fx);
+    cm_esc_gp(b, c->x);
+    cm_buf_printf(b, "))):(%s(column(", fy);
+    cm_esc_gp(b, c->y);
+    cm_buf_puts(b, ")))");
     if (c->ie >= 0) {
-        rep_buf_puts(b, ":(fin(column(");
-        rep_esc_gp(b, c->yerr);
-        rep_buf_puts(b, ")))");
+        cm_buf_puts(b, ":(fin(column(");
+        cm_esc_gp(b, c->yerr);
+        cm_buf_puts(b, ")))");
     }
     /* The line style goes first: gnuplot rejects `ls` after an explicit `lw`. */
     if (strcmp(c->style, "points") == 0)
-        rep_buf_printf(b, " with points ls %zu", k + 1);
+        cm_buf_printf(b, " with points ls %zu", k + 1);
     else if (strcmp(c->style, "linespoints") == 0)
         /* A marker every ~20 points keeps dense trajectories readable. */
-        rep_buf_printf(b, " with linespoints ls %zu pointinterval %zu", k + 1,
+        cm_buf_printf(b, " with linespoints ls %zu pointinterval %zu", k + 1,
                        c->ndraw > 40 ? c->ndraw / 20 : (size_t)1);
     else if (strcmp(c->style, "errorbars") == 0)
-        rep_buf_printf(b, " with yerrorbars ls %zu lw 1.5", k + 1);
+        cm_buf_printf(b, " with yerrorbars ls %zu lw 1.5", k + 1);
     else
-        rep_buf_printf(b, " with lines ls %zu", k + 1);
+        cm_buf_printf(b, " with lines ls %zu", k + 1);
     if (c->label && *c->label) {
-        rep_buf_puts(b, " title ");
-        rep_esc_gp(b, c->label);
-        rep_buf_puts(b, " noenhanced");
+        cm_buf_puts(b, " title ");
+        cm_esc_gp(b, c->label);
+        cm_buf_puts(b, " noenhanced");
     } else {
-        rep_buf_puts(b, " notitle");
+        cm_buf_puts(b, " notitle");
     }
 }
 
-void rep_gp_script(rep_buf *b, const rep_plotspec *ps, const char *svg_out, const char *png_out)
+void rep_gp_script(cm_buf *b, const rep_plotspec *ps, const char *svg_out, const char *png_out)
 {
-    rep_buf_puts(b,
+    cm_buf_puts(b,
                  "# theorycheck figure (reports/gpscript.c)\n"
                  "reset\nset encoding utf8\nset datafile separator ','\n"
                  "if (GPVAL_VERSION >= 5.4) set datafile columnheaders\n"
                  "fin(v) = (v == v && abs(v) <= 1.7976931348623157e308) ? v : NaN\n"
                  "pos(v) = (v == v && v > 0 && v <= 1.7976931348623157e308) ? v : NaN\n");
-    rep_buf_puts(b, "set title ");
-    rep_esc_gp(b, ps->title);
-    rep_buf_puts(b, " noenhanced font ',15'\nset xlabel ");
-    rep_esc_gp(b, ps->xlabel);
-    rep_buf_puts(b, " noenhanced\nset ylabel ");
-    rep_esc_gp(b, ps->ylabel);
-    rep_buf_puts(b, " noenhanced\n");
-    rep_buf_puts(b, "set border 3 lw 1.2 lc rgb '#404040'\n"
+    cm_buf_puts(b, "set title ");
+    cm_esc_gp(b, ps->title);
+    cm_buf_puts(b, " noenhanced font ',15'\nset xlabel ");
+    cm_esc_gp(b, ps->xlabel);
+    cm_buf_puts(b, " noenhanced\nset ylabel ");
+    cm_esc_gp(b, ps->ylabel);
+    cm_buf_puts(b, " noenhanced\n");
+    cm_buf_puts(b, "set border 3 lw 1.2 lc rgb '#404040'\n"
                     "set tics nomirror out scale 0.8,0.4 textcolor rgb '#202020'\n"
                     "set grid xtics ytics mxtics mytics lt 1 lw 0.8 lc rgb '#dcdcdc', "
                     "lt 1 lw 0.5 lc rgb '#f0f0f0'\n"
                     "set bars small\n");
     axis_setup(b, 'x', ps->logx, ps->xmin, ps->xmax);
     axis_setup(b, 'y', ps->logy, ps->ymin, ps->ymax);
-    rep_buf_printf(b, "set key %s inside Left reverse opaque box lc rgb '#b0b0b0' samplen 3 spacing 1.2 "
+    cm_buf_printf(b, "set key %s inside Left reverse opaque box lc rgb '#b0b0b0' samplen 3 spacing 1.2 "
                       "width 1\n",
                    rep_key_position(ps));
     for (size_t k = 0, ndashed = 0; k < ps->ncurves; k++) {
         curve_style(b, k, ndashed, &ps->curves[k]);
         ndashed += strcmp(ps->curves[k].style, "dashed") == 0;
     }
-    rep_buf_puts(b, "set terminal svg size 800,560 dynamic enhanced font 'Sans,12' "
+    cm_buf_puts(b, "set terminal svg size 800,560 dynamic enhanced font 'Sans,12' "
                     "background rgb 'white'\nset output ");
-    rep_esc_gp(b, svg_out);
-    rep_buf_puts(b, "\nplot ");
+    cm_esc_gp(b, svg_out);
+    cm_buf_puts(b, "\nplot ");
     for (size_t k = 0; k < ps->ncurves; k++) {
         if (k)
-            rep_buf_puts(b, ", \\\n     ");
+            cm_buf_puts(b, ", \\\n     ");
         curve_plot(b, ps, k, &ps->curves[k]);
     }
-    rep_buf_puts(b, "\nset output\n"
+    cm_buf_puts(b, "\nset output\n"
                     "set terminal pngcairo size 1000,700 enhanced font 'Sans,11' "
                     "background rgb 'white'\nset output ");
-    rep_esc_gp(b, png_out);
-    rep_buf_puts(b, "\nreplot\nunset output\n");
+    cm_esc_gp(b, png_out);
+    cm_buf_puts(b, "\nreplot\nunset output\n");
 }

@@ -1,7 +1,7 @@
 /* reports/html.c — report.html: one self-contained page (inline CSS, figures as inline SVG,
  * no scripts, no external resources), so it can be mailed or archived as a single file.
  *
- * Every string from the record goes through rep_esc_html. Figure SVGs are the files gnuplot
+ * Every string from the record goes through cm_esc_html. Figure SVGs are the files gnuplot
  * drew in this call, inlined by rep_figure_inline_svg (prolog removed, ids made unique).
  */
 #include <math.h>
@@ -44,160 +44,160 @@ static const char *verdict_class(const char *v)
     return "unknown";
 }
 
-static void badge(rep_buf *b, const char *verdict, const char *text)
+static void badge(cm_buf *b, const char *verdict, const char *text)
 {
-    rep_buf_printf(b, "<span class=\"badge v-%s\">", verdict_class(verdict));
-    rep_esc_html(b, text);
-    rep_buf_puts(b, "</span>");
+    cm_buf_printf(b, "<span class=\"badge v-%s\">", verdict_class(verdict));
+    cm_esc_html(b, text);
+    cm_buf_puts(b, "</span>");
 }
 
-static void plain(rep_buf *b, void (*fmt)(rep_buf *, const json_t *), const json_t *v)
+static void plain(cm_buf *b, void (*fmt)(cm_buf *, const json_t *), const json_t *v)
 {
-    rep_buf t = {0};
+    cm_buf t = {0};
     fmt(&t, v);
-    rep_esc_html(b, rep_buf_str(&t));
-    rep_buf_free(&t);
+    cm_esc_html(b, cm_buf_str(&t));
+    cm_buf_free(&t);
 }
 
-static void header(rep_buf *b, const json_t *results, const rep_figset *fs)
+static void header(cm_buf *b, const json_t *results, const rep_figset *fs)
 {
     const json_t *run = json_object_get(results, "run");
-    rep_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    cm_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                       "<title>theorycheck report</title>\n<style>%s</style>\n</head>\n<body>\n",
                    css);
-    rep_buf_puts(b, "<header>\n<h1>theorycheck report</h1>\n<p class=\"run\">");
+    cm_buf_puts(b, "<header>\n<h1>theorycheck report</h1>\n<p class=\"run\">");
     plain(b, rep_run_line, run);
-    rep_buf_puts(b, "</p>\n<p class=\"env\">");
+    cm_buf_puts(b, "</p>\n<p class=\"env\">");
     plain(b, rep_env_line, run);
-    rep_buf_puts(b, "</p>\n<p class=\"cmd\"><code>");
+    cm_buf_puts(b, "</p>\n<p class=\"cmd\"><code>");
     plain(b, rep_argv_line, run);
-    rep_buf_puts(b, "</code></p>\n</header>\n<p class=\"summary\">");
+    cm_buf_puts(b, "</code></p>\n</header>\n<p class=\"summary\">");
     long c[6], total = 0;
     rep_summary_counts(results, c);
     for (int i = 0; i < 6; i++)
         total += c[i];
-    rep_buf_printf(b, "<strong>%ld claim%s:</strong> ", total, total == 1 ? "" : "s");
+    cm_buf_printf(b, "<strong>%ld claim%s:</strong> ", total, total == 1 ? "" : "s");
     for (int i = 0; i < 6; i++) {
         char text[64];
         snprintf(text, sizeof text, "%ld %s", c[i], rep_verdicts[i]);
         badge(b, c[i] ? rep_verdicts[i] : "none", text);
     }
-    rep_buf_puts(b, "</p>\n");
+    cm_buf_puts(b, "</p>\n");
     if (fs->global_note) {
-        rep_buf_puts(b, "<p class=\"note\"><strong>Note:</strong> ");
-        rep_esc_html(b, fs->global_note);
-        rep_buf_puts(b, "</p>\n");
+        cm_buf_puts(b, "<p class=\"note\"><strong>Note:</strong> ");
+        cm_esc_html(b, fs->global_note);
+        cm_buf_puts(b, "</p>\n");
     }
 }
 
-static void key_metrics_cell(rep_buf *b, const json_t *claim)
+static void key_metrics_cell(cm_buf *b, const json_t *claim)
 {
     const json_t *key[KEY_METRICS];
     size_t nchecked, n = rep_key_metrics(claim, key, KEY_METRICS, &nchecked);
     for (size_t i = 0; i < n; i++) {
-        rep_buf t = {0};
+        cm_buf t = {0};
         rep_fmt_metric(&t, key[i], 4);
         int bad = rep_metric_failed(key[i]);
-        rep_buf_puts(b, i ? "<br>" : "");
-        rep_buf_puts(b, bad ? "<span class=\"bad\">" : "<span>");
-        rep_buf_puts(b, "<code>");
-        rep_esc_html(b, rep_jstr(key[i], "name", "?"));
-        rep_buf_puts(b, "</code> ");
-        rep_esc_html(b, rep_buf_str(&t));
-        rep_buf_puts(b, bad ? " ✗</span>" : "</span>");
-        rep_buf_free(&t);
+        cm_buf_puts(b, i ? "<br>" : "");
+        cm_buf_puts(b, bad ? "<span class=\"bad\">" : "<span>");
+        cm_buf_puts(b, "<code>");
+        cm_esc_html(b, rep_jstr(key[i], "name", "?"));
+        cm_buf_puts(b, "</code> ");
+        cm_esc_html(b, cm_buf_str(&t));
+        cm_buf_puts(b, bad ? " ✗</span>" : "</span>");
+        cm_buf_free(&t);
     }
     if (nchecked > n)
-        rep_buf_printf(b, "<br><span class=\"muted\">(+%zu more)</span>", nchecked - n);
+        cm_buf_printf(b, "<br><span class=\"muted\">(+%zu more)</span>", nchecked - n);
 }
 
-static void fig_link(rep_buf *b, const char *text, const char *path)
+static void fig_link(cm_buf *b, const char *text, const char *path)
 {
-    rep_buf_puts(b, "<a href=\"");
+    cm_buf_puts(b, "<a href=\"");
     rep_url(b, path);
-    rep_buf_puts(b, "\">");
-    rep_esc_html(b, text);
-    rep_buf_puts(b, "</a>");
+    cm_buf_puts(b, "\">");
+    cm_esc_html(b, text);
+    cm_buf_puts(b, "</a>");
 }
 
-static void verdict_table(rep_buf *b, const json_t *claims, const rep_figset *fs)
+static void verdict_table(cm_buf *b, const json_t *claims, const rep_figset *fs)
 {
-    rep_buf_puts(b, "<h2>Verdicts</h2>\n<table class=\"verdicts\">\n<thead><tr><th>Claim</th>"
+    cm_buf_puts(b, "<h2>Verdicts</h2>\n<table class=\"verdicts\">\n<thead><tr><th>Claim</th>"
                     "<th>Source</th><th>Expectation</th><th>Verdict</th><th>Key metrics</th>"
                     "<th>Seconds</th><th>Figures</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < json_array_size(claims); i++) {
         const json_t *c = json_array_get(claims, i);
         const char *id = rep_jstr(c, "id", "?"), *verdict = rep_jstr(c, "verdict", "?");
-        rep_buf_puts(b, "<tr><td><a href=\"#claim-");
-        rep_esc_html(b, id);
-        rep_buf_puts(b, "\"><code>");
-        rep_esc_html(b, id);
-        rep_buf_puts(b, "</code></a><br>");
-        rep_esc_html(b, rep_jstr(c, "title", ""));
-        rep_buf_puts(b, "</td><td>");
-        rep_esc_html(b, rep_jstr(c, "source", ""));
-        rep_buf_puts(b, "</td><td>");
-        rep_esc_html(b, rep_jstr(c, "expect", ""));
-        rep_buf_printf(b, "</td><td class=\"v v-%s\">", verdict_class(verdict));
-        rep_esc_html(b, verdict);
-        rep_buf_puts(b, "</td><td>");
+        cm_buf_puts(b, "<tr><td><a href=\"#claim-");
+        cm_esc_html(b, id);
+        cm_buf_puts(b, "\"><code>");
+        cm_esc_html(b, id);
+        cm_buf_puts(b, "</code></a><br>");
+        cm_esc_html(b, rep_jstr(c, "title", ""));
+        cm_buf_puts(b, "</td><td>");
+        cm_esc_html(b, rep_jstr(c, "source", ""));
+        cm_buf_puts(b, "</td><td>");
+        cm_esc_html(b, rep_jstr(c, "expect", ""));
+        cm_buf_printf(b, "</td><td class=\"v v-%s\">", verdict_class(verdict));
+        cm_esc_html(b, verdict);
+        cm_buf_puts(b, "</td><td>");
         key_metrics_cell(b, c);
-        rep_buf_puts(b, "</td><td class=\"num\">");
+        cm_buf_puts(b, "</td><td class=\"num\">");
         rep_fmt_seconds(b, rep_jnum(c, "seconds"));
-        rep_buf_puts(b, "</td><td>");
+        cm_buf_puts(b, "</td><td>");
         int first = 1;
         for (size_t k = 0; k < fs->n; k++) {
             if (fs->v[k].claim != (int)i || !fs->v[k].drawn)
                 continue;
-            rep_buf_puts(b, first ? "" : "<br>");
+            cm_buf_puts(b, first ? "" : "<br>");
             fig_link(b, fs->v[k].name, fs->v[k].svg);
             first = 0;
         }
-        rep_buf_puts(b, "</td></tr>\n");
+        cm_buf_puts(b, "</td></tr>\n");
     }
-    rep_buf_puts(b, "</tbody>\n</table>\n");
+    cm_buf_puts(b, "</tbody>\n</table>\n");
 }
 
-static void metrics_table(rep_buf *b, const json_t *metrics)
+static void metrics_table(cm_buf *b, const json_t *metrics)
 {
     if (json_array_size(metrics) == 0)
         return;
-    rep_buf_puts(b, "<table class=\"metrics\">\n<thead><tr><th>Metric</th><th>Value</th><th></th>"
+    cm_buf_puts(b, "<table class=\"metrics\">\n<thead><tr><th>Metric</th><th>Value</th><th></th>"
                     "<th>Threshold</th><th>OK</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < json_array_size(metrics); i++) {
         const json_t *m = json_array_get(metrics, i);
         const char *op = rep_jstr(m, "op", "info");
         int d = rep_metric_digits(m, 6);
-        rep_buf t = {0};
-        rep_buf_puts(b, rep_metric_failed(m) ? "<tr class=\"bad\"><td><code>" : "<tr><td><code>");
-        rep_esc_html(b, rep_jstr(m, "name", "?"));
-        rep_buf_puts(b, "</code></td><td class=\"num\">");
+        cm_buf t = {0};
+        cm_buf_puts(b, rep_metric_failed(m) ? "<tr class=\"bad\"><td><code>" : "<tr><td><code>");
+        cm_esc_html(b, rep_jstr(m, "name", "?"));
+        cm_buf_puts(b, "</code></td><td class=\"num\">");
         rep_fmt_value(&t, json_object_get(m, "value"), d);
-        rep_esc_html(b, rep_buf_str(&t));
-        rep_buf_free(&t);
-        rep_buf_puts(b, "</td><td>");
-        rep_esc_html(b, rep_op_symbol(op));
-        rep_buf_puts(b, "</td><td class=\"num\">");
+        cm_esc_html(b, cm_buf_str(&t));
+        cm_buf_free(&t);
+        cm_buf_puts(b, "</td><td>");
+        cm_esc_html(b, rep_op_symbol(op));
+        cm_buf_puts(b, "</td><td class=\"num\">");
         if (strcmp(op, "info") != 0)
             rep_fmt_threshold(&t, json_object_get(m, "threshold"), d);
-        rep_esc_html(b, rep_buf_str(&t));
-        rep_buf_free(&t);
+        cm_esc_html(b, cm_buf_str(&t));
+        cm_buf_free(&t);
         const json_t *ok = json_object_get(m, "ok");
-        rep_buf_puts(b, json_is_true(ok)    ? "</td><td class=\"ok\">✓</td></tr>\n"
+        cm_buf_puts(b, json_is_true(ok)    ? "</td><td class=\"ok\">✓</td></tr>\n"
                         : json_is_false(ok) ? "</td><td class=\"bad\">✗</td></tr>\n"
                                             : "</td><td class=\"muted\">info</td></tr>\n");
     }
-    rep_buf_puts(b, "</tbody>\n</table>\n");
+    cm_buf_puts(b, "</tbody>\n</table>\n");
 }
 
-static void params_table(rep_buf *b, const json_t *claim)
+static void params_table(cm_buf *b, const json_t *claim)
 {
     const json_t *params = json_object_get(claim, "params");
     const json_t *sources = json_object_get(claim, "param_sources");
     if (!json_is_object(params) || json_object_size(params) == 0)
         return;
-    rep_buf_printf(b, "<details><summary>Parameters (%zu)</summary>\n<table class=\"params\">\n"
+    cm_buf_printf(b, "<details><summary>Parameters (%zu)</summary>\n<table class=\"params\">\n"
                       "<thead><tr><th>Parameter</th><th>Value</th><th>Source</th></tr></thead>\n"
                       "<tbody>\n",
                    json_object_size(params));
@@ -205,21 +205,21 @@ static void params_table(rep_buf *b, const json_t *claim)
     json_t *v;
     json_object_foreach((json_t *)params, key, v) {
         const char *src = rep_jstr(sources, key, "");
-        rep_buf_puts(b, "<tr><td><code>");
-        rep_esc_html(b, key);
-        rep_buf_puts(b, "</code></td><td><code>");
+        cm_buf_puts(b, "<tr><td><code>");
+        cm_esc_html(b, key);
+        cm_buf_puts(b, "</code></td><td><code>");
         plain(b, rep_fmt_param, v);
         /* A value the user changed is what a reader looks for first. */
-        rep_buf_puts(b, strcmp(src, "default") && *src ? "</code></td><td><strong>"
+        cm_buf_puts(b, strcmp(src, "default") && *src ? "</code></td><td><strong>"
                                                        : "</code></td><td>");
-        rep_esc_html(b, src);
-        rep_buf_puts(b, strcmp(src, "default") && *src ? "</strong></td></tr>\n"
+        cm_esc_html(b, src);
+        cm_buf_puts(b, strcmp(src, "default") && *src ? "</strong></td></tr>\n"
                                                        : "</td></tr>\n");
     }
-    rep_buf_puts(b, "</tbody>\n</table>\n</details>\n");
+    cm_buf_puts(b, "</tbody>\n</table>\n</details>\n");
 }
 
-static void figures(rep_buf *b, const char *outdir, size_t ci, const rep_figset *fs)
+static void figures(cm_buf *b, const char *outdir, size_t ci, const rep_figset *fs)
 {
     for (size_t k = 0; k < fs->n; k++) {
         const rep_fig *f = &fs->v[k];
@@ -232,58 +232,58 @@ static void figures(rep_buf *b, const char *outdir, size_t ci, const rep_figset 
             svg = rep_figure_inline_svg(outdir, f, prefix);
         }
         if (svg) {
-            rep_buf_puts(b, "<figure>\n");
-            rep_buf_puts(b, svg);
-            rep_buf_puts(b, "\n<figcaption>");
-            rep_esc_html(b, f->title);
-            rep_buf_puts(b, " — ");
+            cm_buf_puts(b, "<figure>\n");
+            cm_buf_puts(b, svg);
+            cm_buf_puts(b, "\n<figcaption>");
+            cm_esc_html(b, f->title);
+            cm_buf_puts(b, " — ");
             fig_link(b, "svg", f->svg);
-            rep_buf_puts(b, " · ");
+            cm_buf_puts(b, " · ");
             fig_link(b, "png", f->png);
-            rep_buf_puts(b, "</figcaption>\n</figure>\n");
+            cm_buf_puts(b, "</figcaption>\n</figure>\n");
             free(svg);
         } else if (f->drawn) {
-            rep_buf_puts(b, "<p class=\"note\">Figure <code>");
-            rep_esc_html(b, f->name);
-            rep_buf_puts(b, "</code>: drawn but cannot be read for inlining: ");
+            cm_buf_puts(b, "<p class=\"note\">Figure <code>");
+            cm_esc_html(b, f->name);
+            cm_buf_puts(b, "</code>: drawn but cannot be read for inlining: ");
             fig_link(b, "svg", f->svg);
-            rep_buf_puts(b, "</p>\n");
+            cm_buf_puts(b, "</p>\n");
         }
         if (f->note) {
-            rep_buf_puts(b, "<p class=\"note\">Figure <code>");
-            rep_esc_html(b, f->name);
-            rep_buf_puts(b, "</code>: ");
-            rep_esc_html(b, f->note);
-            rep_buf_puts(b, "</p>\n");
+            cm_buf_puts(b, "<p class=\"note\">Figure <code>");
+            cm_esc_html(b, f->name);
+            cm_buf_puts(b, "</code>: ");
+            cm_esc_html(b, f->note);
+            cm_buf_puts(b, "</p>\n");
         }
     }
 }
 
-static void claim_section(rep_buf *b, const char *outdir, size_t i, const json_t *c,
+static void claim_section(cm_buf *b, const char *outdir, size_t i, const json_t *c,
                           const rep_figset *fs)
 {
     const char *id = rep_jstr(c, "id", "?"), *verdict = rep_jstr(c, "verdict", "?");
-    rep_buf_puts(b, "<section class=\"claim\" id=\"claim-");
-    rep_esc_html(b, id);
-    rep_buf_puts(b, "\">\n<h3><code>");
-    rep_esc_html(b, id);
-    rep_buf_puts(b, "</code> — ");
-    rep_esc_html(b, rep_jstr(c, "title", ""));
-    rep_buf_puts(b, " ");
+    cm_buf_puts(b, "<section class=\"claim\" id=\"claim-");
+    cm_esc_html(b, id);
+    cm_buf_puts(b, "\">\n<h3><code>");
+    cm_esc_html(b, id);
+    cm_buf_puts(b, "</code> — ");
+    cm_esc_html(b, rep_jstr(c, "title", ""));
+    cm_buf_puts(b, " ");
     badge(b, verdict, verdict);
-    rep_buf_puts(b, "</h3>\n<p class=\"meta\">Source: ");
-    rep_esc_html(b, rep_jstr(c, "source", ""));
-    rep_buf_puts(b, " · expected: ");
-    rep_esc_html(b, rep_jstr(c, "expect", "?"));
+    cm_buf_puts(b, "</h3>\n<p class=\"meta\">Source: ");
+    cm_esc_html(b, rep_jstr(c, "source", ""));
+    cm_buf_puts(b, " · expected: ");
+    cm_esc_html(b, rep_jstr(c, "expect", "?"));
     const json_t *holds = json_object_get(c, "holds");
-    rep_buf_puts(b, json_is_true(holds)    ? " · the numbers say it holds"
+    cm_buf_puts(b, json_is_true(holds)    ? " · the numbers say it holds"
                     : json_is_false(holds) ? " · the numbers say it does not hold"
                                            : " · no conclusion");
-    rep_buf_puts(b, " · ");
+    cm_buf_puts(b, " · ");
     rep_fmt_seconds(b, rep_jnum(c, "seconds"));
-    rep_buf_puts(b, " s</p>\n<blockquote class=\"statement\">");
-    rep_esc_html(b, rep_jstr(c, "statement", ""));
-    rep_buf_puts(b, "</blockquote>\n");
+    cm_buf_puts(b, " s</p>\n<blockquote class=\"statement\">");
+    cm_esc_html(b, rep_jstr(c, "statement", ""));
+    cm_buf_puts(b, "</blockquote>\n");
     /* Optional members the harness adds: shown when present. */
     static const char *const extra[][2] = {{"hypotheses", "Hypotheses."},
                                            {"refuted_reason", "Why it is expected to fail."},
@@ -293,29 +293,29 @@ static void claim_section(rep_buf *b, const char *outdir, size_t i, const json_t
         const char *text = rep_jstr(c, extra[k][0], "");
         if (!*text)
             continue;
-        rep_buf_printf(b, "<p class=\"%s\"><strong>%s</strong> ", extra[k][0], extra[k][1]);
-        rep_esc_html(b, text);
-        rep_buf_puts(b, "</p>\n");
+        cm_buf_printf(b, "<p class=\"%s\"><strong>%s</strong> ", extra[k][0], extra[k][1]);
+        cm_esc_html(b, text);
+        cm_buf_puts(b, "</p>\n");
     }
     metrics_table(b, rep_jarr(c, "metrics"));
     params_table(b, c);
     figures(b, outdir, i, fs);
-    rep_buf_puts(b, "</section>\n");
+    cm_buf_puts(b, "</section>\n");
 }
 
-int rep_html_render(rep_buf *b, const char *outdir, const json_t *results, const rep_figset *fs)
+int rep_html_render(cm_buf *b, const char *outdir, const json_t *results, const rep_figset *fs)
 {
     const json_t *claims = rep_jarr(results, "claims");
     header(b, results, fs);
     verdict_table(b, claims, fs);
-    rep_buf_puts(b, "<h2>Claims</h2>\n");
+    cm_buf_puts(b, "<h2>Claims</h2>\n");
     for (size_t i = 0; i < json_array_size(claims); i++)
         claim_section(b, outdir, i, json_array_get(claims, i), fs);
-    rep_buf_puts(b, "<footer>Generated by theorycheck from results.json and data/*.csv");
+    cm_buf_puts(b, "<footer>Generated by theorycheck from results.json and data/*.csv");
     if (*fs->gnuplot_version && rep_figset_ndrawn(fs) > 0) {
-        rep_buf_puts(b, "; figures drawn with ");
-        rep_esc_html(b, fs->gnuplot_version);
+        cm_buf_puts(b, "; figures drawn with ");
+        cm_esc_html(b, fs->gnuplot_version);
     }
-    rep_buf_puts(b, ".</footer>\n</body>\n</html>\n");
+    cm_buf_puts(b, ".</footer>\n</body>\n</html>\n");
     return b->oom ? -1 : 0;
 }

@@ -10,25 +10,6 @@
 
 #include "reports/report.h"
 
-/* XML attribute text: the five markup characters escaped, other control characters (which
- * XML 1.0 forbids) turned into spaces. */
-static void xml_esc(rep_buf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': rep_buf_puts(b, "&amp;"); break;
-        case '<': rep_buf_puts(b, "&lt;"); break;
-        case '>': rep_buf_puts(b, "&gt;"); break;
-        case '"': rep_buf_puts(b, "&quot;"); break;
-        default:
-            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-                rep_buf_puts(b, " ");
-            else
-                rep_buf_putn(b, s, 1);
-        }
-    }
-}
-
 /* The JUnit element of a verdict, or NULL for a plain (passing) test case. */
 static const char *junit_tag(const char *verdict)
 {
@@ -41,25 +22,25 @@ static const char *junit_tag(const char *verdict)
     return NULL;
 }
 
-static void junit_case(rep_buf *b, const json_t *c, rep_family_fn family_of)
+static void junit_case(cm_buf *b, const json_t *c, rep_family_fn family_of)
 {
     const char *id = rep_jstr(c, "id", "?"), *verdict = rep_jstr(c, "verdict", "error");
     const char *family = family_of ? family_of(id) : NULL;
-    rep_buf_puts(b, "    <testcase classname=\"theorycheck");
+    cm_buf_puts(b, "    <testcase classname=\"theorycheck");
     if (family) {
-        rep_buf_puts(b, ".");
-        xml_esc(b, family);
+        cm_buf_puts(b, ".");
+        cm_esc_xml(b, family);
     }
-    rep_buf_puts(b, "\" name=\"");
-    xml_esc(b, id);
-    rep_buf_printf(b, "\" time=\"%.3f\">", rep_jnum(c, "seconds"));
+    cm_buf_puts(b, "\" name=\"");
+    cm_esc_xml(b, id);
+    cm_buf_printf(b, "\" time=\"%.3f\">", rep_jnum(c, "seconds"));
     const char *tag = junit_tag(verdict);
     if (tag) {
-        rep_buf_printf(b, "\n      <%s message=\"%s: ", tag, verdict);
-        xml_esc(b, rep_jstr(c, "reason", ""));
-        rep_buf_puts(b, "\"/>\n    ");
+        cm_buf_printf(b, "\n      <%s message=\"%s: ", tag, verdict);
+        cm_esc_xml(b, rep_jstr(c, "reason", ""));
+        cm_buf_puts(b, "\"/>\n    ");
     }
-    rep_buf_puts(b, "</testcase>\n");
+    cm_buf_puts(b, "</testcase>\n");
 }
 
 char *rep_junit_render(const json_t *record, rep_family_fn family_of)
@@ -74,23 +55,23 @@ char *rep_junit_render(const json_t *record, rep_family_fn family_of)
         skipped += tag && strcmp(tag, "skipped") == 0;
     }
     double seconds = rep_jnum(run, "seconds");
-    rep_buf b = {0};
-    rep_buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    cm_buf b = {0};
+    cm_buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                        "<testsuites name=\"theorycheck\" tests=\"%zu\" failures=\"%ld\" "
                        "errors=\"%ld\" skipped=\"%ld\" time=\"%.3f\">\n",
                    n, failures, errors, skipped, seconds);
-    rep_buf_puts(&b, "  <testsuite name=\"theorycheck.");
-    xml_esc(&b, rep_jstr(run, "profile", "quick"));
-    rep_buf_printf(&b, "\" tests=\"%zu\" failures=\"%ld\" errors=\"%ld\" skipped=\"%ld\" "
+    cm_buf_puts(&b, "  <testsuite name=\"theorycheck.");
+    cm_esc_xml(&b, rep_jstr(run, "profile", "quick"));
+    cm_buf_printf(&b, "\" tests=\"%zu\" failures=\"%ld\" errors=\"%ld\" skipped=\"%ld\" "
                        "time=\"%.3f\" timestamp=\"",
                    n, failures, errors, skipped, seconds);
-    xml_esc(&b, rep_jstr(run, "started", ""));
-    rep_buf_puts(&b, "\">\n");
+    cm_esc_xml(&b, rep_jstr(run, "started", ""));
+    cm_buf_puts(&b, "\">\n");
     for (size_t i = 0; i < n; i++)
         junit_case(&b, json_array_get(claims, i), family_of);
-    rep_buf_puts(&b, "  </testsuite>\n</testsuites>\n");
+    cm_buf_puts(&b, "  </testsuite>\n</testsuites>\n");
     if (b.oom) {
-        rep_buf_free(&b);
+        cm_buf_free(&b);
         return NULL;
     }
     return b.s;

@@ -49,14 +49,14 @@ static void draw_all(const char *outdir, const json_t *results, int no_plots, re
     }
 }
 
-static int write_doc(const char *outdir, const char *name, const rep_buf *b, char *err,
+static int write_doc(const char *outdir, const char *name, const cm_buf *b, char *err,
                      size_t errlen)
 {
-    char *path = rep_join(outdir, name);
+    char *path = cm_join(outdir, name);
     if (!path)
         return fail(err, errlen, "%s%s: out of memory", "", name);
     int rc = 0;
-    if (rep_write_atomic(path, rep_buf_str(b), b->len) != 0)
+    if (cm_write_atomic(path, cm_buf_str(b), b->len) != 0)
         rc = fail(err, errlen, "cannot write %s: %s", path, strerror(errno));
     free(path);
     return rc;
@@ -74,11 +74,11 @@ int rep_render_all(const char *outdir, const json_t *results, int no_plots, char
     const json_t *claims = json_object_get(results, "claims");
     if (claims && !json_is_array(claims))
         return fail(err, errlen, "%s%s", "results.json: \"claims\" is not an array", "");
-    if (rep_mkdirs(outdir) != 0)
+    if (cm_mkdirs(outdir) != 0)
         return fail(err, errlen, "cannot create %s: %s", outdir, strerror(errno));
 
     rep_figset fs = {0};
-    rep_buf md = {0}, html = {0};
+    cm_buf md = {0}, html = {0};
     int rc = -1;
     if (rep_figset_collect(&fs, results) != 0) {
         fail(err, errlen, "%s%s", "report: out of memory", "");
@@ -95,8 +95,8 @@ int rep_render_all(const char *outdir, const json_t *results, int no_plots, char
         goto done;
     rc = 0;
 done:
-    rep_buf_free(&md);
-    rep_buf_free(&html);
+    cm_buf_free(&md);
+    cm_buf_free(&html);
     rep_figset_free(&fs);
     return rc;
 }

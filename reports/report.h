@@ -17,6 +17,11 @@
 
 #include <jansson.h>
 
+#include "common/atomic.h"
+#include "common/buf.h"
+#include "common/csv.h"
+#include "common/escape.h"
+
 /* Render report.md, report.html and (unless no_plots) figures/<name>.svg and .png for every plot
  * of every claim in `results` (the parsed results.json object), reading the series CSV files under
  * `outdir`. Returns 0 on success; on failure returns -1 and writes a one-line message to err.
@@ -35,59 +40,25 @@ char *rep_junit_render(const json_t *record, rep_family_fn family_of);
 /* The terminal verdict table of a record: claim, expect, verdict, seconds, two key metrics,
  * the reason under any verdict other than pass and xfail, then the verdict counts. */
 void rep_table_print(FILE *f, const json_t *record);
-/* Write `len` bytes to `path` atomically: write path.tmp.<pid>, fsync, rename. 0 or -1 (errno). */
-int rep_write_atomic(const char *path, const char *data, size_t len);
 
 /* ======================================================================================== */
 /* Internal to reports/ (and its unit test). Not part of the public contract.              */
 /* ======================================================================================== */
 
-/* ---- growable text buffer (buf.c) -------------------------------------------------------- */
-typedef struct {
-    char *s;    /* NUL-terminated text, NULL until the first append */
-    size_t len; /* bytes, excluding the NUL */
-    size_t cap; /* allocated bytes */
-    int oom;    /* 1 once an allocation failed: later appends are ignored */
-} rep_buf;
-
-void rep_buf_free(rep_buf *b);
-void rep_buf_putn(rep_buf *b, const char *s, size_t n);
-void rep_buf_puts(rep_buf *b, const char *s);
-void rep_buf_printf(rep_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-void rep_buf_vprintf(rep_buf *b, const char *fmt, va_list ap);
-/* The text so far ("" if empty); valid until the next append. */
-const char *rep_buf_str(const rep_buf *b);
-
-/* ---- escaping (escape.c) ------------------------------------------------------------------ */
-/* HTML text and attribute values: & < > " ' escaped; control characters become spaces. */
-void rep_esc_html(rep_buf *b, const char *s);
-/* Markdown inline text (paragraphs and table cells): backslash-escapes \ ` * _ [ ] < > | & and
- * turns newlines into spaces, so the text can neither format itself nor break a table row. */
-void rep_esc_md(rep_buf *b, const char *s);
-/* Markdown code span `s` (a backtick inside becomes '), safe in a table cell. */
-void rep_esc_md_code(rep_buf *b, const char *s);
-/* gnuplot single-quoted string literal, quotes included: ' doubled, newlines and control
- * characters become spaces. Used with `noenhanced`, so _ ^ @ & { } are printed literally. */
-void rep_esc_gp(rep_buf *b, const char *s);
-
 /* ---- number and metric formatting (format.c) ---------------------------------------------- */
 /* Shortest %.Ng (N = 1..17) that reads back as v; "nan", "inf", "-inf" otherwise. */
-void rep_fmt_exact(rep_buf *b, double v);
+void rep_fmt_exact(cm_buf *b, double v);
 /* Significant digits (>= `digits`, <= 17) needed so that a metric's value and threshold do not
  * read the same when they compare differently (0.99999 < 1 must not print as "1 < 1"). */
 int rep_metric_digits(const json_t *metric, int digits);
 /* Plain text "value op threshold" ("0.0123 ≤ 0.05", "3 ∈ [1, 4]", "0.5" for info metrics),
  * unescaped: the caller escapes it for its document. */
-void rep_fmt_metric(rep_buf *b, const json_t *metric, int digits);
+void rep_fmt_metric(cm_buf *b, const json_t *metric, int digits);
 /* Comparison symbol for a metric op ("<=" -> "≤", "in" -> "∈", "info" -> ""). */
 const char *rep_op_symbol(const char *op);
 /* A metric value (number or null -> "null") and a threshold (number, null, [lo, hi]) as text. */
-void rep_fmt_value(rep_buf *b, const json_t *value, int digits);
-void rep_fmt_threshold(rep_buf *b, const json_t *threshold, int digits);
+void rep_fmt_value(cm_buf *b, const json_t *value, int digits);
+void rep_fmt_threshold(cm_buf *b, const json_t *threshold, int digits);
 
 /* ---- results.json accessors (record.c) ---------------------------------------------------- */
 /* Member `key` of `obj` as a string, or `dflt` if absent or not a string. */
@@ -103,33 +74,6 @@ int rep_path_safe(const char *rel);
 int rep_metric_checked(const json_t *metric);
 /* Metric failed its check (ok == false). */
 int rep_metric_failed(const json_t *metric);
-
-/* ---- file helpers (atomic.c) -------------------------------------------------------------- */
-/* mkdir -p (mode 0777 & ~umask). 0 or -1 (errno). */
-int rep_mkdirs(const char *path);
-/* Read a whole file into a NUL-terminated malloc'd buffer. NULL on failure (errno). */
-char *rep_read_file(const char *path, size_t *len);
-/* 1 if `path` is a regular file with at least one byte. */
-int rep_file_nonempty(const char *path);
-/* Join outdir and a relative path into a new string ("outdir/rel"). NULL on OOM. */
-char *rep_join(const char *outdir, const char *rel);
-/* fsync an existing file by path. 0 or -1. */
-int rep_fsync_path(const char *path);
-
-/* ---- series CSV (csv.c) ------------------------------------------------------------------- */
-typedef struct {
-    size_t ncols;
-    char **cols;     /* header names, trimmed */
-    size_t nrows;
-    double *rows;    /* nrows x ncols row-major; unparsable fields are NAN */
-} rep_csv;
-
-/* Load a CSV written by the harness (header line, then rows of numbers; nan/inf accepted).
- * 0 on success; -1 with a one-line message in err (file missing, empty, ragged rows). */
-int rep_csv_load(const char *path, rep_csv *csv, char *err, size_t errlen);
-void rep_csv_free(rep_csv *csv);
-/* Column index of `name`, or -1. */
-int rep_csv_col(const rep_csv *csv, const char *name);
 
 /* ---- gnuplot (gnuplot.c) ------------------------------------------------------------------ */
 /* Program to run: $THEORYCHECK_GNUPLOT if set and non-empty, else "gnuplot". */
@@ -149,7 +93,7 @@ typedef struct {
     const char *style;      /* lines|points|linespoints|errorbars|dashed */
     char *path;             /* outdir/data: the CSV gnuplot reads */
     const char *x, *y, *yerr; /* column names; yerr NULL unless style is errorbars */
-    rep_csv csv;            /* the loaded CSV */
+    cm_csv csv;            /* the loaded CSV */
     int ix, iy, ie;         /* column indices in csv; ie = -1 without error bars */
     size_t ndraw;           /* rows gnuplot will draw (finite; positive on log axes) */
 } rep_curve;
@@ -171,7 +115,7 @@ void rep_plot_ranges(rep_plotspec *ps);
  * points fall, so the key hides as little data as possible. */
 const char *rep_key_position(const rep_plotspec *ps);
 /* The gnuplot script drawing ps to svg_out, then png_out (paths as gnuplot sees them). */
-void rep_gp_script(rep_buf *b, const rep_plotspec *ps, const char *svg_out, const char *png_out);
+void rep_gp_script(cm_buf *b, const rep_plotspec *ps, const char *svg_out, const char *png_out);
 
 /* ---- figures (figure.c) ------------------------------------------------------------------- */
 typedef struct {
@@ -209,24 +153,24 @@ const json_t *rep_claim_plots(const json_t *claim);
 
 /* ---- claim pieces shown by both documents (claimtext.c) ------------------------------------ */
 /* A parameter value as the user would type it ("0.1", "64,256,1024", "both", "true"). */
-void rep_fmt_param(rep_buf *b, const json_t *v);
+void rep_fmt_param(cm_buf *b, const json_t *v);
 /* Up to `max` checked metrics of a claim for the verdict table, failing ones first; returns
  * how many were stored and sets *nchecked to the number of checked metrics. */
 size_t rep_key_metrics(const json_t *claim, const json_t **out, size_t max, size_t *nchecked);
 /* Percent-encode a relative path for a link target (keeps A-Z a-z 0-9 - . _ ~ /). */
-void rep_url(rep_buf *b, const char *path);
+void rep_url(cm_buf *b, const char *path);
 /* Seconds with two decimals ("" if not finite). */
-void rep_fmt_seconds(rep_buf *b, double s);
+void rep_fmt_seconds(cm_buf *b, double s);
 /* "theorycheck 0.1.0 (git abc) · profile quick · seed 42 · started ... · 12.30 s total". */
-void rep_run_line(rep_buf *b, const json_t *run);
+void rep_run_line(cm_buf *b, const json_t *run);
 /* "BLAS ... · GSL ... · host ..." (members that are present). */
-void rep_env_line(rep_buf *b, const json_t *run);
+void rep_env_line(cm_buf *b, const json_t *run);
 /* run.argv as a shell command line, quoted where needed. Unescaped plain text. */
-void rep_argv_line(rep_buf *b, const json_t *run);
+void rep_argv_line(cm_buf *b, const json_t *run);
 
 /* ---- documents (markdown.c, html.c) -------------------------------------------------------- */
-int rep_markdown_render(rep_buf *out, const json_t *results, const rep_figset *fs);
-int rep_html_render(rep_buf *out, const char *outdir, const json_t *results, const rep_figset *fs);
+int rep_markdown_render(cm_buf *out, const json_t *results, const rep_figset *fs);
+int rep_html_render(cm_buf *out, const char *outdir, const json_t *results, const rep_figset *fs);
 
 /* Shared by both documents (summary.c): verdict counts in the fixed order pass, fail, xfail,
  * xpass, skip, error, from results.summary or, if absent, counted from the claims. */

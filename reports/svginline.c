@@ -45,8 +45,8 @@ static int seen_before(seen_ids *ids, const char *p, size_t n)
 
 char *rep_figure_inline_svg(const char *outdir, const rep_fig *fig, const char *idprefix)
 {
-    char *path = rep_join(outdir, fig->svg);
-    char *text = path ? rep_read_file(path, NULL) : NULL;
+    char *path = cm_join(outdir, fig->svg);
+    char *text = path ? cm_read_file(path, NULL) : NULL;
     free(path);
     if (!text)
         return NULL;
@@ -55,15 +55,15 @@ char *rep_figure_inline_svg(const char *outdir, const rep_fig *fig, const char *
         free(text);
         return NULL;
     }
-    rep_buf b = {0};
+    cm_buf b = {0};
     seen_ids ids = {0};
     size_t ndup = 0;
     while (*p) {
         /* Replace gnuplot's generic document title by the plot's. */
         if (strncmp(p, "<title>Gnuplot</title>", 22) == 0) {
-            rep_buf_puts(&b, "<title>");
-            rep_esc_html(&b, fig->title);
-            rep_buf_puts(&b, "</title>");
+            cm_buf_puts(&b, "<title>");
+            cm_esc_html(&b, fig->title);
+            cm_buf_puts(&b, "</title>");
             p += 22;
             continue;
         }
@@ -73,29 +73,29 @@ char *rep_figure_inline_svg(const char *outdir, const rep_fig *fig, const char *
                 break;
         int is_def = k < 2;
         if (k < n && (!is_def || p == text || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n')) {
-            rep_buf_puts(&b, id_patterns[k]);
-            rep_buf_puts(&b, idprefix);
+            cm_buf_puts(&b, id_patterns[k]);
+            cm_buf_puts(&b, idprefix);
             p += strlen(id_patterns[k]);
             /* gnuplot repeats some ids (the key of an opaque legend is drawn twice); later
              * copies get a suffix so ids stay unique, references keep pointing at the first. */
             if (is_def) {
                 char quote = id_patterns[k][3];
                 size_t len = strcspn(p, quote == '\'' ? "'" : "\"");
-                rep_buf_putn(&b, p, len);
+                cm_buf_putn(&b, p, len);
                 if (seen_before(&ids, p, len))
-                    rep_buf_printf(&b, "-dup%zu", ++ndup);
+                    cm_buf_printf(&b, "-dup%zu", ++ndup);
                 p += len;
             }
             continue;
         }
-        rep_buf_putn(&b, p, 1);
+        cm_buf_putn(&b, p, 1);
         p++;
     }
     free(ids.v);
     free(ids.len);
     free(text);
     if (b.oom) {
-        rep_buf_free(&b);
+        cm_buf_free(&b);
         return NULL;
     }
     return b.s;

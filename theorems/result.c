@@ -11,17 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_str(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 static char *vformat(const char *fmt, va_list ap)
 {
     va_list aq;
@@ -45,7 +34,7 @@ static void set_outcome(tc_result *res, tc_outcome out, char *reason)
 
 static void oom(tc_result *res)
 {
-    set_outcome(res, TC_OUT_ERROR, dup_str("out of memory while recording results"));
+    set_outcome(res, TC_OUT_ERROR, strdup("out of memory while recording results"));
 }
 
 /* Grow *arr (of *cap elements of size sz) to hold n + 1; 0 on success. */
@@ -135,7 +124,7 @@ static tc_metric_rec *push_metric(tc_result *res, const char *name, double value
         return NULL;
     }
     tc_metric_rec *m = &res->metrics[res->nmetrics];
-    m->name = dup_str(name);
+    m->name = (name ? strdup(name) : NULL);
     if (!m->name) {
         oom(res);
         return NULL;
@@ -167,7 +156,7 @@ void tc_metric_info(tc_result *res, const char *name, double value)
     if (!isfinite(value) && res->outcome != TC_OUT_ERROR) {
         char buf[256];
         snprintf(buf, sizeof buf, "metric %s is not finite", name);
-        set_outcome(res, TC_OUT_ERROR, dup_str(buf));
+        set_outcome(res, TC_OUT_ERROR, strdup(buf));
     }
 }
 
@@ -193,7 +182,7 @@ tc_series *tc_series_new(tc_result *res, const char *name, size_t ncols,
     if (!s)
         goto fail;
     s->owner = res;
-    s->name = dup_str(name);
+    s->name = (name ? strdup(name) : NULL);
     s->cols = calloc(ncols ? ncols : 1, sizeof *s->cols);
     if (!s->name || !s->cols) {
         series_free(s);
@@ -201,7 +190,7 @@ tc_series *tc_series_new(tc_result *res, const char *name, size_t ncols,
     }
     s->ncols = ncols;
     for (size_t j = 0; j < ncols; j++)
-        if (!(s->cols[j] = dup_str(cols[j]))) {
+        if (!(s->cols[j] = (cols[j] ? strdup(cols[j]) : NULL))) {
             series_free(s);
             goto fail;
         }
@@ -267,10 +256,10 @@ tc_plot *tc_plot_new(tc_result *res, const char *name, const char *title, const 
     }
     tc_plot *p = &res->plots[res->nplots];
     memset(p, 0, sizeof *p);
-    p->name = dup_str(name);
-    p->title = dup_str(title);
-    p->xlabel = dup_str(xlabel);
-    p->ylabel = dup_str(ylabel);
+    p->name = (name ? strdup(name) : NULL);
+    p->title = (title ? strdup(title) : NULL);
+    p->xlabel = (xlabel ? strdup(xlabel) : NULL);
+    p->ylabel = (ylabel ? strdup(ylabel) : NULL);
     p->flags = flags;
     if (!p->name || !p->title || !p->xlabel || !p->ylabel) {
         plot_free(p);
@@ -291,11 +280,11 @@ void tc_plot_curve(tc_plot *p, const char *series, const char *x, const char *y,
         return;
     p->curves = c;
     c = &p->curves[p->ncurves];
-    c->series = dup_str(series);
-    c->x = dup_str(x);
-    c->y = dup_str(y);
-    c->yerr = dup_str(yerr);
-    c->label = dup_str(label ? label : y);
+    c->series = (series ? strdup(series) : NULL);
+    c->x = (x ? strdup(x) : NULL);
+    c->y = (y ? strdup(y) : NULL);
+    c->yerr = (yerr ? strdup(yerr) : NULL);
+    c->label = (label || y) ? strdup(label ? label : y) : NULL;
     c->style = style;
     p->ncurves++;
 }

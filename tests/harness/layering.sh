@@ -5,7 +5,7 @@
 # Checks, on the source with comments removed (gcc -fpreprocessed):
 #   numerics/  includes only numerics/ headers;
 #   theorems/  includes only theorems/ and numerics/ headers;
-#   reports/   includes only reports/ headers;
+#   reports/   includes only reports/ and common/ headers; common/ only common/ headers;
 #   numerics/ and theorems/ call no I/O, no environment and no clock (files, streams,
 #   printing, getenv, time, clock_gettime, ...): a record must not depend on them.
 # The check itself is tested: a planted upward include and a planted printf must be caught.
@@ -33,7 +33,8 @@ check_dir() {
 
 check_dir "$SRC/numerics" 'numerics' 1
 check_dir "$SRC/theorems" 'theorems|numerics' 1
-check_dir "$SRC/reports" 'reports' 0
+check_dir "$SRC/reports" 'reports|common' 0
+check_dir "$SRC/common" 'common' 0
 
 # The check can fail: plant violations in a copy and expect them to be caught.
 mkdir -p "$TMP/plant/theorems" "$TMP/plant/numerics"

@@ -40,7 +40,7 @@ static void write_text(const char *dir, const char *rel, const char *text)
     snprintf(path, sizeof path, "%s/%s", dir, rel);
     char *slash = strrchr(path, '/');
     *slash = '\0';
-    assert_int_equal(rep_mkdirs(path), 0);
+    assert_int_equal(cm_mkdirs(path), 0);
     *slash = '/';
     FILE *f = fopen(path, "w");
     assert_non_null(f);
@@ -52,7 +52,7 @@ static char *read_rel(const char *dir, const char *rel)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, rel);
-    return rep_read_file(path, NULL);
+    return cm_read_file(path, NULL);
 }
 
 static int exists_rel(const char *dir, const char *rel)
@@ -67,7 +67,7 @@ static int nonempty_rel(const char *dir, const char *rel)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, rel);
-    return rep_file_nonempty(path);
+    return cm_file_nonempty(path);
 }
 
 static void assert_contains(const char *hay, const char *needle)
@@ -197,32 +197,32 @@ static const char *record_json =
 /* A trajectory over t = 1..1e4 with a nan, an inf and a negative gap (dropped on log axes). */
 static void write_traj(const char *dir)
 {
-    rep_buf b = {0};
-    rep_buf_puts(&b, "t,gap,gap2,neg\n");
+    cm_buf b = {0};
+    cm_buf_puts(&b, "t,gap,gap2,neg\n");
     for (int i = 0; i <= 40; i++) {
         double t = pow(10.0, i / 10.0);
         double gap = 1.0 / log(t + M_E), gap2 = 1.3 * gap;
         if (i == 5)
-            rep_buf_printf(&b, "%.17g,nan,%.17g,-1\n", t, gap2);
+            cm_buf_printf(&b, "%.17g,nan,%.17g,-1\n", t, gap2);
         else if (i == 6)
-            rep_buf_printf(&b, "%.17g,inf,%.17g,-1\n", t, gap2);
+            cm_buf_printf(&b, "%.17g,inf,%.17g,-1\n", t, gap2);
         else if (i == 7)
-            rep_buf_printf(&b, "%.17g,-0.5,%.17g,-1\n", t, gap2);
+            cm_buf_printf(&b, "%.17g,-0.5,%.17g,-1\n", t, gap2);
         else
-            rep_buf_printf(&b, "%.17g,%.17g,%.17g,%d\n", t, gap, gap2, -i);
+            cm_buf_printf(&b, "%.17g,%.17g,%.17g,%d\n", t, gap, gap2, -i);
     }
-    write_text(dir, "data/alpha-traj.csv", rep_buf_str(&b));
-    rep_buf_free(&b);
+    write_text(dir, "data/alpha-traj.csv", cm_buf_str(&b));
+    cm_buf_free(&b);
 }
 
 static void write_sweep(const char *dir)
 {
-    rep_buf b = {0};
-    rep_buf_puts(&b, "width,dev,err,bound\n");
+    cm_buf b = {0};
+    cm_buf_puts(&b, "width,dev,err,bound\n");
     for (int m = 16; m <= 2048; m *= 2)
-        rep_buf_printf(&b, "%d,%.17g,%.17g,%.17g\n", m, 2 / sqrt(m), 0.3 / sqrt(m), 3 / sqrt(m));
-    write_text(dir, "data/beta-sweep.csv", rep_buf_str(&b));
-    rep_buf_free(&b);
+        cm_buf_printf(&b, "%d,%.17g,%.17g,%.17g\n", m, 2 / sqrt(m), 0.3 / sqrt(m), 3 / sqrt(m));
+    write_text(dir, "data/beta-sweep.csv", cm_buf_str(&b));
+    cm_buf_free(&b);
 }
 
 static json_t *load_record(void)
@@ -468,21 +468,21 @@ static void test_write_atomic(void **state)
     char *dir = make_dir();
     char path[1024];
     snprintf(path, sizeof path, "%s/report.md", dir);
-    assert_int_equal(rep_write_atomic(path, "first", 5), 0);
-    assert_int_equal(rep_write_atomic(path, "second version", 14), 0);
+    assert_int_equal(cm_write_atomic(path, "first", 5), 0);
+    assert_int_equal(cm_write_atomic(path, "second version", 14), 0);
     size_t len = 0;
-    char *s = rep_read_file(path, &len);
+    char *s = cm_read_file(path, &len);
     assert_non_null(s);
     assert_int_equal(len, 14);
     assert_string_equal(s, "second version");
     free(s);
-    assert_int_equal(rep_write_atomic(path, "", 0), 0);
-    assert_false(rep_file_nonempty(path));
+    assert_int_equal(cm_write_atomic(path, "", 0), 0);
+    assert_false(cm_file_nonempty(path));
     assert_int_equal(count_tmp(dir), 0);
     /* A missing directory: -1 with errno set, and nothing left behind. */
     snprintf(path, sizeof path, "%s/missing/report.md", dir);
     errno = 0;
-    assert_int_equal(rep_write_atomic(path, "x", 1), -1);
+    assert_int_equal(cm_write_atomic(path, "x", 1), -1);
     assert_int_equal(errno, ENOENT);
     /* A directory in the way of the rename: -1, and the temporary file is removed. */
     snprintf(path, sizeof path, "%s/adir", dir);
@@ -492,7 +492,7 @@ static void test_write_atomic(void **state)
     FILE *f = fopen(inside, "w");
     assert_non_null(f);
     fclose(f);
-    assert_int_equal(rep_write_atomic(path, "x", 1), -1);
+    assert_int_equal(cm_write_atomic(path, "x", 1), -1);
     assert_int_equal(count_tmp(dir), 0);
     unlink(inside);
     rmdir(path);
@@ -505,54 +505,54 @@ static void test_write_atomic(void **state)
 static void test_escape(void **state)
 {
     (void)state;
-    rep_buf b = {0};
-    rep_esc_gp(&b, "it's a_b\nnext");
-    assert_string_equal(rep_buf_str(&b), "'it''s a_b next'");
-    rep_buf_free(&b);
-    rep_esc_md(&b, "a|b_c*<x>`y`");
-    assert_string_equal(rep_buf_str(&b), "a\\|b\\_c\\*\\<x\\>\\`y\\`");
-    rep_buf_free(&b);
-    rep_esc_md_code(&b, "a`b|c");
-    assert_string_equal(rep_buf_str(&b), "`a'b\\|c`");
-    rep_buf_free(&b);
-    rep_esc_html(&b, "<a href=\"x\">'&'</a>");
-    assert_string_equal(rep_buf_str(&b),
+    cm_buf b = {0};
+    cm_esc_gp(&b, "it's a_b\nnext");
+    assert_string_equal(cm_buf_str(&b), "'it''s a_b next'");
+    cm_buf_free(&b);
+    cm_esc_md(&b, "a|b_c*<x>`y`");
+    assert_string_equal(cm_buf_str(&b), "a\\|b\\_c\\*\\<x\\>\\`y\\`");
+    cm_buf_free(&b);
+    cm_esc_md_code(&b, "a`b|c");
+    assert_string_equal(cm_buf_str(&b), "`a'b\\|c`");
+    cm_buf_free(&b);
+    cm_esc_html(&b, "<a href=\"x\">'&'</a>");
+    assert_string_equal(cm_buf_str(&b),
                         "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
-    rep_buf_free(&b);
+    cm_buf_free(&b);
     rep_url(&b, "figures/a b(1).svg");
-    assert_string_equal(rep_buf_str(&b), "figures/a%20b%281%29.svg");
-    rep_buf_free(&b);
+    assert_string_equal(cm_buf_str(&b), "figures/a%20b%281%29.svg");
+    cm_buf_free(&b);
 }
 
 static void test_format(void **state)
 {
     (void)state;
-    rep_buf b = {0};
+    cm_buf b = {0};
     json_t *m = json_pack("{s:s,s:f,s:s,s:i,s:b}", "name", "margin", "value", 0.99999, "op", ">=",
                           "threshold", 1, "ok", 0);
     rep_fmt_metric(&b, m, 4);
-    assert_string_equal(rep_buf_str(&b), "0.99999 ≥ 1");
-    rep_buf_free(&b);
+    assert_string_equal(cm_buf_str(&b), "0.99999 ≥ 1");
+    cm_buf_free(&b);
     json_decref(m);
     m = json_pack("{s:s,s:f,s:s,s:[f,f],s:b}", "name", "r", "value", 0.5, "op", "in", "threshold",
                   0.25, 0.75, "ok", 1);
     rep_fmt_metric(&b, m, 4);
-    assert_string_equal(rep_buf_str(&b), "0.5 ∈ [0.25, 0.75]");
-    rep_buf_free(&b);
+    assert_string_equal(cm_buf_str(&b), "0.5 ∈ [0.25, 0.75]");
+    cm_buf_free(&b);
     json_decref(m);
     m = json_pack("{s:s,s:n,s:s,s:n,s:n}", "name", "i", "value", "op", "info", "threshold", "ok");
     rep_fmt_metric(&b, m, 4);
-    assert_string_equal(rep_buf_str(&b), "null");
-    rep_buf_free(&b);
+    assert_string_equal(cm_buf_str(&b), "null");
+    cm_buf_free(&b);
     json_decref(m);
     /* Shortest round-trip formatting for parameters. */
     rep_fmt_exact(&b, 0.1);
-    rep_buf_puts(&b, " ");
+    cm_buf_puts(&b, " ");
     rep_fmt_exact(&b, 1.0 / 3.0);
-    rep_buf_puts(&b, " ");
+    cm_buf_puts(&b, " ");
     rep_fmt_exact(&b, -INFINITY);
-    assert_string_equal(rep_buf_str(&b), "0.1 0.3333333333333333 -inf");
-    rep_buf_free(&b);
+    assert_string_equal(cm_buf_str(&b), "0.1 0.3333333333333333 -inf");
+    cm_buf_free(&b);
 }
 
 static void test_csv(void **state)
@@ -563,26 +563,26 @@ static void test_csv(void **state)
     write_text(dir, "data/ragged.csv", "x,y\n1,2\n3\n");
     write_text(dir, "data/empty.csv", "");
     char path[1024], err[256];
-    rep_csv c;
+    cm_csv c;
     snprintf(path, sizeof path, "%s/data/a.csv", dir);
-    assert_int_equal(rep_csv_load(path, &c, err, sizeof err), 0);
+    assert_int_equal(cm_csv_read(path, CM_CSV_HEADER, &c, err, sizeof err), 0);
     assert_int_equal(c.ncols, 2);
     assert_int_equal(c.nrows, 4);
-    assert_int_equal(rep_csv_col(&c, "y"), 1);
-    assert_int_equal(rep_csv_col(&c, "z"), -1);
+    assert_int_equal(cm_csv_col(&c, "y"), 1);
+    assert_int_equal(cm_csv_col(&c, "z"), -1);
     assert_true(isnan(c.rows[1]));
     assert_true(isinf(c.rows[3]) && c.rows[3] > 0);
     assert_true(isinf(c.rows[5]) && c.rows[5] < 0);
     assert_true(isnan(c.rows[7]));
-    rep_csv_free(&c);
+    cm_csv_free(&c);
     snprintf(path, sizeof path, "%s/data/ragged.csv", dir);
-    assert_int_equal(rep_csv_load(path, &c, err, sizeof err), -1);
+    assert_int_equal(cm_csv_read(path, CM_CSV_HEADER, &c, err, sizeof err), -1);
     assert_contains(err, ":3:");
     snprintf(path, sizeof path, "%s/data/empty.csv", dir);
-    assert_int_equal(rep_csv_load(path, &c, err, sizeof err), -1);
+    assert_int_equal(cm_csv_read(path, CM_CSV_HEADER, &c, err, sizeof err), -1);
     assert_contains(err, "empty");
     snprintf(path, sizeof path, "%s/data/none.csv", dir);
-    assert_int_equal(rep_csv_load(path, &c, err, sizeof err), -1);
+    assert_int_equal(cm_csv_read(path, CM_CSV_HEADER, &c, err, sizeof err), -1);
     assert_contains(err, "cannot read");
     remove_tree(dir);
     free(dir);
@@ -631,9 +631,9 @@ static void test_gp_script(void **state)
     rep_plotspec ps = {.title = "T'", .xlabel = "x_1", .ylabel = "y^2", .logx = 1, .logy = 1,
                        .ncurves = 1, .curves = &c};
     rep_plot_ranges(&ps);
-    rep_buf b = {0};
+    cm_buf b = {0};
     rep_gp_script(&b, &ps, "o.svg", "o.png");
-    const char *s = rep_buf_str(&b);
+    const char *s = cm_buf_str(&b);
     assert_contains(s, "set title 'T''' noenhanced");
     assert_contains(s, "set xlabel 'x_1' noenhanced");
     assert_contains(s, "'d/a''.csv' using (pos(column('t'))):(pos(column('g''')))"
@@ -642,7 +642,7 @@ static void test_gp_script(void **state)
     assert_contains(s, "set logscale x 10");
     assert_contains(s, "set output 'o.svg'");
     assert_contains(s, "set output 'o.png'");
-    rep_buf_free(&b);
+    cm_buf_free(&b);
 }
 
 static void test_inline_svg(void **state)

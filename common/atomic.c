@@ -1,4 +1,4 @@
-/* reports/atomic.c — file output that never leaves a half-written file under its final name.
+/* common/atomic.c — file output that never leaves a half-written file under its final name.
  *
  * Each document is written to `path.tmp.<pid>`, flushed to disk with fsync and renamed over
  * `path` (rename is atomic within a file system). A reader sees the old file or the new one,
@@ -13,7 +13,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "reports/report.h"
+#include "common/atomic.h"
 
 static int write_all(int fd, const char *data, size_t len)
 {
@@ -30,7 +30,7 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
-int rep_write_atomic(const char *path, const char *data, size_t len)
+int cm_write_atomic(const char *path, const char *data, size_t len)
 {
     if (!path || (!data && len)) {
         errno = EINVAL;
@@ -65,7 +65,7 @@ int rep_write_atomic(const char *path, const char *data, size_t len)
     return rc;
 }
 
-int rep_mkdirs(const char *path)
+int cm_mkdirs(const char *path)
 {
     if (!path || !*path) {
         errno = ENOENT;
@@ -99,7 +99,7 @@ int rep_mkdirs(const char *path)
     return rc;
 }
 
-char *rep_read_file(const char *path, size_t *len)
+char *cm_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -138,13 +138,13 @@ char *rep_read_file(const char *path, size_t *len)
     return s;
 }
 
-int rep_file_nonempty(const char *path)
+int cm_file_nonempty(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
 }
 
-char *rep_join(const char *outdir, const char *rel)
+char *cm_join(const char *outdir, const char *rel)
 {
     size_t n = strlen(outdir) + strlen(rel) + 2;
     char *s = malloc(n);
@@ -153,7 +153,7 @@ char *rep_join(const char *outdir, const char *rel)
     return s;
 }
 
-int rep_fsync_path(const char *path)
+int cm_fsync_path(const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)

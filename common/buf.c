@@ -1,4 +1,4 @@
-/* reports/buf.c — growable NUL-terminated text buffer used to build reports and scripts.
+/* common/buf.c — growable NUL-terminated text buffer used to build reports and scripts.
  *
  * Documents are a few hundred kilobytes at most (inline SVGs dominate), so a doubling buffer
  * is plenty. An allocation failure sets `oom` and later appends are ignored; the caller checks
@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reports/report.h"
+#include "common/buf.h"
 
-void rep_buf_free(rep_buf *b)
+void cm_buf_free(cm_buf *b)
 {
     free(b->s);
     b->s = NULL;
@@ -19,7 +19,7 @@ void rep_buf_free(rep_buf *b)
 }
 
 /* Make room for `extra` more bytes plus the NUL. 0 or -1 (and oom set). */
-static int reserve(rep_buf *b, size_t extra)
+static int reserve(cm_buf *b, size_t extra)
 {
     if (b->oom)
         return -1;
@@ -43,7 +43,7 @@ static int reserve(rep_buf *b, size_t extra)
     return 0;
 }
 
-void rep_buf_putn(rep_buf *b, const char *s, size_t n)
+void cm_buf_putn(cm_buf *b, const char *s, size_t n)
 {
     if (reserve(b, n) != 0)
         return;
@@ -52,12 +52,12 @@ void rep_buf_putn(rep_buf *b, const char *s, size_t n)
     b->s[b->len] = '\0';
 }
 
-void rep_buf_puts(rep_buf *b, const char *s)
+void cm_buf_puts(cm_buf *b, const char *s)
 {
-    rep_buf_putn(b, s, strlen(s));
+    cm_buf_putn(b, s, strlen(s));
 }
 
-void rep_buf_vprintf(rep_buf *b, const char *fmt, va_list ap)
+void cm_buf_vprintf(cm_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;
     va_copy(ap2, ap);
@@ -73,15 +73,15 @@ void rep_buf_vprintf(rep_buf *b, const char *fmt, va_list ap)
     b->len += (size_t)n;
 }
 
-void rep_buf_printf(rep_buf *b, const char *fmt, ...)
+void cm_buf_printf(cm_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    rep_buf_vprintf(b, fmt, ap);
+    cm_buf_vprintf(b, fmt, ap);
     va_end(ap);
 }
 
-const char *rep_buf_str(const rep_buf *b)
+const char *cm_buf_str(const cm_buf *b)
 {
     return b->s ? b->s : "";
 }
