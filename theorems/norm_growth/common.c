@@ -50,22 +50,6 @@ num_status ng_make_data(gsl_rng *r, size_t n, size_t d, double gamma, double *X,
     return NUM_OK;
 }
 
-num_status ng_fit_window(size_t n, const double *x, const double *y, const double *key,
-                         double lo, double hi, num_fit_line *out)
-{
-    double xs[NG_CK_MAX * 4], ys[NG_CK_MAX * 4];
-    size_t m = 0;
-    for (size_t i = 0; i < n && m < sizeof xs / sizeof xs[0]; i++)
-        if (key[i] >= lo && key[i] <= hi) {
-            xs[m] = x[i];
-            ys[m] = y[i];
-            m++;
-        }
-    if (m < 3)
-        return NUM_EINVAL;
-    return num_fit_linear(m, xs, ys, NULL, out);
-}
-
 double ng_interp(const double *x, const double *y, size_t n, double x0)
 {
     if (n == 0 || x0 < x[0] || x0 > x[n - 1])

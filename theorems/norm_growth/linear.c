@@ -154,8 +154,8 @@ static void measure_flow(tc_ctx *ctx, const b1_problem *P, num_margin_loss kind,
         F->nrm[j] = cblas_dnrm2((int)d, W + j * d, 1);
         F->rem[j] = F->nrm[j] - nw * F->s[j];
     }
-    if (ng_fit_window(m, F->s, F->nrm, F->s, NG_WINDOW_FRAC * P->s_max, P->s_max, &F->fl) !=
-        NUM_OK)
+    if (num_fit_linear_window(m, F->s, F->nrm, F->s, NG_WINDOW_FRAC * P->s_max, P->s_max,
+                              &F->fl) != NUM_OK)
         tc_fail(ctx, "slope fit failed");
 }
 

@@ -91,10 +91,6 @@ size_t ng_ck_grid(double s_max, double *out);
  * statement here is scale free, and the scale fixes the GD step of the smoothness bound. */
 num_status ng_make_data(gsl_rng *r, size_t n, size_t d, double gamma, double *X, double *y);
 
-/* Least-squares line through the points with key in [lo, hi]. */
-num_status ng_fit_window(size_t n, const double *x, const double *y, const double *key,
-                         double lo, double hi, num_fit_line *out);
-
 /* Linear interpolation of y(x) at x0 (x ascending); NaN outside [x_0, x_{n-1}]. */
 double ng_interp(const double *x, const double *y, size_t n, double x0);
 

@@ -137,8 +137,8 @@ static void measure_loglog(tc_ctx *ctx, const ode_setup *S, ode_run *R)
         ls[j] = S->sA[j] > 0.0 ? log(S->sA[j]) : -INFINITY;
         q[j] = R->u[j] - S->sA[j];
     }
-    if (ng_fit_window(S->nA, ls, q, S->sA, NG_WINDOW_FRAC * S->s_max, S->s_max, &R->fl) !=
-        NUM_OK)
+    if (num_fit_linear_window(S->nA, ls, q, S->sA, NG_WINDOW_FRAC * S->s_max, S->s_max,
+                              &R->fl) != NUM_OK)
         tc_fail(ctx, "K=%zu: loglog fit failed", R->K);
 }
 

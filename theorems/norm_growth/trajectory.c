@@ -139,16 +139,16 @@ num_status ng_traj_fit(const ng_traj *T, double lo, double hi, ng_traj_fits *F)
         lq[i] = log(T->prod[i]);
         q[i] = -T->logL[i] - T->s[i];
     }
-    num_status st = ng_fit_window(n, ls, lq, T->s, lo, hi, &F->prod_exp);
+    num_status st = num_fit_linear_window(n, ls, lq, T->s, lo, hi, &F->prod_exp);
     if (st == NUM_OK)
-        st = ng_fit_window(n, T->s, T->prod, T->s, lo, hi, &F->prod_slope);
+        st = num_fit_linear_window(n, T->s, T->prod, T->s, lo, hi, &F->prod_slope);
     if (st == NUM_OK)
-        st = ng_fit_window(n, ls, q, T->s, lo, hi, &F->loglog);
+        st = num_fit_linear_window(n, ls, q, T->s, lo, hi, &F->loglog);
     F->layer_exp_max = -INFINITY;
     for (size_t k = 0; k < K && st == NUM_OK; k++) {
         for (size_t i = 0; i < n; i++)
             lq[i] = log(T->norms[i * K + k]);
-        st = ng_fit_window(n, ls, lq, T->s, lo, hi, &F->layer_exp[k]);
+        st = num_fit_linear_window(n, ls, lq, T->s, lo, hi, &F->layer_exp[k]);
         if (F->layer_exp[k].slope > F->layer_exp_max)
             F->layer_exp_max = F->layer_exp[k].slope;
     }
