@@ -60,12 +60,3 @@ double ng_interp(const double *x, const double *y, size_t n, double x0)
     double w = (x0 - x[j - 1]) / (x[j] - x[j - 1]);
     return (1.0 - w) * y[j - 1] + w * y[j];
 }
-
-size_t ng_ck_index(const double *s, size_t n, double target)
-{
-    size_t best = 0;
-    for (size_t i = 1; i < n; i++)
-        if (fabs(s[i] - target) < fabs(s[best] - target))
-            best = i;
-    return best;
-}

@@ -19,20 +19,20 @@ typedef struct {
 
 /* The one-layer reference and the fit window. */
 typedef struct {
-    ng_traj *ref;
-    ng_traj_fits F1;
+    num_hom_traj *ref;
+    num_hom_traj_fits F1;
     double lo, hi;    /* fit window in s = log t */
 } b2_reference;
 
 /* One network measured against the reference. */
 typedef struct {
-    ng_traj *T;
-    ng_traj_fits F;
+    num_hom_traj *T;
+    num_hom_traj_fits F;
     size_t a, b;          /* checkpoints closest to the window ends */
     double excess_growth; /* growth of prod_k ||W_k|| - ||w||_1 over the window, relative */
 } b2_network;
 
-static void fig7_series(tc_result *res, const char *name, const ng_traj *T)
+static void fig7_series(tc_result *res, const char *name, const num_hom_traj *T)
 {
     const char *cols[3] = {"log_t", "product_norms", "layer1_norm"};
     tc_series *s = tc_series_new(res, name, 3, cols);
@@ -61,7 +61,7 @@ static bool measure_reference(tc_ctx *ctx, tc_result *res, const ng_deep_cfg *c,
     R->hi = s_end;
     if (gd_only) /* GD window: the last two thirds of log t (t from ~e^2 to e^6) */
         R->lo = s_end / 3.0;
-    if (ng_traj_fit(R->ref, R->lo, R->hi, &R->F1) != NUM_OK)
+    if (num_hom_traj_fit(R->ref, R->lo, R->hi, &R->F1) != NUM_OK)
         tc_fail(ctx, "fit of the one-layer reference failed");
     return true;
 }
@@ -75,13 +75,15 @@ static bool measure_network(tc_ctx *ctx, tc_result *res, const ng_deep_cfg *c,
                          ng_deep_stream(K, act));
     if (!N->T)
         return false;
-    const ng_traj *T = N->T, *ref = R->ref;
-    if (ng_traj_fit(T, R->lo, R->hi, &N->F) != NUM_OK)
+    const num_hom_traj *T = N->T, *ref = R->ref;
+    if (num_hom_traj_fit(T, R->lo, R->hi, &N->F) != NUM_OK)
         tc_fail(ctx, "fit failed for %s K=%zu", num_act_name(act), K);
     /* Growth of prod_k ||W_k|| minus the one-layer ||w|| over the window: "the product grows
      * faster than in the one-layer case" (003 §12.2 item 5, §14, Fig. 7 left). */
-    size_t a = ng_ck_index(T->s, T->nck, R->lo), b = ng_ck_index(T->s, T->nck, R->hi);
-    size_t a1 = ng_ck_index(ref->s, ref->nck, R->lo), b1 = ng_ck_index(ref->s, ref->nck, R->hi);
+    size_t a = num_hom_traj_index(T->s, T->nck, R->lo);
+    size_t b = num_hom_traj_index(T->s, T->nck, R->hi);
+    size_t a1 = num_hom_traj_index(ref->s, ref->nck, R->lo);
+    size_t b1 = num_hom_traj_index(ref->s, ref->nck, R->hi);
     double gap_a = T->prod[a] - ref->prod[a1], gap_b = T->prod[b] - ref->prod[b1];
     N->a = a;
     N->b = b;
@@ -91,7 +93,7 @@ static bool measure_network(tc_ctx *ctx, tc_result *res, const ng_deep_cfg *c,
 
 /* GD cross-check (fixed step, t = eta k up to gd_steps): relative distance of the product
  * from the flow at the GD checkpoints inside the flow's range. */
-static double gd_vs_flow(const ng_traj *G, const ng_traj *T)
+static double gd_vs_flow(const num_hom_traj *G, const num_hom_traj *T)
 {
     double dmax = 0.0;
     for (size_t i = 0; i < G->nck; i++) {
@@ -150,7 +152,7 @@ static void judge_strict(tc_result *res, const b2_network *N, size_t K, num_act 
 {
     char nm[96];
     const char *an = num_act_name(act);
-    const ng_traj *T = N->T;
+    const num_hom_traj *T = N->T;
     tc_metric(res, ng_name(nm, sizeof nm, "%s_K%zu_product_exponent", an, K),
               N->F.prod_exp.slope - 2.0 * N->F.prod_exp.se_slope, TC_GT, 1.0);
     tc_metric_info(res, ng_name(nm, sizeof nm, "%s_K%zu_product_exponent_fit", an, K),
@@ -167,8 +169,8 @@ static void report_network(tc_result *res, const b2_network *N, size_t K, num_ac
 {
     char nm[96];
     const char *an = num_act_name(act);
-    const ng_traj *T = N->T;
-    const ng_traj_fits *F = &N->F;
+    const num_hom_traj *T = N->T;
+    const num_hom_traj_fits *F = &N->F;
     tc_metric_info(res, ng_name(nm, sizeof nm, "%s_K%zu_product_exponent_se", an, K),
                    F->prod_exp.se_slope);
     tc_metric_info(res, ng_name(nm, sizeof nm, "%s_K%zu_product_slope_vs_log_t", an, K),
@@ -184,7 +186,7 @@ static void report_network(tc_result *res, const b2_network *N, size_t K, num_ac
         tc_metric_info(res, ng_name(nm, sizeof nm, "%s_K%zu_loglog_coefficient", an, K),
                        F->loglog.slope);
     tc_metric_info(res, ng_name(nm, sizeof nm, "%s_K%zu_final_norm_margin", an, K),
-                   T->gam[T->nck - 1]);
+                   T->gamma[T->nck - 1]);
     tc_metric_info(res, ng_name(nm, sizeof nm, "%s_K%zu_steps", an, K), (double)T->steps);
 }
 
@@ -224,11 +226,11 @@ static void figure7(tc_result *res, const num_act *acts, size_t nact, const doub
 /* Weak reading only: the same network by fixed-step GD against its flow. Returns false on a
  * skip. */
 static bool gd_cross_check(tc_ctx *ctx, tc_result *res, const ng_deep_cfg *c,
-                           const ng_deep_data *D, const ng_traj *T, size_t K, num_act act)
+                           const ng_deep_data *D, const num_hom_traj *T, size_t K, num_act act)
 {
     char nm[96];
     const char *an = num_act_name(act);
-    ng_traj *G = ng_deep_train(ctx, res, c, D, K, act, RUN_GD, ng_deep_stream(K, act));
+    num_hom_traj *G = ng_deep_train(ctx, res, c, D, K, act, RUN_GD, ng_deep_stream(K, act));
     if (!G)
         return false;
     tc_metric_info(res, ng_name(nm, sizeof nm, "%s_K%zu_gd_vs_flow_max_rel_diff", an, K),

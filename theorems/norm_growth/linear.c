@@ -173,7 +173,8 @@ static void judge_flow(tc_result *res, const b1_problem *P, const b1_flow *F,
     tc_metric(res, ng_name(nm, sizeof nm, "slope_rel_err%s", suffix),
               fabs(F->fl.slope / nw - 1.0), TC_LE, NG_B1_SLOPE_RTOL);
     /* ||w|| - ||w_hat|| log t bounded: report its change over the two halves (log s) */
-    size_t a = ng_ck_index(F->s, m, NG_WINDOW_FRAC * s_max), b = ng_ck_index(F->s, m, 0.5 * s_max);
+    size_t a = num_hom_traj_index(F->s, m, NG_WINDOW_FRAC * s_max);
+    size_t b = num_hom_traj_index(F->s, m, 0.5 * s_max);
     tc_metric_info(res, ng_name(nm, sizeof nm, "remainder_change_first_half%s", suffix),
                    F->rem[b] - F->rem[a]);
     tc_metric_info(res, ng_name(nm, sizeof nm, "remainder_change_second_half%s", suffix),

@@ -18,7 +18,7 @@ typedef struct {
 
 /* One network's late-phase measures on the windows [S/4, S/2] and [S/2, S]. */
 typedef struct {
-    ng_traj *T;
+    num_hom_traj *T;
     num_mlp *net;          /* the network's layout (for the layer offsets) */
     size_t ia4, ia2, ie;   /* checkpoints closest to S/4, S/2 and the last */
     double rise;           /* gamma(S) - gamma(S/4) */
@@ -61,7 +61,7 @@ static double settling_ratio(double earlier, double later)
 static bool measure_network(tc_ctx *ctx, tc_result *res, const ng_deep_cfg *c,
                             const ng_deep_data *D, size_t K, num_act act, a5_network *N)
 {
-    ng_traj *T = ng_deep_train(ctx, res, c, D, K, act, ng_flow_method(act),
+    num_hom_traj *T = ng_deep_train(ctx, res, c, D, K, act, ng_flow_method(act),
                                ng_deep_stream(K, act));
     if (!T)
         return false;
@@ -70,20 +70,21 @@ static bool measure_network(tc_ctx *ctx, tc_result *res, const ng_deep_cfg *c,
     N->T = T;
     N->net = tc_defer(ctx, release_mlp, num_mlp_alloc(K, widths, false, act));
     double S = T->s[T->nck - 1];
-    N->ia4 = ng_ck_index(T->s, T->nck, NG_WINDOW_FRAC * S);
-    N->ia2 = ng_ck_index(T->s, T->nck, 0.5 * S);
+    N->ia4 = num_hom_traj_index(T->s, T->nck, NG_WINDOW_FRAC * S);
+    N->ia2 = num_hom_traj_index(T->s, T->nck, 0.5 * S);
     N->ie = T->nck - 1;
-    N->rise = T->gam[N->ie] - T->gam[N->ia4];
-    double d1 = fabs(T->gam[N->ia2] - T->gam[N->ia4]), d2 = fabs(T->gam[N->ie] - T->gam[N->ia2]);
+    N->rise = T->gamma[N->ie] - T->gamma[N->ia4];
+    double d1 = fabs(T->gamma[N->ia2] - T->gamma[N->ia4]);
+    double d2 = fabs(T->gamma[N->ie] - T->gamma[N->ia2]);
     N->ratio = settling_ratio(d1, d2);
-    N->m1 = ng_layer_move(T, N->net, N->ia4, N->ia2);
-    N->m2 = ng_layer_move(T, N->net, N->ia2, N->ie);
+    N->m1 = num_hom_traj_layer_move(T, N->net, N->ia4, N->ia2);
+    N->m2 = num_hom_traj_layer_move(T, N->net, N->ia2, N->ie);
     N->vr = settling_ratio(N->m1, N->m2);
     /* Largest drop between consecutive late checkpoints, relative to the margin (Lyu & Li's
      * monotonicity is for a smoothed margin; the min can wiggle). */
     N->drop = 0.0;
     for (size_t i = N->ia4 + 1; i <= N->ie; i++) {
-        double dd = (T->gam[i - 1] - T->gam[i]) / fabs(T->gam[N->ie]);
+        double dd = (T->gamma[i - 1] - T->gamma[i]) / fabs(T->gamma[N->ie]);
         if (dd > N->drop)
             N->drop = dd;
     }
@@ -128,12 +129,12 @@ static void judge_network(tc_result *res, const a5_network *N, size_t K, num_act
                        N->vr);
     tc_metric_info(res, ng_name(nm, sizeof nm, "%s_K%zu_direction_move_last", an, K), N->m2);
     tc_metric_info(res, ng_name(nm, sizeof nm, "%s_K%zu_margin_max_late_drop", an, K), N->drop);
-    const ng_traj *T = N->T;
+    const num_hom_traj *T = N->T;
     tc_metric_info(res, ng_name(nm, sizeof nm, "%s_K%zu_final_norm_margin", an, K),
-                   T->gam[N->ie]);
+                   T->gamma[N->ie]);
     if (act == NUM_ACT_LINEAR && isfinite(gsvm))
         tc_metric_info(res, ng_name(nm, sizeof nm, "%s_K%zu_final_margin_over_svm", an, K),
-                       T->gam[N->ie] / gsvm);
+                       T->gamma[N->ie] / gsvm);
 }
 
 /* ---- figure ------------------------------------------------------------------------------- */
@@ -160,7 +161,7 @@ static void figure_network(tc_result *res, tc_plot *p, const a5_network *N, size
                            num_act act)
 {
     const char *an = num_act_name(act);
-    const ng_traj *T = N->T;
+    const num_hom_traj *T = N->T;
     char sn[48], lab[64];
     ng_name(sn, sizeof sn, "margin_%s_K%zu", an, K);
     tc_series *s = tc_series_new(res, sn, 3,
@@ -168,7 +169,8 @@ static void figure_network(tc_result *res, tc_plot *p, const a5_network *N, size
     if (s)
         for (size_t i = 0; i < T->nck; i++)
             if (T->s[i] >= 1.0)
-                tc_series_row(s, T->s[i], T->gam[i], ng_layer_move(T, N->net, i, N->ie));
+                tc_series_row(s, T->s[i], T->gamma[i],
+                              num_hom_traj_layer_move(T, N->net, i, N->ie));
     if (p) {
         ng_name(lab, sizeof lab, "K = %zu, %s", K, an);
         tc_plot_curve(p, sn, "log_t", "norm_margin", NULL, lab,

@@ -1,6 +1,6 @@
 /* theorems/norm_growth/norm_growth.h — private header of the claim family 'norm_growth': the
  * family's decision constants (with their derivations) and what its files share: the helpers
- * for grids, data and window fits (common.c) and the deep-network trajectories (trajectory.c).
+ * for grids, data and window fits (common.c) and the deep-network training runs (trajectory.c).
  *
  * Files: linear.c (B1), deep_growth.c (B2), max_margin_deep.c (A5), ode.c (B3), family.c
  * (the catalogue). See docs/claims/norm_growth.md.
@@ -15,6 +15,7 @@
 
 #include "numerics/fit.h"
 #include "numerics/homogeneous.h"
+#include "numerics/homogeneous_traj.h"
 #include "numerics/mlp.h"
 #include "theorems/claim.h"
 
@@ -94,27 +95,9 @@ num_status ng_make_data(gsl_rng *r, size_t n, size_t d, double gamma, double *X,
 /* Linear interpolation of y(x) at x0 (x ascending); NaN outside [x_0, x_{n-1}]. */
 double ng_interp(const double *x, const double *y, size_t n, double x0);
 
-/* Index of the checkpoint closest to target. */
-size_t ng_ck_index(const double *s, size_t n, double target);
-
-/* ---- deep-network trajectories (trajectory.c) -------------------------------------------- */
+/* ---- deep-network training runs (trajectory.c) -------------------------------------------- */
 
 typedef enum { RUN_FLOW = 0, RUN_EULER, RUN_GD } ng_method;
-
-typedef struct {
-    size_t K, P, nck;
-    num_act act;
-    double s[NG_CK_MAX];     /* log t of each checkpoint */
-    double logL[NG_CK_MAX], minm[NG_CK_MAX], prod[NG_CK_MAX], gam[NG_CK_MAX];
-    double norms[NG_CK_MAX * NG_MAXK];
-    double *V;               /* NG_CK_MAX x P: theta with each W_k / ||W_k|| */
-    size_t steps;
-    /* observer context */
-    const num_hom_problem *pb;
-    num_hom_work *w;
-    num_status st;
-    bool gd_time;            /* observer receives t (GD), not s */
-} ng_traj;
 
 typedef struct {
     size_t n, d, hidden;
@@ -130,16 +113,6 @@ typedef struct {
 typedef struct {
     double *X, *y;
 } ng_deep_data;
-
-/* Late-window fits of a trajectory. */
-typedef struct {
-    num_fit_line prod_exp;   /* log prod against log s */
-    num_fit_line layer_exp[NG_MAXK];
-    double layer_exp_max;
-    num_fit_line prod_slope; /* prod against s */
-    num_fit_line loglog;     /* (-log L) - s against log s */
-    double prod_growth;      /* prod(end) / prod(window start) - 1 */
-} ng_traj_fits;
 
 /* The parameter rows shared by the deep claims (B2, A5). */
 #define NG_DEEP_PARAMS(ACTS, GDQ, GDF, GDETA)                                                \
@@ -185,15 +158,9 @@ uint64_t ng_deep_stream(size_t K, num_act act);
 /* Train a depth-K network (initialisation redrawn while it does not separate, see
  * NG_INIT_DRAWS) and return its trajectory, owned by the context. A numerical failure ends the
  * run with `error`; a network that never separates the data sets a skip and returns NULL. */
-ng_traj *ng_deep_train(tc_ctx *ctx, tc_result *res, const ng_deep_cfg *c,
+num_hom_traj *ng_deep_train(tc_ctx *ctx, tc_result *res, const ng_deep_cfg *c,
                        const ng_deep_data *D, size_t K, num_act act, ng_method m,
                        uint64_t stream);
-
-/* Fits of ng_traj_fits on the window [lo, hi] of log t. */
-num_status ng_traj_fit(const ng_traj *T, double lo, double hi, ng_traj_fits *F);
-
-/* Largest over layers of ||V_k(s_b) - V_k(s_a)||_F (V_k = W_k / ||W_k||). */
-double ng_layer_move(const ng_traj *T, const num_mlp *net, size_t ia, size_t ib);
 
 /* ---- the claims (one file per group) ------------------------------------------------------ */
 

@@ -53,7 +53,8 @@ typedef struct {
 static const tc_param_spec ode_params[] = {
     TC_P_LIST("K", "1,2,3,4", TC_SAME, 1, 8, "numbers of layers"),
     TC_P_REAL("ftil", "0.5", TC_SAME, 1e-3, 1e3,
-              "normalised output ftil(x) > 0 of the single sample (not 1, so that powers of ftil show)"),
+              "normalised output ftil(x) > 0 of the single sample "
+              "(not 1, so that powers of ftil show)"),
     TC_P_REAL("rho0", "1", TC_SAME, 1e-3, 10, "initial norm of every layer"),
     TC_P_REAL("s_li", "400", "650", 10, 680,
               "log t at the end of the li window (li(R) = Ei(log R) overflows past log R ~ 700)"),

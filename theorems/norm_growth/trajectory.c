@@ -1,14 +1,13 @@
-/* theorems/norm_growth/trajectory.c — deep homogeneous networks trained on separable data with
- * their trajectory recorded at checkpoints (layer norms, loss, margins, normalised layers), and
- * the late-window fits of such a trajectory. Shared by B2 (deep_growth.c) and A5
+/* theorems/norm_growth/trajectory.c — the training runs of the deep claims: deep homogeneous
+ * networks trained on separable data by the flow, its log-time Euler discretisation or GD,
+ * their trajectory recorded at checkpoints (numerics/homogeneous_traj.h), and the redraw of
+ * initialisations that never separate the data. Shared by B2 (deep_growth.c) and A5
  * (max_margin_deep.c).
  */
 #include "theorems/norm_growth/norm_growth.h"
 
 #include <math.h>
 #include <string.h>
-
-#include <cblas.h>
 
 const tc_param_spec ng_deep_params[] = {NG_DEEP_PARAMS("both", "20000", "200000", "0.1"),
                                         TC_P_END};
@@ -23,40 +22,9 @@ static void release_work(void *w)
     num_hom_work_free(w);
 }
 
-static int traj_obs(void *arg, double time, const double *theta)
+static void release_traj(void *T)
 {
-    ng_traj *T = arg;
-    if (T->nck >= NG_CK_MAX)
-        return 1;
-    double s = time;
-    if (T->gd_time) {
-        if (!(time > 0.0))
-            return 0; /* t = 0 has no log */
-        s = log(time);
-    }
-    size_t i = T->nck, K = T->K;
-    num_hom_obs o;
-    num_status st = num_hom_observe(T->pb, theta, T->w, T->norms + i * K, &o);
-    if (st != NUM_OK) {
-        T->st = st;
-        return 1;
-    }
-    T->s[i] = s;
-    T->logL[i] = o.log_loss;
-    T->minm[i] = o.min_margin;
-    T->prod[i] = o.prod_norms;
-    T->gam[i] = o.norm_margin;
-    double *v = T->V + i * T->P;
-    memcpy(v, theta, T->P * sizeof *v);
-    for (size_t k = 0; k < K; k++) {
-        double *Wk = num_mlp_w(T->pb->net, v, k);
-        size_t len = T->pb->net->widths[k] * T->pb->net->widths[k + 1];
-        double nk = T->norms[i * K + k];
-        if (nk > 0.0)
-            cblas_dscal((int)len, 1.0 / nk, Wk, 1);
-    }
-    T->nck++;
-    return 0;
+    num_hom_traj_free(T);
 }
 
 void ng_deep_widths(const ng_deep_cfg *c, size_t K, size_t *widths)
@@ -82,24 +50,19 @@ static size_t gd_checkpoints(size_t gd_steps, size_t *at)
 /* Train one network (depth K, activation act) from a Gaussian initialisation drawn from the
  * stream `r` and record its trajectory (owned by the context); T->st reports numerical
  * failure. */
-static ng_traj *deep_run(tc_ctx *ctx, const ng_deep_cfg *c, const ng_deep_data *D, size_t K,
-                         num_act act, ng_method method, gsl_rng *r)
+static num_hom_traj *deep_run(tc_ctx *ctx, const ng_deep_cfg *c, const ng_deep_data *D,
+                              size_t K, num_act act, ng_method method, gsl_rng *r)
 {
     size_t widths[NG_MAXK + 1];
     ng_deep_widths(c, K, widths);
     num_mlp *net = tc_defer(ctx, release_mlp, num_mlp_alloc(K, widths, false, act));
-    ng_traj *T = TC_NEW(ctx, ng_traj, 1);
-    T->K = K;
-    T->act = act;
-    T->P = net->nparams;
-    T->V = TC_NEW(ctx, double, NG_CK_MAX * T->P);
+    num_hom_traj *T = tc_defer(ctx, release_traj, num_hom_traj_alloc(K, net->nparams, NG_CK_MAX));
     double *theta = TC_NEW(ctx, double, T->P);
     num_hom_problem pb = {net, D->X, D->y, c->n, c->loss};
     num_hom_work *w = tc_defer(ctx, release_work, num_hom_work_alloc(&pb));
     num_mlp_init_gaussian(net, theta, r, NULL);
     T->pb = &pb;
     T->w = w;
-    T->st = NUM_OK;
     num_status st;
     if (method == RUN_GD) {
         /* Fixed step eta = gd_eta_scale / n, the same for every depth so that all runs cover
@@ -111,65 +74,23 @@ static ng_traj *deep_run(tc_ctx *ctx, const ng_deep_cfg *c, const ng_deep_data *
         size_t at[NG_CK_MAX];
         size_t nat = gd_checkpoints(c->gd_steps, at);
         T->gd_time = true;
-        st = num_hom_gd(&pb, theta, eta, c->gd_steps, at, nat, traj_obs, T, w);
+        st = num_hom_gd(&pb, theta, eta, c->gd_steps, at, nat, num_hom_traj_record, T, w);
         T->steps = c->gd_steps;
     } else {
         double sat[NG_CK_MAX];
         size_t nat = ng_ck_grid(c->s_max, sat);
         if (method == RUN_FLOW)
-            st = num_hom_flow_logtime(&pb, theta, NG_S0, sat, nat, c->rtol, 2000000, traj_obs,
-                                      T, w, &T->steps);
+            st = num_hom_flow_logtime(&pb, theta, NG_S0, sat, nat, c->rtol, 2000000,
+                                      num_hom_traj_record, T, w, &T->steps);
         else
-            st = num_hom_gd_logtime(&pb, theta, NG_S0, c->euler_h, sat, nat, 5000000, traj_obs,
-                                    T, w, &T->steps);
+            st = num_hom_gd_logtime(&pb, theta, NG_S0, c->euler_h, sat, nat, 5000000,
+                                    num_hom_traj_record, T, w, &T->steps);
     }
     if (T->st == NUM_OK)
         T->st = st;
     T->pb = NULL;
     T->w = NULL;
     return T;
-}
-
-num_status ng_traj_fit(const ng_traj *T, double lo, double hi, ng_traj_fits *F)
-{
-    size_t n = T->nck, K = T->K;
-    double ls[NG_CK_MAX], lq[NG_CK_MAX], q[NG_CK_MAX];
-    for (size_t i = 0; i < n; i++) {
-        ls[i] = T->s[i] > 0.0 ? log(T->s[i]) : -INFINITY;
-        lq[i] = log(T->prod[i]);
-        q[i] = -T->logL[i] - T->s[i];
-    }
-    num_status st = num_fit_linear_window(n, ls, lq, T->s, lo, hi, &F->prod_exp);
-    if (st == NUM_OK)
-        st = num_fit_linear_window(n, T->s, T->prod, T->s, lo, hi, &F->prod_slope);
-    if (st == NUM_OK)
-        st = num_fit_linear_window(n, ls, q, T->s, lo, hi, &F->loglog);
-    F->layer_exp_max = -INFINITY;
-    for (size_t k = 0; k < K && st == NUM_OK; k++) {
-        for (size_t i = 0; i < n; i++)
-            lq[i] = log(T->norms[i * K + k]);
-        st = num_fit_linear_window(n, ls, lq, T->s, lo, hi, &F->layer_exp[k]);
-        if (F->layer_exp[k].slope > F->layer_exp_max)
-            F->layer_exp_max = F->layer_exp[k].slope;
-    }
-    size_t a = ng_ck_index(T->s, n, lo), b = ng_ck_index(T->s, n, hi);
-    F->prod_growth = T->prod[b] / T->prod[a] - 1.0;
-    return st;
-}
-
-double ng_layer_move(const ng_traj *T, const num_mlp *net, size_t ia, size_t ib)
-{
-    double worst = 0.0;
-    for (size_t k = 0; k < T->K; k++) {
-        size_t off = net->off_w[k], len = net->widths[k] * net->widths[k + 1];
-        const double *va = T->V + ia * T->P + off, *vb = T->V + ib * T->P + off;
-        double s = 0.0;
-        for (size_t i = 0; i < len; i++)
-            s += (va[i] - vb[i]) * (va[i] - vb[i]);
-        if (sqrt(s) > worst)
-            worst = sqrt(s);
-    }
-    return worst;
 }
 
 /* ---- configuration, data and the checked training run ------------------------------------- */
@@ -225,17 +146,17 @@ uint64_t ng_deep_stream(size_t K, num_act act)
  * step h >= 1e-12 is stable (seen for ReLU, K = 4, quick seeds 23 and 35: min margin exactly 0
  * from s ~ 12 resp. s ~ 233 on). It is outside the hypothesis of Theorem 3 like the draws of
  * NG_INIT_DRAWS; a stall of a separating network is still an error. */
-static bool dead_draw(const ng_deep_cfg *c, const ng_traj *T, ng_method m)
+static bool dead_draw(const ng_deep_cfg *c, const num_hom_traj *T, ng_method m)
 {
     return c->loss == NUM_HOM_LOSS_EXP && T->st == NUM_ENOCONV && m != RUN_GD &&
-           (T->nck == 0 || T->minm[T->nck - 1] <= 0.0);
+           (T->nck == 0 || T->min_margin[T->nck - 1] <= 0.0);
 }
 
-ng_traj *ng_deep_train(tc_ctx *ctx, tc_result *res, const ng_deep_cfg *c,
+num_hom_traj *ng_deep_train(tc_ctx *ctx, tc_result *res, const ng_deep_cfg *c,
                        const ng_deep_data *D, size_t K, num_act act, ng_method m,
                        uint64_t stream)
 {
-    ng_traj *T = NULL;
+    num_hom_traj *T = NULL;
     for (int draw = 0; draw < NG_INIT_DRAWS; draw++) {
         /* draw 0 is the claim's usual stream; replacements are far from every deep_stream */
         gsl_rng *r = tc_stream(ctx, stream + 1024 * (uint64_t)draw);
@@ -244,7 +165,8 @@ ng_traj *ng_deep_train(tc_ctx *ctx, tc_result *res, const ng_deep_cfg *c,
         if (T->st != NUM_OK && !dead)
             tc_fail(ctx, "%s K=%zu %s: %s after %zu steps (checkpoint %zu)", num_act_name(act),
                     K, m == RUN_GD ? "GD" : "flow", num_strerror(T->st), T->steps, T->nck);
-        if (!dead && (c->loss != NUM_HOM_LOSS_EXP || (T->nck > 0 && T->minm[T->nck - 1] > 0.0))) {
+        bool separates = T->nck > 0 && T->min_margin[T->nck - 1] > 0.0;
+        if (!dead && (c->loss != NUM_HOM_LOSS_EXP || separates)) {
             if (draw > 0) {
                 char nm[96];
                 ng_name(nm, sizeof nm, "%s_K%zu_%s_init_redraws", num_act_name(act), K,
@@ -257,6 +179,6 @@ ng_traj *ng_deep_train(tc_ctx *ctx, tc_result *res, const ng_deep_cfg *c,
     tc_result_skip(res, "the %s K=%zu network did not separate the data from %d independent "
                    "initialisations (final min margin %.3g): Theorem 3 (003 §5.3) assumes a "
                    "separating network", num_act_name(act), K, NG_INIT_DRAWS,
-                   T->nck ? T->minm[T->nck - 1] : 0.0);
+                   T->nck ? T->min_margin[T->nck - 1] : 0.0);
     return NULL;
 }
