@@ -9,6 +9,17 @@
 #include <cblas.h>
 
 #include "numerics/separable.h"
+#include "numerics/svm.h"
+
+void ng_release_mlp(void *net)
+{
+    num_mlp_free(net);
+}
+
+void ng_release_svm(void *svm)
+{
+    num_svm_free(svm);
+}
 
 const char *ng_name(char *buf, size_t len, const char *fmt, ...)
 {

@@ -62,11 +62,6 @@ static const tc_param_spec b1_square_params[] = {
               "horizon log t (flow in ordinary time t: the square loss has converged by then)"),
     TC_P_END};
 
-static void release_svm(void *svm)
-{
-    num_svm_free(svm);
-}
-
 /* ---- measure ------------------------------------------------------------------------------ */
 
 /* The user's data (--data, margin losses only) or generated separable data, and its SVM.
@@ -84,7 +79,7 @@ static bool measure_problem(tc_ctx *ctx, tc_result *res, bool square, b1_problem
     }
     P->X = TC_NEW(ctx, double, P->n * P->d);
     P->y = TC_NEW(ctx, double, P->n);
-    P->svm = tc_defer(ctx, release_svm, num_svm_alloc(P->n, P->d));
+    P->svm = tc_defer(ctx, ng_release_svm, num_svm_alloc(P->n, P->d));
     if (data && !square) {
         memcpy(P->X, data->x, P->n * P->d * sizeof *P->X);
         memcpy(P->y, data->y, P->n * sizeof *P->y);

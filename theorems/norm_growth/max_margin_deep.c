@@ -28,16 +28,6 @@ typedef struct {
     double drop;           /* largest late drop of gamma, relative to gamma(S) */
 } a5_network;
 
-static void release_mlp(void *net)
-{
-    num_mlp_free(net);
-}
-
-static void release_svm(void *svm)
-{
-    num_svm_free(svm);
-}
-
 /* ---- measure ------------------------------------------------------------------------------ */
 
 /* The global maximum of the normalised margin of a deep linear network is the SVM margin
@@ -45,7 +35,7 @@ static void release_svm(void *svm)
  * fails. */
 static double measure_svm_margin(tc_ctx *ctx, const ng_deep_cfg *c, const ng_deep_data *D)
 {
-    num_svm *svm = tc_defer(ctx, release_svm, num_svm_alloc(c->n, c->d));
+    num_svm *svm = tc_defer(ctx, ng_release_svm, num_svm_alloc(c->n, c->d));
     if (num_svm_solve(svm, D->X, D->y) == NUM_OK)
         return svm->margin;
     return NAN;
@@ -68,7 +58,7 @@ static bool measure_network(tc_ctx *ctx, tc_result *res, const ng_deep_cfg *c,
     size_t widths[NG_MAXK + 1];
     ng_deep_widths(c, K, widths);
     N->T = T;
-    N->net = tc_defer(ctx, release_mlp, num_mlp_alloc(K, widths, false, act));
+    N->net = tc_defer(ctx, ng_release_mlp, num_mlp_alloc(K, widths, false, act));
     double S = T->s[T->nck - 1];
     N->ia4 = num_hom_traj_index(T->s, T->nck, NG_WINDOW_FRAC * S);
     N->ia2 = num_hom_traj_index(T->s, T->nck, 0.5 * S);

@@ -81,6 +81,10 @@
 /* printf into buf (a metric or series name); returns buf. */
 const char *ng_name(char *buf, size_t len, const char *fmt, ...);
 
+/* Destructors for tc_defer (typed ones wrapped to void(void *)). */
+void ng_release_mlp(void *net);
+void ng_release_svm(void *svm);
+
 /* m points geometric in [lo, hi] (lo > 0). */
 void ng_geom_grid(double lo, double hi, size_t m, double *out);
 
@@ -159,8 +163,8 @@ uint64_t ng_deep_stream(size_t K, num_act act);
  * NG_INIT_DRAWS) and return its trajectory, owned by the context. A numerical failure ends the
  * run with `error`; a network that never separates the data sets a skip and returns NULL. */
 num_hom_traj *ng_deep_train(tc_ctx *ctx, tc_result *res, const ng_deep_cfg *c,
-                       const ng_deep_data *D, size_t K, num_act act, ng_method m,
-                       uint64_t stream);
+                            const ng_deep_data *D, size_t K, num_act act, ng_method m,
+                            uint64_t stream);
 
 /* ---- the claims (one file per group) ------------------------------------------------------ */
 

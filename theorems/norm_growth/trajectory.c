@@ -12,11 +12,6 @@
 const tc_param_spec ng_deep_params[] = {NG_DEEP_PARAMS("both", "20000", "200000", "0.1"),
                                         TC_P_END};
 
-static void release_mlp(void *net)
-{
-    num_mlp_free(net);
-}
-
 static void release_work(void *w)
 {
     num_hom_work_free(w);
@@ -55,7 +50,7 @@ static num_hom_traj *deep_run(tc_ctx *ctx, const ng_deep_cfg *c, const ng_deep_d
 {
     size_t widths[NG_MAXK + 1];
     ng_deep_widths(c, K, widths);
-    num_mlp *net = tc_defer(ctx, release_mlp, num_mlp_alloc(K, widths, false, act));
+    num_mlp *net = tc_defer(ctx, ng_release_mlp, num_mlp_alloc(K, widths, false, act));
     num_hom_traj *T = tc_defer(ctx, release_traj, num_hom_traj_alloc(K, net->nparams, NG_CK_MAX));
     double *theta = TC_NEW(ctx, double, T->P);
     num_hom_problem pb = {net, D->X, D->y, c->n, c->loss};
@@ -153,8 +148,8 @@ static bool dead_draw(const ng_deep_cfg *c, const num_hom_traj *T, ng_method m)
 }
 
 num_hom_traj *ng_deep_train(tc_ctx *ctx, tc_result *res, const ng_deep_cfg *c,
-                       const ng_deep_data *D, size_t K, num_act act, ng_method m,
-                       uint64_t stream)
+                            const ng_deep_data *D, size_t K, num_act act, ng_method m,
+                            uint64_t stream)
 {
     num_hom_traj *T = NULL;
     for (int draw = 0; draw < NG_INIT_DRAWS; draw++) {
