@@ -75,3 +75,31 @@ done:
     free(ly);
     return st;
 }
+
+num_status num_fit_linear_window(size_t n, const double *x, const double *y, const double *key,
+                                 double lo, double hi, num_fit_line *out)
+{
+    if (!x || !y || !key || !out)
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !x || !y || !key || !out");
+    double *xs = malloc((n ? n : 1) * sizeof *xs), *ys = malloc((n ? n : 1) * sizeof *ys);
+    num_status st;
+    if (!xs || !ys) {
+        st = NUM_ERROR(NUM_ENOMEM, "window buffers");
+        goto done;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (key[i] >= lo && key[i] <= hi) {
+            xs[m] = x[i];
+            ys[m] = y[i];
+            m++;
+        }
+    if (m < 3)
+        st = NUM_ERROR(NUM_EINVAL, "fewer than 3 points in the window");
+    else
+        st = num_fit_linear(m, xs, ys, NULL, out);
+done:
+    free(xs);
+    free(ys);
+    return st;
+}

@@ -35,4 +35,11 @@ num_status num_fit_linear(size_t n, const double *x, const double *y, const doub
 num_status num_fit_power(size_t n, const double *x, const double *y, const double *w,
                          num_fit_line *out);
 
+/* Fit y = c0 + c1 x to the points i with key[i] in [lo, hi] (a window of a sampled
+ * trajectory: key is typically the time, x and y functions of it; key may be x itself). The
+ * points keep their order. Returns NUM_EINVAL when fewer than 3 points fall in the window (a
+ * line through 2 points has no standard error), NUM_ENOMEM, else as num_fit_linear. */
+num_status num_fit_linear_window(size_t n, const double *x, const double *y, const double *key,
+                                 double lo, double hi, num_fit_line *out);
+
 #endif /* NUM_FIT_H */

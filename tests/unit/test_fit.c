@@ -81,12 +81,47 @@ static void test_bad(void **state)
     assert_true(isnan(f.se_slope));
 }
 
+/* The window fit selects by key and equals num_fit_linear on the selected points, computed
+ * here by hand-picking them (independent of the selection loop); the window ends are
+ * inclusive. Identical input to gsl_fit_linear in the same order gives bit-identical output,
+ * hence tolerance 0. */
+static void test_window(void **state)
+{
+    (void)state;
+    double key[8], x[8], y[8];
+    for (int i = 0; i < 8; i++) {
+        key[i] = 0.5 * i;                      /* 0, 0.5, ..., 3.5 */
+        x[i] = log(1.0 + i);
+        y[i] = 2.0 - 0.3 * x[i] + 0.01 * (i % 3); /* not exactly a line */
+    }
+    num_fit_line fw, fr;
+    /* window [1, 2.5]: indices 2..5 */
+    assert_int_equal(num_fit_linear_window(8, x, y, key, 1.0, 2.5, &fw), NUM_OK);
+    assert_int_equal(num_fit_linear(4, x + 2, y + 2, NULL, &fr), NUM_OK);
+    assert_int_equal(fw.n, 4);
+    expect_close("window slope", fw.slope, fr.slope, 0.0);
+    expect_close("window intercept", fw.intercept, fr.intercept, 0.0);
+    expect_close("window se slope", fw.se_slope, fr.se_slope, 0.0);
+    /* the key may be x itself: window [x_1, x_6] inclusive holds 6 points */
+    assert_int_equal(num_fit_linear_window(8, x, y, x, x[1], x[6], &fw), NUM_OK);
+    assert_int_equal(fw.n, 6);
+    /* fewer than 3 points in the window (and an empty one) */
+    assert_int_equal(num_fit_linear_window(8, x, y, key, 1.0, 1.5, &fw), NUM_EINVAL);
+    assert_int_equal(num_fit_linear_window(8, x, y, key, 10.0, 20.0, &fw), NUM_EINVAL);
+    assert_int_equal(num_fit_linear_window(0, x, y, key, 0.0, 1.0, &fw), NUM_EINVAL);
+    /* a non-finite value outside the window does not matter, inside it does */
+    x[7] = NAN;
+    assert_int_equal(num_fit_linear_window(8, x, y, key, 1.0, 2.5, &fw), NUM_OK);
+    assert_int_equal(num_fit_linear_window(8, x, y, key, 1.0, 3.5, &fw), NUM_ENAN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_line_by_hand),
         cmocka_unit_test(test_power),
         cmocka_unit_test(test_bad),
+        cmocka_unit_test(test_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
