@@ -7,25 +7,13 @@
  * = sqrt(1.35), SStot = 5, R^2 = 0.64. With unit weights the weighted fit gives the same line
  * and standard errors without the s^2 factor: sqrt(1/Sxx) = sqrt(0.2), sqrt(1.5).
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include <cmocka.h>
+#include "tc_test.h"
 
 #include <float.h>
 #include <math.h>
 
 #include "numerics/fit.h"
-
-static void expect_close(const char *what, double obs, double ref, double tol)
-{
-    if (!(fabs(obs - ref) <= tol)) {
-        print_error("%s: %.18g observed vs %.18g expected (tol %.3g)\n", what, obs, ref, tol);
-        fail();
-    }
-}
 
 #define TOL (64 * DBL_EPSILON)
 
@@ -123,5 +111,5 @@ int main(void)
         cmocka_unit_test(test_bad),
         cmocka_unit_test(test_window),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return TC_RUN("numerics/fit", tests);
 }

@@ -18,12 +18,8 @@
  * Gradient descent is forward Euler on the flow: its error at fixed time is O(eta), so halving
  * eta halves it (ratio 2 +- 20% leaves room for the O(eta^2) term at these step sizes).
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include <cmocka.h>
+#include "tc_test.h"
 
 #include <float.h>
 #include <math.h>
@@ -41,14 +37,6 @@
 
 #define SEED 4242u
 #define REL_TOL 1e-8
-
-static void expect_close(const char *what, double obs, double ref, double tol)
-{
-    if (!(fabs(obs - ref) <= tol)) {
-        print_error("%s: %.18g observed vs %.18g expected (tol %.3g)\n", what, obs, ref, tol);
-        fail();
-    }
-}
 
 static const num_flow_opts OPTS = {NULL, 1e-12, 1e-11, 1e-3, 0};
 
@@ -294,5 +282,5 @@ int main(void)
         cmocka_unit_test(test_gd_tracks_flow),
         cmocka_unit_test(test_errors),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return TC_RUN("numerics/flow", tests);
 }

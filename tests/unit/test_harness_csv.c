@@ -1,10 +1,6 @@
 /* tests/unit/test_harness_csv.c — the CSV reader and dataset validation, good and bad files. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include <cmocka.h>
+#include "tc_test.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,10 +1,6 @@
 /* tests/unit/test_harness_params.c — parameter parsing, ranges, precedence bookkeeping. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include <cmocka.h>
+#include "tc_test.h"
 
 #include <string.h>
 

@@ -3,12 +3,8 @@
  * pseudoinverse; minimum-norm least squares against the normal equations and the
  * pseudoinverse; ranks of matrices built with a known rank. Tolerances are c * N * eps * scale
  * (Golub & Van Loan 4th ed. §§5.4, 8.6: backward stable decompositions). Seeds printed. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include <cmocka.h>
+#include "tc_test.h"
 
 #include <cblas.h>
 #include <float.h>
@@ -298,5 +294,5 @@ int main(void)
         cmocka_unit_test(test_lstsq), cmocka_unit_test(test_norms_gram),
         cmocka_unit_test(test_bad_input),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return TC_RUN("numerics/linalg", tests);
 }

@@ -17,12 +17,8 @@
  * - non-finite pre-activations in any layer and position are reported (NUM_ENAN).
  * Seeds are fixed and printed on failure.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include <cmocka.h>
+#include "tc_test.h"
 
 #include <float.h>
 #include <math.h>
@@ -713,5 +709,5 @@ int main(void)
         cmocka_unit_test(test_bitwise_reference), cmocka_unit_test(test_input_copied),
         cmocka_unit_test(test_nonfinite_hidden),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return TC_RUN("numerics/mlp", tests);
 }

@@ -14,12 +14,8 @@
  * - num_li_of_log / num_li_inverse_log against tabulated constants.
  * Seeds are fixed and printed on failure.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include <cmocka.h>
+#include "tc_test.h"
 
 #include <gsl/gsl_errno.h>
 
@@ -453,5 +449,5 @@ int main(void)
         cmocka_unit_test(test_rho_closed_forms),    cmocka_unit_test(test_li),
         cmocka_unit_test(test_errors),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return TC_RUN("numerics/homogeneous", tests);
 }

@@ -1,11 +1,7 @@
 /* tests/unit/test_result.c — metric checks and outcome rules of theorems/result.c, and the
  * verdict table of DESIGN.md. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include <cmocka.h>
+#include "tc_test.h"
 
 #include <math.h>
 #include <string.h>
