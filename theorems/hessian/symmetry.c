@@ -111,12 +111,9 @@ static bool read_params(tc_ctx *ctx, tc_result *res, bool with_act, num_act *act
 }
 
 /* Parameters of the architecture (without biases; the activation does not matter). */
-static size_t count_params(const sym_params *p)
+static size_t count_params(tc_ctx *ctx, const sym_params *p)
 {
-    num_mlp *probe = num_mlp_alloc(p->K, p->widths, false, NUM_ACT_TANH);
-    size_t P = probe ? probe->nparams : 0;
-    num_mlp_free(probe);
-    return P;
+    return hess_net(ctx, p->K, p->widths, NUM_ACT_TANH)->nparams;
 }
 
 /* ---- hessian_degeneracy_underparam --------------------------------------------------- */
@@ -164,7 +161,7 @@ static void run_underparam(tc_ctx *ctx, tc_result *res)
                             "control (use hessian_degeneracy)");
         return;
     }
-    size_t P = count_params(&p);
+    size_t P = count_params(ctx, &p);
     if (P >= p.n * p.dout) {
         tc_result_skip(res, "P = %zu >= n d' = %zu: zero eigenvalues are forced by counting "
                             "(rank J <= n d') even though Theorem 4's condition fails; the "
@@ -251,7 +248,7 @@ static void run_symmetry(tc_ctx *ctx, tc_result *res)
                             "symmetries (docs/claims/hessian.md)");
         return;
     }
-    size_t P = count_params(&p);
+    size_t P = count_params(ctx, &p);
     if (P >= p.n * p.dout) {
         tc_result_skip(res, "P = %zu >= n d' = %zu: the counting bound already forces zero "
                             "eigenvalues; the symmetry count needs n d' > P", P, p.n * p.dout);
