@@ -159,6 +159,14 @@ static void judge_counts(tc_result *res, const exp_params *p, const exp_measures
     }
 }
 
+/* eq. (28), §12.3.1: at the zero-loss point of the square loss H = J^T J has at most
+ * n d' = n nonzero eigenvalues. */
+static void judge_square(tc_result *res, const exp_params *p, const exp_measures *M)
+{
+    tc_metric(res, "nonzero_square_two_layer", (double)(M->sq.P - M->sq.z.zeros), TC_LE,
+              (double)p->n);
+}
+
 /* ---- figure ---------------------------------------------------------------------------- */
 
 /* The counts against the scale (one row per scale) and the spectra at the first scale
@@ -287,10 +295,7 @@ static void run_exp_rank(tc_ctx *ctx, tc_result *res)
     tc_metric_info(res, "samples", (double)p.n);
     if (!p.linear) {
         measure_square(ctx, &p, &M);
-        /* eq. (28), §12.3.1: at the zero-loss point H = J^T J has at most n d' = n nonzero
-         * eigenvalues. */
-        tc_metric(res, "nonzero_square_two_layer", (double)(M.sq.P - M.sq.z.zeros), TC_LE,
-                  (double)p.n);
+        judge_square(res, &p, &M);
     }
     figure_spectra(ctx, res, &p, &M);
     figure_count_plot(res, &p);
