@@ -17,11 +17,14 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cblas.h>
 #include <lapacke.h>
+
+#include "numerics/linalg.h"
 
 /* Largest argument of exp() that does not overflow (log(DBL_MAX) = 709.78). */
 #define HESS_EXP_MAX 709.0
@@ -555,5 +558,66 @@ done:
     free(gt);
     free(d);
     free(trial);
+    return st;
+}
+
+/* The best of the steps theta +- a v (v: column 0 of V, P x P row-major) with a loss below
+ * f0 into best; returns whether there was one. */
+static bool saddle_try(num_hess_work *hw, const double *theta, const double *X,
+                       const double *Y, size_t n, const num_hess_opts *opts, const double *V,
+                       double a, double f0, double *trial, double *best)
+{
+    size_t P = hw->P;
+    double fbest = f0;
+    bool found = false;
+    for (int sg = -1; sg <= 1; sg += 2) {
+        for (size_t i = 0; i < P; i++)
+            trial[i] = theta[i] + sg * a * V[i * P]; /* column 0: eigenvector of ev[0] */
+        double ft = 0.0;
+        if (num_hessian_prepare(hw, trial, X, Y, n, opts, &ft, NULL) == NUM_OK && ft < fbest) {
+            fbest = ft;
+            memcpy(best, trial, P * sizeof *best);
+            found = true;
+        }
+    }
+    return found;
+}
+
+num_status num_hessian_saddle_step(num_hess_work *hw, double *theta, const double *X,
+                                   const double *Y, size_t n, const num_hess_opts *opts,
+                                   int halvings)
+{
+    if (!hw || !theta || !X || !Y || !opts || halvings < 1)
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !hw || !theta || !X || !Y || !opts || "
+                                     "halvings < 1");
+    size_t P = hw->P;
+    double *H = malloc(P * P * sizeof *H), *V = malloc(P * P * sizeof *V);
+    double *ev = malloc(P * sizeof *ev), *trial = malloc(P * sizeof *trial);
+    double *best = malloc(P * sizeof *best);
+    num_status st = NUM_OK;
+    double f0 = 0.0;
+    if (!H || !V || !ev || !trial || !best) {
+        st = NUM_ERROR(NUM_ENOMEM, "allocation failed");
+        goto done;
+    }
+    if ((st = num_hessian_full(hw, theta, X, Y, n, opts, 0, P, H, NULL)) != NUM_OK ||
+        (st = num_linalg_eigh(P, H, ev, V)) != NUM_OK ||
+        (st = num_hessian_prepare(hw, theta, X, Y, n, opts, &f0, NULL)) != NUM_OK)
+        goto done;
+    st = NUM_ENOCONV;
+    if (!(ev[0] < 0.0))
+        goto done;
+    double a = 1.0;
+    for (int h = 0; h < halvings && st != NUM_OK; h++, a *= 0.5)
+        if (saddle_try(hw, theta, X, Y, n, opts, V, a, f0, trial, best))
+            st = NUM_OK;
+    if (st == NUM_OK)
+        memcpy(theta, best, P * sizeof *theta);
+done:
+    free(H);
+    free(V);
+    free(ev);
+    free(trial);
+    free(best);
     return st;
 }

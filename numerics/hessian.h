@@ -107,4 +107,18 @@ num_status num_hessian_minimise(num_hess_work *hw, double *theta, const double *
                                 const double *Y, size_t n, const num_hess_opts *opts,
                                 double gtol, size_t max_iter, size_t *iters, double *gnorm);
 
+/* A step out of a saddle of the loss of `opts` (compare Nocedal & Wright 2nd ed. §4.3, "the
+ * hard case": a direction of negative curvature). At a stationary point theta whose smallest
+ * Hessian eigenvalue lambda_min is negative, along its unit eigenvector v
+ *   L(theta + a v) = L(theta) + a^2 lambda_min / 2 + O(a^3) < L(theta)
+ * for small a: of the signed steps +-a, a = 1, 1/2, 1/4, ... (at most `halvings` values of a),
+ * the largest a at which a sign decreases L is taken (the sign with the lower loss if both do).
+ *   theta  in/out: the stationary point, then the point after the step (unchanged on failure)
+ * Returns NUM_OK after a step, NUM_ENOCONV if lambda_min >= 0 or no step decreases the loss,
+ * or the failure of a kernel. Allocates 2 P^2 + O(P) doubles; the workspace is left prepared at
+ * an unspecified point. */
+num_status num_hessian_saddle_step(num_hess_work *hw, double *theta, const double *X,
+                                   const double *Y, size_t n, const num_hess_opts *opts,
+                                   int halvings);
+
 #endif /* NUM_HESSIAN_H */

@@ -229,3 +229,79 @@ done:
     free(rt);
     return st;
 }
+
+double num_zeroloss_tol(const num_mlp *net, const double *theta, const double *X,
+                        const double *Y, size_t n, num_mlp_work *w, double *res_max)
+{
+    if (num_zeroloss_residual(net, theta, X, Y, n, w, NULL, res_max, NULL) != NUM_OK)
+        return NAN;
+    double S = num_zeroloss_output_scale(net, theta, w, n);
+    size_t K = net->nlayers;
+    return (double)K * (double)(net->widths[K - 1] + 1) * DBL_EPSILON * (S > 1.0 ? S : 1.0);
+}
+
+/* GD from init with the step lr0, halved until the loss ends at most at its start L0. */
+static num_status gd_halving(const num_mlp *net, double *theta, const double *init,
+                             const double *X, const double *Y, size_t n, double lr0, double L0,
+                             size_t gd_iters, num_mlp_work *w, num_zeroloss_path *path)
+{
+    size_t P = net->nparams;
+    double lr = lr0;
+    num_status st = NUM_OK;
+    for (int h = 0; h <= NUM_ZEROLOSS_GD_HALVINGS; h++, lr *= 0.5) {
+        memcpy(theta, init, P * sizeof *theta);
+        st = num_zeroloss_gd(net, theta, X, Y, n, lr, gd_iters, w, &path->gd_loss);
+        if (st == NUM_OK && path->gd_loss <= L0)
+            break;
+        if (st != NUM_OK && st != NUM_ENAN)
+            return st;
+        st = NUM_ENOCONV;
+    }
+    if (st != NUM_OK)
+        return NUM_ERROR(NUM_ENOCONV, "GD diverged or ended above its start at every step");
+    path->gd_lr = lr;
+    return NUM_OK;
+}
+
+num_status num_zeroloss_gd_lm(const num_mlp *net, double *theta, const double *X,
+                              const double *Y, size_t n, size_t gd_iters, size_t lm_iters,
+                              num_mlp_work *w, num_zeroloss_path *path)
+{
+    if (!net || !theta || !X || !Y || !w || !path || n == 0)
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !net || !theta || !X || !Y || !w || "
+                                     "!path || n == 0");
+    size_t P = net->nparams, m = n * net->widths[net->nlayers];
+    size_t k = m < P ? m : P;
+    double *J = malloc(m * P * sizeof *J), *s = malloc(k * sizeof *s);
+    double *init = malloc(P * sizeof *init);
+    num_status st = NUM_OK;
+    double L0 = 0.0;
+    if (!J || !s || !init) {
+        st = NUM_ERROR(NUM_ENOMEM, "allocation failed");
+        goto done;
+    }
+    memcpy(init, theta, P * sizeof *init);
+    if ((st = num_zeroloss_residual(net, theta, X, Y, n, w, NULL, NULL, &L0)) != NUM_OK ||
+        (st = num_mlp_jacobian(net, theta, w, J)) != NUM_OK ||
+        (st = num_linalg_svd_values(m, P, J, s)) != NUM_OK)
+        goto done;
+    double lr = s[0] > 0.0 ? 1.0 / (s[0] * s[0]) : 1.0;
+    if ((st = gd_halving(net, theta, init, X, Y, n, lr, L0, gd_iters, w, path)) != NUM_OK)
+        goto done;
+    double res = 0.0, tol = num_zeroloss_tol(net, theta, X, Y, n, w, &res);
+    num_zeroloss_stats zs;
+    for (int pass = 0; pass < 3; pass++) {
+        st = num_zeroloss_lm(net, theta, X, Y, n, tol, lm_iters, w, &zs);
+        if (st != NUM_OK)
+            goto done;
+        path->lm_steps = zs.iters;
+        tol = num_zeroloss_tol(net, theta, X, Y, n, w, &res);
+        if (res <= tol)
+            break;
+    }
+done:
+    free(J);
+    free(s);
+    free(init);
+    return st;
+}

@@ -69,4 +69,41 @@ num_status num_zeroloss_lm(const num_mlp *net, double *theta, const double *X, c
                            size_t n, double res_tol, size_t max_iter, num_mlp_work *w,
                            num_zeroloss_stats *st);
 
+/* Rounding floor of a zero-loss residual at theta: the last layer's inner products of length
+ * N_{K-1} have error <= gamma_{N_{K-1}+1} S (Higham eq. (3.5)); errors of the K-1 hidden
+ * layers reach the output through the same absolute-value bound, so
+ *   tol = K (N_{K-1} + 1) eps max(S, 1),  S = num_zeroloss_output_scale.
+ *   res_max  out (may be NULL): max |f(X) - Y| at theta
+ * Returns the tolerance, NAN if the forward pass fails (so that `res_max <= tol` is false). */
+double num_zeroloss_tol(const num_mlp *net, const double *theta, const double *X,
+                        const double *Y, size_t n, num_mlp_work *w, double *res_max);
+
+/* What num_zeroloss_gd_lm did. */
+typedef struct {
+    double gd_loss;  /* loss after the GD phase */
+    double gd_lr;    /* the fixed GD step that was used */
+    size_t lm_steps; /* accepted Levenberg–Marquardt steps of the last pass */
+} num_zeroloss_path;
+
+/* Halvings of the GD step allowed in num_zeroloss_gd_lm. */
+#define NUM_ZEROLOSS_GD_HALVINGS 8
+
+/* A zero-loss point from the initialisation theta: plain GD with a fixed step, then
+ * Levenberg–Marquardt to the rounding floor (num_zeroloss_tol). The step starts at
+ * 1 / sigma_max(J_0)^2, the inverse of the largest Gauss–Newton curvature at the start (stable
+ * for the quadratic model, 2 / lambda_max being the limit); the curvature can grow during
+ * training (progressive sharpening), so a run whose loss ends above its start or overflows is
+ * repeated from the same initialisation with half the step (at most NUM_ZEROLOSS_GD_HALVINGS
+ * times). Every run is plain GD with one fixed step. The tolerance depends on the output scale
+ * S, which LM changes a little: it is recomputed after LM, which runs again (at most 3 passes)
+ * while the residual is above it.
+ *   theta  in/out: initialisation, then the point reached
+ *   path   out: GD loss and step, LM steps
+ * Returns NUM_OK (the residual may still be above the floor after 3 passes: check it),
+ * NUM_ENOCONV (GD diverged at every step size), or the failure of a kernel. Allocates
+ * n d' P + O(P) doubles. */
+num_status num_zeroloss_gd_lm(const num_mlp *net, double *theta, const double *X,
+                              const double *Y, size_t n, size_t gd_iters, size_t lm_iters,
+                              num_mlp_work *w, num_zeroloss_path *path);
+
 #endif /* NUM_ZEROLOSS_H */
