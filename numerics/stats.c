@@ -44,3 +44,10 @@ double num_stats_z1(double alpha, double ntests)
 {
     return gsl_cdf_ugaussian_Qinv(alpha / ntests);
 }
+
+void num_stats_clopper_pearson(size_t k, size_t n, double alpha, double *lo, double *hi)
+{
+    double a = (double)k, b = (double)(n - k);
+    *lo = k == 0 ? 0.0 : gsl_cdf_beta_Pinv(alpha / 2.0, a, b + 1.0);
+    *hi = k == n ? 1.0 : gsl_cdf_beta_Pinv(1.0 - alpha / 2.0, a + 1.0, b);
+}

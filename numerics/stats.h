@@ -6,7 +6,9 @@
  *   num_stats_binom_p2   exact two-sided binomial p-value (twice the smaller tail, <= 1);
  *   num_stats_chisq_p2   two-sided chi-square p-value (twice the smaller tail, <= 1);
  *   num_stats_z2 / z1    Bonferroni normal critical values for ntests simultaneous tests at
- *                        family-wise level alpha (two- and one-sided).
+ *                        family-wise level alpha (two- and one-sided);
+ *   num_stats_clopper_pearson  exact interval of a binomial proportion (sweeps: the fraction
+ *                        of seeds where a claim holds).
  * The two-sided p-value "twice the smaller tail" is the convention of e.g. Agresti,
  * Categorical Data Analysis (2nd ed.) §1.4.
  */
@@ -34,5 +36,10 @@ double num_stats_chisq_p2(double x, double nu);
  * P(Z > z) = alpha / ntests (one-sided), Z standard normal. */
 double num_stats_z2(double alpha, double ntests);
 double num_stats_z1(double alpha, double ntests);
+
+/* Clopper-Pearson (exact) two-sided 1 - alpha interval [*lo, *hi] for a proportion with k
+ * successes in n >= 1 trials: the beta quantiles B(alpha/2; k, n-k+1) and
+ * B(1-alpha/2; k+1, n-k), with lo = 0 at k = 0 and hi = 1 at k = n (Clopper & Pearson 1934). */
+void num_stats_clopper_pearson(size_t k, size_t n, double alpha, double *lo, double *hi);
 
 #endif

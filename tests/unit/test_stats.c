@@ -73,6 +73,25 @@ static void bonferroni_z(void **state)
                  num_stats_z2(0.1, 1), 1e-12);
 }
 
+/* Closed forms: k = 0 gives hi = 1 - (alpha/2)^(1/n), k = n gives lo = (alpha/2)^(1/n); the
+ * symmetric case k = n/2 is symmetric about 1/2; and the tabulated n = 10, k = 5 interval
+ * [0.187086, 0.812914] (e.g. R's binom.test(5, 10)). */
+static void clopper_pearson_known_values(void **state)
+{
+    (void)state;
+    double lo, hi;
+    num_stats_clopper_pearson(0, 10, 0.05, &lo, &hi);
+    expect_close("k = 0 lo", lo, 0.0, 0.0);
+    expect_close("k = 0 hi", hi, 1.0 - pow(0.025, 0.1), 1e-12);
+    num_stats_clopper_pearson(10, 10, 0.05, &lo, &hi);
+    expect_close("k = n lo", lo, pow(0.025, 0.1), 1e-12);
+    expect_close("k = n hi", hi, 1.0, 0.0);
+    num_stats_clopper_pearson(5, 10, 0.05, &lo, &hi);
+    expect_close("k = 5 lo", lo, 0.187086, 5e-7);
+    expect_close("k = 5 hi", hi, 0.812914, 5e-7);
+    expect_close("symmetry", lo + hi, 1.0, 1e-12);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -80,6 +99,7 @@ int main(void)
         cmocka_unit_test(chisq_p2_is_exponential_for_two_dof),
         cmocka_unit_test(t_interval_by_hand),
         cmocka_unit_test(bonferroni_z),
+        cmocka_unit_test(clopper_pearson_known_values),
     };
     return TC_RUN("numerics/stats", tests);
 }
