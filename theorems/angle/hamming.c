@@ -36,26 +36,6 @@ typedef struct {
     double *frac;         /* [j nw + w]: mean fraction over seeds */
 } hamming_data;
 
-/* Mean and sample variance over the m rows of the per-row fraction of pairs whose signs
- * differ. */
-static void row_fractions(const double *Z, size_t P, size_t m, double *mean, double *var)
-{
-    double s1 = 0.0, s2 = 0.0;
-    for (size_t i = 0; i < m; i++) {
-        double fi = 0.0;
-        for (size_t p = 0; p < P; p++) {
-            double zx = Z[2 * p * m + i], zy = Z[(2 * p + 1) * m + i];
-            fi += (zx > 0.0) != (zy > 0.0);
-        }
-        fi /= (double)P;
-        s1 += fi;
-        s2 += fi * fi;
-    }
-    double mu = s1 / (double)m;
-    *mean = mu;
-    *var = (s2 - (double)m * mu * mu) / ((double)m - 1.0);
-}
-
 /* Measure: per (seed, width, angle), P orthogonal pairs through m random hyperplanes; the
  * count of differing signs and, with offsets, the per-row fractions. */
 static void hamming_measure(tc_ctx *ctx, const hamming_config *cfg, hamming_data *dt)
@@ -89,7 +69,10 @@ static void hamming_measure(tc_ctx *ctx, const hamming_config *cfg, hamming_data
                     dt->n[k] += val[p];
                 }
                 if (cfg->offsets)
-                    row_fractions(Z, P, m, &dt->row_mean[k], &dt->row_var[k]);
+                    tc_check(ctx,
+                             num_randnet_row_sign_fractions(Z, P, m, &dt->row_mean[k],
+                                                            &dt->row_var[k]),
+                             "random layer");
             }
         }
     }

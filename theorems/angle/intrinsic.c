@@ -11,11 +11,8 @@
 #include <math.h>
 #include <stdbool.h>
 
-#include <cblas.h>
-
 #include "numerics/intrinsic_dim.h"
 #include "numerics/randnet.h"
-#include "numerics/rng.h"
 
 typedef struct {
     bool noisy; /* every layer adds independent noise (the control) */
@@ -35,45 +32,6 @@ typedef struct {
     size_t lwork;
 } intrinsic_ws;
 
-/* Points on a k-dimensional subspace (Gaussian coefficients in a random Gaussian frame) or on
- * a closed curve, n x D into X, from r. F is scratch of n x max(k, 2J). */
-static void make_subspace(gsl_rng *r, size_t n, size_t D, size_t k, double *X, double *F,
-                          double *U)
-{
-    num_rng_gaussian(r, 1.0, U, D * k);
-    num_rng_gaussian(r, 1.0, F, n * k);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)D, (int)k, 1.0, F,
-                (int)k, U, (int)k, 0.0, X, (int)D);
-}
-
-static void make_curve(gsl_rng *r, size_t n, size_t D, double *X, double *F, double *U)
-{
-    const size_t J = CURVE_HARMONICS;
-    num_rng_gaussian(r, 1.0, U, D * 2 * J);
-    for (size_t i = 0; i < n; i++) {
-        double t = 2.0 * M_PI * gsl_rng_uniform(r);
-        for (size_t a = 0; a < J; a++) {
-            F[i * 2 * J + 2 * a] = cos((double)(a + 1) * t) / (double)(a + 1);
-            F[i * 2 * J + 2 * a + 1] = sin((double)(a + 1) * t) / (double)(a + 1);
-        }
-    }
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)D, (int)(2 * J), 1.0, F,
-                (int)(2 * J), U, (int)(2 * J), 0.0, X, (int)D);
-}
-
-/* Control: independent noise per point and coordinate, noise x the RMS coordinate of the
- * layer's features (n x m in out). */
-static void add_noise(gsl_rng *r, double noise, double *out, size_t n, size_t m)
-{
-    double ss = cblas_ddot((int)(n * m), out, 1, out, 1);
-    double sig = noise * sqrt(ss / (double)(n * m));
-    for (size_t i = 0; i < n * m; i++) {
-        double e;
-        num_rng_gaussian(r, sig, &e, 1);
-        out[i] += e;
-    }
-}
-
 /* One data set (already in ws->X) through L random ReLU layers drawn from r: the estimate at
  * the input and after every layer into row[0..L]. Returns the first failing status (the
  * estimator's NUM_EINFEASIBLE, duplicate points, is a skip for the caller). */
@@ -90,8 +48,8 @@ static num_status intrinsic_network(const intrinsic_config *cfg, const intrinsic
         st = num_randnet_draw(r, m, din, 1.0 / sqrt((double)m), ws->W, 0.0, NULL);
         if (st == NUM_OK)
             st = num_randnet_apply(in, n, din, ws->W, m, NULL, NUM_ACT_RELU, 0.1, out, out);
-        if (st == NUM_OK && cfg->noisy)
-            add_noise(r, dt->noise, out, n, m);
+        if (st == NUM_OK && cfg->noisy) /* control: noise x the RMS feature coordinate */
+            st = num_randnet_add_relative_noise(r, dt->noise, out, n * m);
         if (st == NUM_OK)
             st = num_intrinsic_dim_mle(out, n, m, dt->k1, dt->k2, ws->work, ws->lwork, &row[l],
                                        NULL);
@@ -119,9 +77,11 @@ static num_status intrinsic_measure(tc_ctx *ctx, const intrinsic_config *cfg,
         gsl_rng *r = tc_stream(ctx, s);
         for (size_t set = 0; set < 2 && st == NUM_OK; set++) {
             if (set == 0)
-                make_subspace(r, n, D, k, ws.X, ws.F, ws.U);
+                tc_check(ctx, num_intrinsic_dim_sample_subspace(r, n, D, k, ws.X, ws.F, ws.U),
+                         "subspace data");
             else
-                make_curve(r, n, D, ws.X, ws.F, ws.U);
+                tc_check(ctx, num_intrinsic_dim_sample_curve(r, n, D, J, ws.X, ws.F, ws.U),
+                         "curve data");
             st = intrinsic_network(cfg, dt, &ws, r, dt->id + (set * S + s) * (L + 1));
         }
     }
