@@ -301,7 +301,6 @@ static void shrink_series(tc_result *res, const shrink_data *dt)
 
 static void shrink_figure(tc_result *res, const shrink_data *dt)
 {
-    shrink_series(res, dt);
     char lab[128];
     tc_plot *pl = tc_plot_new(res, "theta_map", "Output angle of one random layer",
                               "input angle theta (rad)", "output angle theta' (rad)", 0);
@@ -354,6 +353,8 @@ static void run_shrinkage(tc_ctx *ctx, tc_result *res)
     dt.q_sum = TC_NEW(ctx, double, nw), dt.q_sq = TC_NEW(ctx, double, nw);
     dt.q_n = TC_NEW(ctx, double, nw);
     shrink_measure(ctx, cfg, &dt);
+    /* The series go first so that a failed rate fit (an error) still records them. */
+    shrink_series(res, &dt);
     shrink_judge(ctx, res, cfg, &dt);
     shrink_figure(res, &dt);
     tc_result_conclude(res);
