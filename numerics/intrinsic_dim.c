@@ -1,10 +1,13 @@
 /* numerics/intrinsic_dim.c — Levina-Bickel / MacKay-Ghahramani intrinsic dimension (see .h). */
 #include "numerics/intrinsic_dim.h"
 
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
 #include <cblas.h>
+
+#include "numerics/rng.h"
 
 size_t num_intrinsic_dim_work_size(size_t n, size_t D, size_t k2)
 {
@@ -123,4 +126,40 @@ num_status num_intrinsic_dim_mle(const double *X, size_t n, size_t D, size_t k1,
     }
     *dim = acc / (double)(k2 - k1 + 1);
     return isfinite(*dim) ? NUM_OK : NUM_ENAN;
+}
+
+/* ---- data of known dimension ------------------------------------------------------------ */
+
+num_status num_intrinsic_dim_sample_subspace(gsl_rng *r, size_t n, size_t D, size_t k,
+                                             double *X, double *F, double *U)
+{
+    if (!r || !X || !F || !U || n == 0 || D == 0 || k == 0 || n > INT_MAX || D > INT_MAX ||
+        k > INT_MAX)
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !r || !X || !F || !U || n == 0 || "
+                                     "D == 0 || k == 0 || a size > INT_MAX");
+    num_rng_gaussian(r, 1.0, U, D * k);
+    num_rng_gaussian(r, 1.0, F, n * k);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)D, (int)k, 1.0, F,
+                (int)k, U, (int)k, 0.0, X, (int)D);
+    return NUM_OK;
+}
+
+num_status num_intrinsic_dim_sample_curve(gsl_rng *r, size_t n, size_t D, size_t J, double *X,
+                                          double *F, double *U)
+{
+    if (!r || !X || !F || !U || n == 0 || D == 0 || J == 0 || n > INT_MAX || D > INT_MAX ||
+        J > INT_MAX / 2)
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !r || !X || !F || !U || n == 0 || "
+                                     "D == 0 || J == 0 || a size > INT_MAX");
+    num_rng_gaussian(r, 1.0, U, D * 2 * J);
+    for (size_t i = 0; i < n; i++) {
+        double t = 2.0 * M_PI * gsl_rng_uniform(r);
+        for (size_t a = 0; a < J; a++) {
+            F[i * 2 * J + 2 * a] = cos((double)(a + 1) * t) / (double)(a + 1);
+            F[i * 2 * J + 2 * a + 1] = sin((double)(a + 1) * t) / (double)(a + 1);
+        }
+    }
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)D, (int)(2 * J), 1.0, F,
+                (int)(2 * J), U, (int)(2 * J), 0.0, X, (int)D);
+    return NUM_OK;
 }

@@ -26,6 +26,8 @@
 
 #include <stddef.h>
 
+#include <gsl/gsl_rng.h>
+
 #include "numerics/num.h"
 
 /* Number of doubles of workspace num_intrinsic_dim_mle needs for n points in dimension D. */
@@ -39,5 +41,20 @@ size_t num_intrinsic_dim_work_size(size_t n, size_t D, size_t k2);
  * distance of 0, where the likelihood is undefined), NUM_ENAN for non-finite input. */
 num_status num_intrinsic_dim_mle(const double *X, size_t n, size_t D, size_t k1, size_t k2,
                                  double *work, size_t lwork, double *dim, double *dim_k);
+
+/* ---- data of known dimension (validation of the estimator, the 'angle' family) --------- */
+
+/* n points on a random k-dimensional subspace of R^D: X = F U^T (n x D, row-major) with
+ * U (D x k, the frame) and F (n x k, the coefficients) i.i.d. N(0, 1), drawn from r in that
+ * order into the caller's scratch U and F. Dimension exactly k (almost surely, k <= D). */
+num_status num_intrinsic_dim_sample_subspace(gsl_rng *r, size_t n, size_t D, size_t k,
+                                             double *X, double *F, double *U);
+
+/* n points on a generic smooth closed curve of R^D (dimension 1):
+ *   x(t) = sum_{a=1}^{J} (A_a cos(a t) + B_a sin(a t)) / a,  t uniform on [0, 2 pi),
+ * with A_a, B_a i.i.d. N(0, I_D) drawn first from r (U, D x 2J: column 2a-2 = A_a, 2a-1 = B_a),
+ * then t_1 .. t_n. X = F U^T (n x D) with the caller's scratch F (n x 2J). */
+num_status num_intrinsic_dim_sample_curve(gsl_rng *r, size_t n, size_t D, size_t J, double *X,
+                                          double *F, double *U);
 
 #endif /* NUM_INTRINSIC_DIM_H */

@@ -1,6 +1,7 @@
 /* numerics/randnet.c — random Gaussian layers on batches of pairs (see randnet.h). */
 #include "numerics/randnet.h"
 
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -436,6 +437,44 @@ num_status num_randnet_sign_disagreements(const double *Z, size_t npairs, size_t
         count[p] = c;
         if (valid)
             valid[p] = v;
+    }
+    return NUM_OK;
+}
+
+num_status num_randnet_row_sign_fractions(const double *Z, size_t npairs, size_t m,
+                                          double *mean, double *var)
+{
+    if (!Z || !mean || !var || npairs == 0 || m == 0)
+        return NUM_ERROR(NUM_EINVAL,
+                         "argument check failed: !Z || !mean || !var || npairs == 0 || m == 0");
+    double s1 = 0.0, s2 = 0.0;
+    for (size_t i = 0; i < m; i++) {
+        double fi = 0.0;
+        for (size_t p = 0; p < npairs; p++) {
+            double zx = Z[2 * p * m + i], zy = Z[(2 * p + 1) * m + i];
+            fi += (zx > 0.0) != (zy > 0.0);
+        }
+        fi /= (double)npairs;
+        s1 += fi;
+        s2 += fi * fi;
+    }
+    double mu = s1 / (double)m;
+    *mean = mu;
+    *var = m > 1 ? (s2 - (double)m * mu * mu) / ((double)m - 1.0) : 0.0;
+    return NUM_OK;
+}
+
+num_status num_randnet_add_relative_noise(gsl_rng *r, double rel, double *H, size_t len)
+{
+    if (!r || !H || len == 0 || len > (size_t)INT_MAX || !(rel >= 0.0) || !isfinite(rel))
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !r || !H || len == 0 || len > "
+                                     "INT_MAX || !(rel >= 0.0) || !isfinite(rel)");
+    double ss = cblas_ddot((int)len, H, 1, H, 1);
+    double sig = rel * sqrt(ss / (double)len);
+    for (size_t i = 0; i < len; i++) {
+        double e;
+        num_rng_gaussian(r, sig, &e, 1);
+        H[i] += e;
     }
     return NUM_OK;
 }

@@ -118,6 +118,18 @@ num_status num_randnet_pair_stats(const double *H, size_t npairs, size_t m, doub
 num_status num_randnet_sign_disagreements(const double *Z, size_t npairs, size_t m,
                                           size_t *count, size_t *valid);
 
+/* Per-row fractions of differing signs: f_i = (1/P) #{p : (z_x,i > 0) != (z_y,i > 0)} for the
+ * m rows of Z (2 P x m, pairs as above; an exact 0 counts as not positive), and their mean
+ * and unbiased sample variance over the rows, (sum f_i^2 - m mean^2) / (m - 1) (0 when
+ * m = 1). When the rows are independent but the pairs of one row are not (hyperplanes with
+ * offsets shared by all pairs), sqrt(var / m) is the standard error of the mean. */
+num_status num_randnet_row_sign_fractions(const double *Z, size_t npairs, size_t m,
+                                          double *mean, double *var);
+
+/* Add independent N(0, sigma^2) noise to each of the len entries of H, sigma = rel x the RMS
+ * entry of H (computed before the noise is added), one draw per entry from r in order. */
+num_status num_randnet_add_relative_noise(gsl_rng *r, double rel, double *H, size_t len);
+
 /* ---- exact ReLU moments and estimator variances ---------------------------------------- */
 
 /* M_pq(theta) = E[1{u>0} u^p 1{v>0} v^q] (= E[relu(u)^p relu(v)^q] for p, q >= 1), (u, v)
