@@ -69,7 +69,10 @@ static void e5_measure(tc_ctx *ctx, const ntk_data *D, const train_cfg *cfg, dou
     e5_fit(ctx, M);
 }
 
-static void e5_judge(tc_result *res, const e5_meas *M)
+/* Metrics of E5; returns true when no verdict on the movement is possible: every run at the
+ * largest width reached the target, but fewer than 3 widths did at every seed (a slope from
+ * two points has no interval). */
+static bool e5_judge(tc_result *res, const e5_meas *M)
 {
     size_t S = M->S, W = M->W;
     num_stats_tint ts = num_stats_t(M->sl, S);
@@ -94,6 +97,7 @@ static void e5_judge(tc_result *res, const e5_meas *M)
     tc_metric_info(res, "relative_movement_largest_width", mv_last);
     tc_metric_info(res, "eta", M->etas[0]);
     ntk_train_report(res, M->out, S, W);
+    return M->missed_last == 0 && M->Wr < 3;
 }
 
 /* Figure: the relative movement against the width with the fitted line. */
@@ -165,9 +169,9 @@ static void run_lazy(tc_ctx *ctx, tc_result *res)
         return;
     }
     e5_measure(ctx, &D, cfg, ef, &M);
-    e5_judge(res, &M);
+    bool inconclusive = e5_judge(res, &M);
     e5_figure(ctx, res, cfg, &M);
-    if (M.missed_last == 0 && M.Wr < 3) {
+    if (inconclusive) {
         tc_result_error(res, "inconclusive: only %zu widths reached r <= %g r(Theta_0) at every "
                              "seed within the budget (need 3); increase steps", M.Wr, M.target);
         return;
