@@ -79,16 +79,16 @@ static void mm_flow_measure(tc_ctx *ctx, const mm_problem *p, const double *w0,
     r->grid = TC_NEW(ctx, double, MM_NOUT + 3);
     r->W = TC_NEW(ctx, double, (MM_NOUT + 3) * d);
     double *work = TC_NEW(ctx, double, n + 3 * d + n);
-    r->m = mm_grid(o->s_end, extra, 3, r->grid, r->idx);
+    r->m = num_ib_grid(MM_S_FIRST, o->s_end, MM_NOUT, extra, 3, r->grid, r->idx);
     num_flow_opts opts = {o->stepper, MM_ATOL, o->rtol, 1e-3, 0};
     st = num_flow_run(loss, n, d, p->X, p->y, w0, 0.0, r->m, r->grid, &opts, r->W, NULL, &r->fst);
     if (st != NUM_OK)
         tc_fail(ctx, "%s-loss flow failed at %lu steps: %s", loss_name(loss), r->fst.steps,
                 num_strerror(st));
-    r->d0 = mm_transient(p, w0, work);
+    r->d0 = num_ib_transient(p, w0, work);
     r->states = TC_NEW(ctx, mm_state, r->m);
     for (size_t k = 0; k < r->m; k++)
-        mm_analyse(p, loss, r->W + k * d, r->grid[k], work, &r->states[k]);
+        num_ib_analyse(p, loss, r->W + k * d, r->grid[k], work, &r->states[k]);
     r->half = r->states[r->idx[0]];
     r->end = r->states[r->idx[1]];
     r->atgd = r->states[r->idx[2]];
@@ -119,7 +119,7 @@ static void mm_gd_measure(tc_ctx *ctx, const mm_problem *p, const double *w0,
     for (size_t k = 0; k < MM_NOUT; k++) {
         if (k > 0 && kout[k] == kout[k - 1])
             continue;
-        mm_analyse(p, r->loss, Wg + k * d, log1p(r->eta * (double)kout[k]), work,
+        num_ib_analyse(p, r->loss, Wg + k * d, log1p(r->eta * (double)kout[k]), work,
                    &r->gd_states[r->gd_n++]);
     }
     r->g = r->gd_states[r->gd_n - 1];

@@ -86,22 +86,6 @@ static void mm_inits(tc_ctx *ctx, const mm_problem *p, size_t K, double scale, d
     }
 }
 
-/* Largest pairwise distance of the unit vectors of the rows of W (K x d). */
-static double mm_spread(const double *W, size_t K, size_t d)
-{
-    double best = 0.0;
-    for (size_t a = 0; a < K; a++)
-        for (size_t b = a + 1; b < K; b++) {
-            double na = num_linalg_nrm2(d, W + a * d), nb = num_linalg_nrm2(d, W + b * d), s = 0;
-            for (size_t j = 0; j < d; j++) {
-                double q = W[a * d + j] / na - W[b * d + j] / nb;
-                s += q * q;
-            }
-            best = fmax(best, sqrt(s));
-        }
-    return best;
-}
-
 /* The data: for the square-loss control, redraw until not every sample is a support vector
  * (else the minimum-norm interpolant X^+ y is the SVM itself and the control is void). */
 static void mm_inits_data(tc_ctx *ctx, mm_problem *p, double margin, int square)
@@ -157,9 +141,9 @@ static void mm_inits_exp(tc_ctx *ctx, const mm_problem *p, mm_inits_run *r, size
         tc_fail(ctx, "flow from initialisation %zu failed: %s", k, num_strerror(st));
     r->steps_max = fs.steps > r->steps_max ? fs.steps : r->steps_max;
     mm_state e, h;
-    mm_analyse(p, NUM_LOSS_EXP, Wt + r->idx[1] * d, r->s_end, work, &e);
-    mm_analyse(p, NUM_LOSS_EXP, Wt + r->idx[0] * d, r->s_half, work, &h);
-    double d0 = mm_transient(p, w0, work);
+    num_ib_analyse(p, NUM_LOSS_EXP, Wt + r->idx[1] * d, r->s_end, work, &e);
+    num_ib_analyse(p, NUM_LOSS_EXP, Wt + r->idx[0] * d, r->s_half, work, &h);
+    double d0 = num_ib_transient(p, w0, work);
     mm_tol te = mm_tolerances(p, NUM_LOSS_EXP, &e, r->rtol, d0);
     mm_tol th = mm_tolerances(p, NUM_LOSS_EXP, &h, r->rtol, d0);
     if (!isfinite(te.rho) || !isfinite(th.rho))
@@ -215,7 +199,7 @@ static void mm_inits_square(tc_ctx *ctx, const mm_problem *p, mm_inits_run *r, s
         e2 += (wend[j] - r->winf[j]) * (wend[j] - r->winf[j]);
     r->cf_err = fmax(r->cf_err, sqrt(e2) / num_linalg_nrm2(d, r->winf));
     mm_state e;
-    mm_analyse(p, NUM_LOSS_SQUARE, r->Wt + r->idx[1] * d, r->s_end, r->work, &e);
+    num_ib_analyse(p, NUM_LOSS_SQUARE, r->Wt + r->idx[1] * d, r->s_end, r->work, &e);
     r->maxgap = fmax(r->maxgap, e.gap);
 }
 
@@ -252,7 +236,7 @@ static void mm_inits_judge(tc_ctx *ctx, tc_result *res, const mm_problem *p,
     size_t K = r->K, d = r->d, m = r->m;
     double s_end = r->s_end, s_half = r->s_half;
     tc_metric_info(res, "flow_steps_max", (double)r->steps_max);
-    double sp_end = mm_spread(r->We, K, d), sp_half = mm_spread(r->Wh, K, d);
+    double sp_end = num_ib_spread(r->We, K, d), sp_half = num_ib_spread(r->Wh, K, d);
     tc_metric_info(res, "spread", sp_end);
     tc_metric_info(res, "spread_log_t", sp_end * s_end);
     tc_metric_info(res, "spread_half", sp_half);
@@ -354,7 +338,7 @@ static void run_inits(tc_ctx *ctx, tc_result *res)
     r->s_end = mm_horizon(p, tc_param_real(ctx, "horizon"));
     r->s_half = 0.5 * r->s_end;
     double extra[2] = {r->s_half, r->s_end};
-    r->m = mm_grid(r->s_end, extra, 2, r->grid, r->idx);
+    r->m = num_ib_grid(MM_S_FIRST, r->s_end, MM_NOUT, extra, 2, r->grid, r->idx);
     tc_metric_info(res, "log_t_end", r->s_end);
     if (square) {
         r->sq_lmin = mm_square_rate(ctx, p);

@@ -39,9 +39,11 @@
  * which is why 003 reasons with the flow; GD is checked against the flow over its run, with
  * the derived forward-Euler bound of numerics/gd.h, and its own A1–A3 quantities are reported.
  *
- * Files: problem.c (the SVM and what the theory derives from it; the data), analysis.c (one
- * state against the expansion; tolerances; output grid), convergence.c (claim max_margin),
- * inits.c (max_margin_init and its negative control max_margin_square_loss), family.c.
+ * Files: problem.c (the problem of numerics/implicit_bias.h with this family's constants; the
+ * SVM's certificate), tolerances.c (the thresholds derived at a state), convergence.c (claim
+ * max_margin), inits.c (max_margin_init and its negative control max_margin_square_loss),
+ * family.c. The expansion itself (w_tilde_S, projectors, rates, the analysis of a state) is
+ * numerics/implicit_bias.c.
  */
 #ifndef TC_THEOREMS_MAX_MARGIN_H
 #define TC_THEOREMS_MAX_MARGIN_H
@@ -50,6 +52,7 @@
 
 #include <gsl/gsl_odeiv2.h>
 
+#include "numerics/implicit_bias.h"
 #include "numerics/losses.h"
 #include "numerics/svm.h"
 #include "theorems/claim.h"
@@ -116,33 +119,16 @@
 
 /* ---- the SVM and what the theory derives from it (problem.c) ------------------------------ */
 
-typedef struct {
-    size_t n, d;
-    double *X, *y;       /* data (copied) */
-    double *G;           /* n x d, rows g_n = y_n x_n */
-    num_svm *svm;
-    size_t ns;           /* support vectors (alpha > 0) */
-    double *GS;          /* ns x d */
-    double *wt;          /* w_tilde_S (d) */
-    double *PS;          /* d x d projector onto span{g_n : n in S} */
-    double *Pnull;       /* d x d projector onto the null space of X */
-    double kappa_S;      /* smallest nonzero eigenvalue of H_S */
-    double sigma_S;      /* smallest nonzero singular value of G_S */
-    double m2;           /* smallest functional margin off the support (INFINITY if none) */
-    double kappa;        /* min(kappa_S, m2 - 1) */
-    double R;            /* max_n ||x_n|| */
-    double alpha_max, alpha_sum, alpha_log_alpha; /* sum alpha log alpha */
-    size_t rank_X, rank_S;
-    int degenerate;      /* support vectors linearly dependent (alpha not unique) */
-    double *rhs, *M, *ev, *sv; /* scratch of mm_setup: n, n x n, n, min(n, d) */
-} mm_problem;
+/* The problem (numerics/implicit_bias.h: the SVM, w_tilde_S, projectors, rates) and the state
+ * of a trajectory at one time, as this family calls them. */
+typedef num_ib_problem mm_problem;
+typedef num_ib_state mm_state;
 
 /* An empty problem for n samples in dimension d, owned by the context (released after the run);
  * mm_setup may be called on it repeatedly (the control redraws its data). */
 mm_problem *mm_problem_new(tc_ctx *ctx, size_t n, size_t d);
 
-/* Solve the SVM for (X, y) (copied) and derive w_tilde_S, projectors and rates. Returns
- * NUM_EINFEASIBLE for non-separable data (p->svm keeps the certificate). */
+/* num_ib_setup with this family's rank constant and on-margin tolerance. */
 num_status mm_setup(mm_problem *p, const double *X, const double *y);
 
 /* The horizon: at least `horizon`, extended to 2 log(1/MM_EPS_ASYM) / kappa, capped. */
@@ -155,26 +141,7 @@ void mm_svm_metrics(tc_ctx *ctx, tc_result *res, const mm_problem *p);
 /* The stepper of the flow chosen by parameter `stepper`. */
 const gsl_odeiv2_step_type *mm_stepper(tc_ctx *ctx);
 
-/* ---- analysis of one state w at log-time s (analysis.c) ------------------------------------ */
-
-typedef struct {
-    double s, norm, logL;
-    double gap, margin_gap;   /* direction gap, SVM margin minus normalised margin of w */
-    double relerr;            /* max_S |exp(-g_n.rho)/alpha_n - 1| */
-    double gap_pred;          /* direction gap of w_hat s + rho_pred */
-    double rho_par, rho_perp; /* components of rho_pred along / across w_hat */
-    double fns;               /* |sum_{not S} g_n exp(-(m_n - 1) s - g_n.rho_pred)| */
-    double tl_nonsv;          /* sum_{not S} exp(-(m_n - 1) s - g_n.rho_pred) */
-    double rho[4];            /* first components of rho(s) */
-    double rho_pred[4];       /* first components of rho_pred */
-} mm_state;
-
-/* Work space of mm_analyse, in doubles. */
-#define MM_ANALYSE_WORK(n, d) ((n) + 2 * (d) + ((n) > (d) ? (n) : (d)))
-
-/* The quantities of one state w at log-time s; work: MM_ANALYSE_WORK(n, d) doubles. */
-void mm_analyse(const mm_problem *p, num_margin_loss loss, const double *w, double s,
-                double *work, mm_state *o);
+/* ---- thresholds (tolerances.c) ------------------------------------------------------------- */
 
 /* Tolerances derived at a state (see the file comment). */
 typedef struct {
@@ -185,14 +152,6 @@ typedef struct {
 
 mm_tol mm_tolerances(const mm_problem *p, num_margin_loss loss, const mm_state *o, double rtol,
                      double d0);
-
-/* |P_S w0 - w_tilde_S|: the amplitude of the transient of the S-dynamics; work: d doubles. */
-double mm_transient(const mm_problem *p, const double *w0, double *work);
-
-/* Output grid: MM_NOUT log-spaced times in [MM_S_FIRST, s_end] plus the extra times; sorted,
- * duplicates removed. Returns the count; idx[k] receives the position of extra[k]. grid holds
- * MM_NOUT + nextra entries. */
-size_t mm_grid(double s_end, const double *extra, size_t nextra, double *grid, size_t *idx);
 
 /* ---- the claims (convergence.c, inits.c) --------------------------------------------------- */
 
