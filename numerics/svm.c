@@ -265,7 +265,8 @@ num_svm *num_svm_alloc(size_t n, size_t d)
     ws->S = malloc(n * sizeof *ws->S);
     ws->nnls = num_svm_nnls_workspace_alloc(d + 1, n);
     if (!s->w || !s->alpha || !s->fmargin || !s->sv || !s->cert || !ws->G || !ws->E ||
-        !ws->f || !ws->u || !ws->w2 || !ws->a2 || !ws->A || !ws->rhs || !ws->sol || !ws->S || !ws->nnls) {
+        !ws->f || !ws->u || !ws->w2 || !ws->a2 || !ws->A || !ws->rhs || !ws->sol || !ws->S ||
+        !ws->nnls) {
         num_svm_free(s);
         return NULL;
     }

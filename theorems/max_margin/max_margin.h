@@ -1,4 +1,5 @@
-/* theorems/max_margin/max_margin.h — private header of the claim family 'max_margin' (CLAIMS.md section A).
+/* theorems/max_margin/max_margin.h — private header of the claim family 'max_margin'
+ * (CLAIMS.md section A).
  *
  * Source: 003 (Poggio et al., CBMM Memo 90) §4 eq. (4) and §11.1–11.2, quoting Soudry, Hoffer,
  * Nacson, Gunasekar & Srebro (2018), "The implicit bias of gradient descent on separable
