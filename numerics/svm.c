@@ -3,6 +3,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,11 +18,79 @@
  * residual whose terms are bounded by the bracket); a factor 10 covers the accumulation. */
 #define NNLS_TOL_FACTOR 10.0
 
+struct num_svm_nnls_workspace {
+    size_t m, n;            /* the largest problem it serves */
+    double *Ep;             /* m x n: the passive columns of E, packed */
+    double *b;              /* max(m, n): the least-squares solution on the passive set */
+    double *z;              /* n: the candidate x */
+    double *wd;             /* n: the dual vector E^T (f - E x) */
+    double *r;              /* m: the residual f - E x */
+    size_t *P;              /* n: the passive set, in insertion order */
+    unsigned char *inP;     /* n: membership in P */
+    unsigned char *blocked; /* n: excluded by the round-off guard until x changes */
+};
+
+num_svm_nnls_workspace *num_svm_nnls_workspace_alloc(size_t m, size_t n)
+{
+    if (m == 0 || n == 0 || m > SIZE_MAX / n / sizeof(double))
+        return NULL;
+    num_svm_nnls_workspace *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    size_t mx = m > n ? m : n;
+    w->m = m;
+    w->n = n;
+    w->Ep = malloc(m * n * sizeof *w->Ep);
+    w->b = malloc(mx * sizeof *w->b);
+    w->z = malloc(n * sizeof *w->z);
+    w->wd = malloc(n * sizeof *w->wd);
+    w->r = malloc(m * sizeof *w->r);
+    w->P = malloc(n * sizeof *w->P);
+    w->inP = malloc(n);
+    w->blocked = malloc(n);
+    if (!w->Ep || !w->b || !w->z || !w->wd || !w->r || !w->P || !w->inP || !w->blocked) {
+        num_svm_nnls_workspace_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void num_svm_nnls_workspace_free(num_svm_nnls_workspace *w)
+{
+    if (!w)
+        return;
+    free(w->Ep);
+    free(w->b);
+    free(w->z);
+    free(w->wd);
+    free(w->r);
+    free(w->P);
+    free(w->inP);
+    free(w->blocked);
+    free(w);
+}
+
 num_status num_svm_nnls(size_t m, size_t n, const double *E, const double *f, double *x,
                         double *rnorm, size_t *iters)
 {
     if (m == 0 || n == 0 || !E || !f || !x)
         return NUM_ERROR(NUM_EINVAL, "argument check failed: m == 0 || n == 0 || !E || !f || !x");
+    num_svm_nnls_workspace *w = num_svm_nnls_workspace_alloc(m, n);
+    if (!w)
+        return NUM_ERROR(NUM_ENOMEM, "allocation failed: num_svm_nnls_workspace_alloc(m, n)");
+    num_status st = num_svm_nnls_ws(w, m, n, E, f, x, rnorm, iters);
+    num_svm_nnls_workspace_free(w);
+    return st;
+}
+
+num_status num_svm_nnls_ws(num_svm_nnls_workspace *w, size_t m, size_t n, const double *E,
+                           const double *f, double *x, double *rnorm, size_t *iters)
+{
+    if (!w || m == 0 || n == 0 || !E || !f || !x)
+        return NUM_ERROR(NUM_EINVAL,
+                         "argument check failed: !w || m == 0 || n == 0 || !E || !f || !x");
+    if (m > w->m || n > w->n)
+        return NUM_ERROR(NUM_EINVAL, "workspace too small: m > w->m || n > w->n");
     for (size_t i = 0; i < m * n; i++)
         if (!isfinite(E[i]))
             return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(E[i])");
@@ -30,16 +99,12 @@ num_status num_svm_nnls(size_t m, size_t n, const double *E, const double *f, do
             return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(f[i])");
 
     size_t mx = m > n ? m : n;
-    double *Ep = malloc(m * n * sizeof *Ep);
-    double *b = malloc(mx * sizeof *b);
-    double *z = malloc(n * sizeof *z);
-    double *wd = malloc(n * sizeof *wd);
-    double *r = malloc(m * sizeof *r);
-    size_t *P = malloc(n * sizeof *P); /* passive set, insertion order */
-    unsigned char *inP = calloc(n, 1), *blocked = calloc(n, 1);
-    num_status st = NUM_ENOMEM;
-    if (!Ep || !b || !z || !wd || !r || !P || !inP || !blocked)
-        goto done;
+    double *Ep = w->Ep, *b = w->b, *z = w->z, *wd = w->wd, *r = w->r;
+    size_t *P = w->P; /* passive set, insertion order */
+    unsigned char *inP = w->inP, *blocked = w->blocked;
+    memset(inP, 0, n);
+    memset(blocked, 0, n);
+    num_status st;
 
     double colmax = 0.0, fnorm = cblas_dnrm2((int)m, f, 1);
     for (size_t j = 0; j < n; j++) {
@@ -71,8 +136,7 @@ num_status num_svm_nnls(size_t m, size_t n, const double *E, const double *f, do
         if (t == n)
             break;
         if (++it > 3 * n) {
-            st = NUM_ENOCONV;
-            goto done;
+            return NUM_ENOCONV;
         }
         P[np++] = t;
         inP[t] = 1;
@@ -86,7 +150,7 @@ num_status num_svm_nnls(size_t m, size_t n, const double *E, const double *f, do
             double *zp = b; /* the np entries of the least-squares solution */
             st = num_linalg_lstsq(m, np, 1, Ep, f, 10.0 * (double)mx * DBL_EPSILON, zp, &rk);
             if (st != NUM_OK)
-                goto done;
+                return st;
             for (size_t k = 0; k < np; k++)
                 z[P[k]] = zp[k];
             if (just_added && z[t] <= 0.0) {
@@ -150,15 +214,6 @@ num_status num_svm_nnls(size_t m, size_t n, const double *E, const double *f, do
     }
     if (iters)
         *iters = it;
-done:
-    free(Ep);
-    free(b);
-    free(z);
-    free(wd);
-    free(r);
-    free(P);
-    free(inP);
-    free(blocked);
     return st;
 }
 
@@ -175,6 +230,7 @@ struct num_svm_ws {
     double *rhs;   /* max(n, d) */
     double *sol;   /* max(n, d) */
     size_t *S;     /* n */
+    num_svm_nnls_workspace *nnls; /* (d+1) x n: the NNLS of every solve */
 };
 
 num_svm *num_svm_alloc(size_t n, size_t d)
@@ -207,8 +263,10 @@ num_svm *num_svm_alloc(size_t n, size_t d)
     ws->rhs = malloc(mx * sizeof *ws->rhs);
     ws->sol = malloc(mx * sizeof *ws->sol);
     ws->S = malloc(n * sizeof *ws->S);
+    ws->nnls = num_svm_nnls_workspace_alloc(d + 1, n);
     if (!s->w || !s->alpha || !s->fmargin || !s->sv || !s->cert || !ws->G || !ws->E ||
-        !ws->f || !ws->u || !ws->w2 || !ws->a2 || !ws->A || !ws->rhs || !ws->sol || !ws->S) {
+        !ws->f || !ws->u || !ws->w2 || !ws->a2 || !ws->A || !ws->rhs || !ws->sol || !ws->S ||
+        !ws->nnls) {
         num_svm_free(s);
         return NULL;
     }
@@ -231,6 +289,7 @@ void num_svm_free(num_svm *s)
         free(ws->rhs);
         free(ws->sol);
         free(ws->S);
+        num_svm_nnls_workspace_free(ws->nnls);
         free(ws);
     }
     free(s->w);
@@ -367,7 +426,8 @@ num_status num_svm_solve(num_svm *s, const double *X, const double *y)
     memset(ws->f, 0, (d + 1) * sizeof *ws->f);
     ws->f[d] = 1.0;
 
-    num_status st = num_svm_nnls(d + 1, n, ws->E, ws->f, ws->u, NULL, &s->iterations);
+    num_status st = num_svm_nnls_ws(ws->nnls, d + 1, n, ws->E, ws->f, ws->u, NULL,
+                                    &s->iterations);
     if (st != NUM_OK)
         return st;
     double usum = 0.0;

@@ -82,8 +82,22 @@ num_status num_svm_kkt_eval(size_t n, size_t d, const double *X, const double *y
  *   rnorm out (may be NULL): ||E x - f||
  *   iters out (may be NULL): outer iterations
  * Returns NUM_OK, NUM_ENOCONV (3n outer iterations exceeded), NUM_EINVAL, NUM_ENAN, NUM_ENOMEM,
- * NUM_ELAPACK. Allocates O(m n) scratch. */
+ * NUM_ELAPACK. Allocates a workspace for the call (num_svm_nnls_workspace_alloc); a caller that
+ * solves repeatedly keeps one and calls num_svm_nnls_ws (the same numbers, bit for bit). */
 num_status num_svm_nnls(size_t m, size_t n, const double *E, const double *f, double *x,
                         double *rnorm, size_t *iters);
+
+/* Scratch of NNLS for problems up to m x n (the packed passive columns, m n doubles, and
+ * O(m + n) vectors), allocated from the sizes alone and reused across solves (compare
+ * gsl_multifit_linear_alloc). NULL on failure, m or n == 0, or m n overflowing. */
+typedef struct num_svm_nnls_workspace num_svm_nnls_workspace;
+num_svm_nnls_workspace *num_svm_nnls_workspace_alloc(size_t m, size_t n);
+void num_svm_nnls_workspace_free(num_svm_nnls_workspace *w);
+
+/* num_svm_nnls in the workspace w, which must have been allocated for at least m rows and n
+ * columns (NUM_EINVAL otherwise, as GSL's GSL_EBADLEN). Nothing is allocated here except inside
+ * the LAPACK least-squares solves. */
+num_status num_svm_nnls_ws(num_svm_nnls_workspace *w, size_t m, size_t n, const double *E,
+                           const double *f, double *x, double *rnorm, size_t *iters);
 
 #endif /* NUM_SVM_H */
