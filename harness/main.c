@@ -23,6 +23,7 @@
 #include "harness/plan.h"
 #include "harness/records.h"
 #include "harness/runner.h"
+#include "harness/sweep.h"
 #include "common/atomic.h"
 #include "reports/report.h"
 #include "theorems/registry.h"
@@ -37,6 +38,8 @@ static const char usage[] =
     "                  [--set CLAIM.PARAM=VALUE]... [--config FILE.ini]\n"
     "                  [--data CLAIM=FILE.csv] [--out DIR] [--jobs N]\n"
     "                  [--format table|json|junit] [--no-plots] [--strict]\n"
+    "  theorycheck sweep CLAIM --grid PARAM=VALUES [--grid ...] [--zip] [--seeds N]\n"
+    "                  [--shard K/N] [--force] [--max-cells M] [run options]\n"
     "  theorycheck report DIR [--no-plots]\n"
     "  theorycheck measure collapse --features F.csv --labels L.csv [--weights W.csv]\n"
     "  theorycheck --help | --version\n"
@@ -54,6 +57,15 @@ static const char usage[] =
     "  --format F             stdout: verdict table (default), the JSON record, or JUnit XML\n"
     "  --no-plots             write data and reports but draw no figures\n"
     "  --strict               a skip counts as a failure\n"
+    "\n"
+    "sweep options (and the run options above; --out defaults to results/sweep):\n"
+    "  --grid P=VALUES        swept values of parameter P: a comma list, LO:HI:COUNT or\n"
+    "                         LO:HI:COUNT:log; for a list parameter, lists separated by ';'\n"
+    "  --zip                  take the axes in step instead of their Cartesian product\n"
+    "  --seeds N              run seeds per cell (the first is --seed); default 1\n"
+    "  --shard K/N            only cells with index mod N = K-1 (default: Slurm array vars)\n"
+    "  --force                rerun cells already complete in --out\n"
+    "  --max-cells M          refuse larger grids; default 10000\n"
     "\n"
     "exit codes: 0 every verdict pass, xfail or skip; 1 any fail, xpass or error (or skip\n"
     "with --strict); 2 usage or bad input (nothing written); 3 internal fault.\n"
@@ -288,6 +300,8 @@ int main(int argc, char **argv)
         return cmd_run(argc, argv);
     if (strcmp(cmd, "report") == 0)
         return cmd_report(argc, argv);
+    if (strcmp(cmd, "sweep") == 0)
+        return hx_cmd_sweep(argc, argv);
     if (strcmp(cmd, "measure") == 0) {
         if (argc < 3 || strcmp(argv[2], "collapse") != 0)
             return cmd_usage_error("measure: unknown measurement '%s' (available: collapse)",

@@ -19,6 +19,8 @@ typedef struct {
     tc_result res;   /* filled by the runner */
     double seconds;  /* wall time of the run function */
     hx_verdict verdict;
+    uint64_t seed;   /* the job's own run seed when has_seed (sweeps), else the run's */
+    bool has_seed;
 } hx_job;
 
 typedef struct {

@@ -45,7 +45,7 @@ static json_t *metric_json(const tc_metric_rec *m)
                      m->ok < 0 ? json_null() : json_boolean(m->ok));
 }
 
-static json_t *param_json(const hx_value *v)
+json_t *hx_param_json(const hx_value *v)
 {
     switch (v->spec->type) {
     case TC_PARAM_INT: return json_integer(v->i);
@@ -96,7 +96,7 @@ json_t *hx_record_claim(const hx_job *j)
     json_t *params = json_object(), *sources = json_object();
     for (size_t k = 0; k < j->vals.n; k++) {
         const hx_value *v = &j->vals.v[k];
-        json_object_set_new(params, v->spec->name, param_json(v));
+        json_object_set_new(params, v->spec->name, hx_param_json(v));
         json_object_set_new(sources, v->spec->name, json_string(hx_source_name(v->source)));
     }
     json_t *metrics = json_array(), *series = json_array(), *figures = json_array(),
@@ -155,7 +155,7 @@ static json_t *run_json(const hx_run_info *info)
     const char *blas = openblas_get_config();
     return json_pack("{s:s, s:s, s:s, s:I, s:s, s:f, s:s, s:s, s:s, s:o}", "version",
                      TC_VERSION, "git", TC_GIT, "profile", o->profile, "seed",
-                     (json_int_t)o->seed, "started", info->started, "seconds", info->seconds,
+                     (json_int_t)(info->seed_set ? info->seed : o->seed), "started", info->started, "seconds", info->seconds,
                      "blas", blas ? blas : "unknown", "gsl", GSL_VERSION, "host", host, "argv",
                      argv);
 }
@@ -226,9 +226,9 @@ int hx_records_write(const char *outdir, const hx_plan *plan, const json_t *reco
     char *text = json_dumps(record, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     snprintf(path, sizeof path, "%s/results.json", outdir);
     int rc = text ? cm_write_atomic(path, text, strlen(text)) : -1;
-    if (rc == 0) {
+    if (rc == 0 && junit) { /* a sweep's cell records have no junit.xml */
         snprintf(path, sizeof path, "%s/junit.xml", outdir);
-        rc = junit ? cm_write_atomic(path, junit, strlen(junit)) : -1;
+        rc = cm_write_atomic(path, junit, strlen(junit));
     }
     if (rc)
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));

@@ -13,7 +13,12 @@ typedef struct {
     const hx_run_options *o;
     char started[32];  /* ISO 8601 UTC */
     double seconds;    /* wall time of the whole run */
+    uint64_t seed;     /* the run seed, when seed_set (a sweep's cell-seed); else o->seed */
+    bool seed_set;
 } hx_run_info;
+
+/* A parameter value as the record writes it (new reference). */
+json_t *hx_param_json(const hx_value *v);
 
 /* The whole record as a JSON object (new reference; NULL on OOM). */
 json_t *hx_record_build(const hx_plan *plan, const hx_run_info *info);

@@ -35,7 +35,8 @@ void hx_blas_threads(int n)
 
 static void run_job(pool *p, hx_job *j)
 {
-    tc_ctx ctx = {.claim = j->claim, .vals = &j->vals, .profile = p->profile, .seed = p->seed,
+    tc_ctx ctx = {.claim = j->claim, .vals = &j->vals, .profile = p->profile,
+                  .seed = j->has_seed ? j->seed : p->seed,
                   .data = j->has_data ? &j->data : NULL};
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -1,0 +1,628 @@
+/* harness/sweep.c — `theorycheck sweep CLAIM --grid PARAM=VALUES ...` (see sweep.h).
+ *
+ * A sweep is many ordinary runs of one claim: one per cell of the grid and run seed. Each
+ * cell-seed is stored as an ordinary record directory, DIR/cells/<claim>-<hash>/ (results.json
+ * and its data CSVs), named by a hash of everything that determines its numbers: the claim,
+ * the profile, every effective parameter, the run seed, the bytes of the --data file and the
+ * program version. key.txt beside the record holds that text itself, so a hash collision can
+ * never reuse the wrong record. results.json is written last and atomically: a cell whose
+ * results.json exists with a matching key.txt is complete and is reused (unless --force);
+ * a sweep killed at any moment reruns only the cells it had not finished.
+ *
+ * Cells run in batches of a few per worker, so memory does not grow with the grid; sweep.json
+ * is assembled from the records on disk at the end.
+ */
+#include "harness/sweep.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <jansson.h>
+
+#include "common/atomic.h"
+#include "common/buf.h"
+#include "harness/exitcodes.h"
+#include "harness/grid.h"
+#include "harness/plan.h"
+#include "harness/records.h"
+#include "harness/runner.h"
+#include "numerics/rng.h"
+#include "numerics/stats.h"
+
+#define SWEEP_MAX_SEEDS 1000
+#define SWEEP_METRICS 8 /* key metrics summarised per cell */
+
+typedef struct {
+    hx_run_options o;    /* the run options (claim, --set, --config, --data, ...) */
+    char **grids;        /* the --grid texts */
+    size_t ngrids;
+    bool zip, force;
+    size_t seeds, max_cells, shard_k, shard_n;
+    char **rest;         /* argv handed to the run-option parser */
+} sweep_opts;
+
+static int usage(const char *fmt, const char *a)
+{
+    fprintf(stderr, "theorycheck: sweep: ");
+    fprintf(stderr, fmt, a);
+    fprintf(stderr, "\n(see 'theorycheck --help')\n");
+    return -1;
+}
+
+static int parse_count(const char *v, size_t lo, size_t hi, size_t *out)
+{
+    char *end;
+    if (!v || !(*v >= '0' && *v <= '9'))
+        return -1;
+    errno = 0;
+    unsigned long long x = strtoull(v, &end, 10);
+    if (*end || errno || x < lo || x > hi)
+        return -1;
+    *out = (size_t)x;
+    return 0;
+}
+
+/* --shard K/N, or Slurm's array variables when --shard is absent. */
+static int parse_shard(sweep_opts *s, const char *v)
+{
+    char k[32], n[32];
+    if (!v || sscanf(v, "%31[0-9]/%31[0-9]", k, n) != 2 || parse_count(n, 1, 100000, &s->shard_n) ||
+        parse_count(k, 1, s->shard_n, &s->shard_k) || strchr(v, '/')[strlen(n) + 1] != '\0')
+        return usage("--shard '%s' is not allowed: must be K/N with 1 <= K <= N", v ? v : "");
+    return 0;
+}
+
+static void shard_from_slurm(sweep_opts *s)
+{
+    const char *id = getenv("SLURM_ARRAY_TASK_ID"), *cnt = getenv("SLURM_ARRAY_TASK_COUNT");
+    size_t k, n;
+    if (s->shard_n || !id || !cnt || parse_count(cnt, 1, 100000, &n) ||
+        parse_count(id, 0, n - 1, &k))
+        return;
+    /* Arrays submitted as --array=0-(N-1) (scripts/slurm/sweep.sbatch) */
+    s->shard_k = k + 1;
+    s->shard_n = n;
+}
+
+/* Pull the sweep's own options out of argv; the rest goes to the run-option parser. */
+static int split_args(sweep_opts *s, int argc, char **argv)
+{
+    s->rest = calloc((size_t)argc + 1, sizeof *s->rest);
+    s->grids = calloc((size_t)argc + 1, sizeof *s->grids);
+    if (!s->rest || !s->grids)
+        return usage("%sout of memory", "");
+    size_t nrest = 0;
+    s->rest[nrest++] = argv[0];
+    s->rest[nrest++] = argv[1];
+    s->seeds = 1;
+    s->max_cells = HX_GRID_MAX_CELLS;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i], *eq = strchr(a, '=');
+        size_t nl = eq ? (size_t)(eq - a) : strlen(a);
+        const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[i + 1] : NULL);
+#define IS(name) (nl == strlen(name) && strncmp(a, name, nl) == 0)
+        bool takes = IS("--grid") || IS("--seeds") || IS("--shard") || IS("--max-cells");
+        if (takes && !v)
+            return usage("option %s needs a value", a);
+        if (takes && !eq)
+            i++;
+        if (IS("--grid"))
+            s->grids[s->ngrids++] = (char *)v;
+        else if (IS("--seeds")) {
+            if (parse_count(v, 1, SWEEP_MAX_SEEDS, &s->seeds))
+                return usage("--seeds '%s' is not allowed: must be an integer in [1, 1000]", v);
+        } else if (IS("--max-cells")) {
+            if (parse_count(v, 1, 1000000, &s->max_cells))
+                return usage("--max-cells '%s' is not allowed: must be an integer in [1, 1000000]", v);
+        } else if (IS("--shard")) {
+            if (parse_shard(s, v))
+                return -1;
+        } else if (IS("--zip") && !eq)
+            s->zip = true;
+        else if (IS("--force") && !eq)
+            s->force = true;
+        else
+            s->rest[nrest++] = argv[i];
+#undef IS
+    }
+    if (hx_run_options_parse(&s->o, (int)nrest, s->rest, 2))
+        return -1;
+    if (s->o.nclaims != 1)
+        return usage("needs exactly one claim (got %s)", s->o.nclaims ? "several" : "none");
+    if (strcmp(s->o.out, "results/latest") == 0)
+        s->o.out = "results/sweep";
+    shard_from_slurm(s);
+    return 0;
+}
+
+/* ---- cell-seeds ----------------------------------------------------------------------- */
+
+typedef struct {
+    const tc_claim *claim;
+    const hx_job *base;   /* resolved --set/--config values and data */
+    hx_grid grid;
+    uint64_t *seeds;
+    char data_hash[20];   /* of the --data file's bytes, or "none" */
+} sweep;
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* Run seed k: the run's --seed itself for k = 0 (a one-seed sweep cell is the plain run at
+ * those parameters), then streams derived from it; the cell's parameters never enter, so
+ * neighbouring cells share their seeds (paired comparisons). Kept below 2^63 (JSON integer). */
+static uint64_t seed_of(uint64_t seed, size_t k)
+{
+    return k == 0 ? seed : num_rng_derive(seed, "sweep", (uint64_t)k) & (uint64_t)INT64_MAX;
+}
+
+/* The values of cell `cell`: the claim's defaults, the user's --set/--config, the cell. */
+static int cell_values(const sweep *sw, size_t cell, const char *profile, hx_values *vals,
+                       char *err, size_t errlen)
+{
+    if (hx_values_init(vals, sw->claim, profile, err, errlen))
+        return -1;
+    for (size_t k = 0; k < sw->base->vals.n; k++) {
+        const hx_value *b = &sw->base->vals.v[k];
+        if (b->source != HX_SRC_DEFAULT &&
+            hx_values_set(vals, b->spec->name, b->text, b->source, err, errlen))
+            return -1;
+    }
+    size_t coord[64];
+    hx_grid_coords(&sw->grid, cell, coord);
+    for (size_t a = 0; a < sw->grid.naxes; a++)
+        if (hx_values_set(vals, sw->grid.axes[a].spec->name, sw->grid.axes[a].values[coord[a]],
+                          HX_SRC_CMDLINE, err, errlen))
+            return -1;
+    return 0;
+}
+
+/* The key text of a cell-seed and its directory name "<claim>-<16 hex digits>". */
+static void cell_key(const sweep *sw, const hx_values *vals, const char *profile, uint64_t seed,
+                     cm_buf *key, char *name, size_t namelen)
+{
+    cm_buf_printf(key, "theorycheck/cell/v1\nversion=%s\nclaim=%s\nprofile=%s\nseed=%llu\n"
+                       "data=%s\n",
+                  TC_VERSION, sw->claim->id, profile, (unsigned long long)seed, sw->data_hash);
+    for (size_t k = 0; k < vals->n; k++)
+        cm_buf_printf(key, "param %s=%s\n", vals->v[k].spec->name, vals->v[k].text);
+    snprintf(name, namelen, "%s-%016llx", sw->claim->id,
+             (unsigned long long)fnv1a(cm_buf_str(key), key->len));
+}
+
+/* A complete cell-seed: results.json present and key.txt equal to `key`. */
+static bool cell_done(const char *dir, const cm_buf *key)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%.4000s/results.json", dir);
+    if (!cm_file_nonempty(path))
+        return false;
+    snprintf(path, sizeof path, "%.4000s/key.txt", dir);
+    size_t len;
+    char *text = cm_read_file(path, &len);
+    bool same = text && len == key->len && memcmp(text, cm_buf_str(key), len) == 0;
+    free(text);
+    return same;
+}
+
+/* key.txt, then the data CSVs, then results.json (last: it marks the cell complete). */
+static int cell_write(const char *dir, const cm_buf *key, hx_job *j, const hx_run_options *o,
+                      char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%.4000s/key.txt", dir);
+    if (cm_mkdirs(dir) || cm_write_atomic(path, cm_buf_str(key), key->len)) {
+        snprintf(err, errlen, "cannot write %.900s: %s", path, strerror(errno));
+        return -1;
+    }
+    hx_plan one = {.jobs = j, .n = 1};
+    hx_run_info info = {.o = o, .seconds = j->seconds, .seed = j->seed, .seed_set = true};
+    time_t now = time(NULL);
+    strftime(info.started, sizeof info.started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    json_t *record = hx_record_build(&one, &info);
+    int rc = record ? hx_records_write(dir, &one, record, NULL, err, errlen) : -1;
+    if (!record)
+        snprintf(err, errlen, "out of memory building a cell record");
+    json_decref(record);
+    return rc;
+}
+
+/* ---- running ---------------------------------------------------------------------------- */
+
+typedef struct {
+    hx_plan plan;        /* the batch's jobs (values owned, data borrowed from the base) */
+    cm_buf *keys;
+    char (*names)[200];
+    size_t cap;
+} batch;
+
+/* Run the batch (unless `run` is false: an earlier error) and write its cells. */
+static int batch_flush(batch *b, const sweep_opts *s, bool run, char *err, size_t errlen)
+{
+    int rc = run ? 0 : -1;
+    if (run && b->plan.n)
+        hx_run_plan(&b->plan, s->o.profile, s->o.seed, s->o.jobs);
+    for (size_t i = 0; i < b->plan.n; i++) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/cells/%s", s->o.out, b->names[i]);
+        if (rc == 0)
+            rc = cell_write(dir, &b->keys[i], &b->plan.jobs[i], &s->o, err, errlen);
+        hx_values_free(&b->plan.jobs[i].vals);
+        tc_result_free(&b->plan.jobs[i].res);
+        cm_buf_free(&b->keys[i]);
+    }
+    b->plan.n = 0;
+    return rc;
+}
+
+/* Add cell-seed (cell, k) to the batch, or count it as reused. */
+static int batch_add(batch *b, const sweep *sw, const sweep_opts *s, size_t cell, size_t k,
+                     size_t *reused, char *err, size_t errlen)
+{
+    hx_job *j = &b->plan.jobs[b->plan.n];
+    memset(j, 0, sizeof *j);
+    if (cell_values(sw, cell, s->o.profile, &j->vals, err, errlen)) {
+        hx_values_free(&j->vals);
+        return -1;
+    }
+    cm_buf *key = &b->keys[b->plan.n];
+    memset(key, 0, sizeof *key);
+    cell_key(sw, &j->vals, s->o.profile, sw->seeds[k], key, b->names[b->plan.n],
+             sizeof b->names[0]);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/cells/%s", s->o.out, b->names[b->plan.n]);
+    if (key->oom || (!s->force && cell_done(dir, key))) {
+        *reused += !key->oom;
+        hx_values_free(&j->vals);
+        cm_buf_free(key);
+        return key->oom ? (snprintf(err, errlen, "out of memory"), -1) : 0;
+    }
+    j->claim = sw->claim;
+    j->data = sw->base->data;
+    j->has_data = sw->base->has_data;
+    j->seed = sw->seeds[k];
+    j->has_seed = true;
+    tc_result_init(&j->res);
+    b->plan.n++;
+    return b->plan.n == b->cap ? batch_flush(b, s, true, err, errlen) : 0;
+}
+
+static bool in_shard(const sweep_opts *s, size_t cell)
+{
+    return s->shard_n == 0 || cell % s->shard_n == s->shard_k - 1;
+}
+
+static int run_cells(const sweep *sw, const sweep_opts *s, size_t *reused, char *err,
+                     size_t errlen)
+{
+    batch b = {.cap = 4 * (size_t)s->o.jobs};
+    b.plan.jobs = calloc(b.cap, sizeof *b.plan.jobs);
+    b.keys = calloc(b.cap, sizeof *b.keys);
+    b.names = calloc(b.cap, sizeof *b.names);
+    int rc = b.plan.jobs && b.keys && b.names ? 0 : -1;
+    if (rc)
+        snprintf(err, errlen, "out of memory");
+    for (size_t c = 0; rc == 0 && c < sw->grid.ncells; c++)
+        for (size_t k = 0; rc == 0 && k < s->seeds && in_shard(s, c); k++)
+            rc = batch_add(&b, sw, s, c, k, reused, err, errlen);
+    if (b.plan.jobs && b.keys && b.names)
+        rc = batch_flush(&b, s, rc == 0, err, errlen) || rc;
+    free(b.plan.jobs);
+    free(b.keys);
+    free(b.names);
+    return rc;
+}
+
+/* ---- sweep.json ------------------------------------------------------------------------- */
+
+/* A parameter text as the record would write it (typed JSON). */
+static json_t *typed(const tc_param_spec *spec, const char *text)
+{
+    hx_value v = {0};
+    char err[256];
+    json_t *j = hx_param_parse(spec, text, &v, err, sizeof err) ? json_string(text)
+                                                                  : hx_param_json(&v);
+    free(v.text);
+    return j;
+}
+
+static json_t *axes_json(const hx_grid *g)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < g->naxes; i++) {
+        json_t *vals = json_array();
+        for (size_t k = 0; k < g->axes[i].nvalues; k++)
+            json_array_append_new(vals, typed(g->axes[i].spec, g->axes[i].values[k]));
+        json_array_append_new(a, json_pack("{s:s, s:o, s:b}", "param", g->axes[i].spec->name,
+                                           "values", vals, "log", g->axes[i].log));
+    }
+    return a;
+}
+
+/* The names of the metrics summarised per cell: the claim's key metrics, else the first
+ * checked metrics of the first record. */
+static size_t metric_names(const tc_claim *c, const json_t *rec, char names[][64], size_t max)
+{
+    size_t n = 0;
+    for (const char *p = c->key_metrics; p && *p && n < max;) {
+        size_t l = strcspn(p, ",");
+        snprintf(names[n++], 64, "%.*s", (int)(l < 63 ? l : 63), p);
+        p += l + (p[l] == ',');
+    }
+    const json_t *ms = json_object_get(rec, "metrics");
+    for (size_t i = 0; n == 0 && i < json_array_size(ms) && i < max; i++) {
+        const json_t *m = json_array_get(ms, i);
+        if (!json_is_null(json_object_get(m, "ok")))
+            snprintf(names[n++], 64, "%s", json_string_value(json_object_get(m, "name")));
+    }
+    return n;
+}
+
+static double metric_value(const json_t *rec, const char *name)
+{
+    const json_t *ms = json_object_get(rec, "metrics");
+    for (size_t i = 0; i < json_array_size(ms); i++) {
+        const json_t *m = json_array_get(ms, i);
+        if (strcmp(json_string_value(json_object_get(m, "name")), name) == 0)
+            return json_is_number(json_object_get(m, "value"))
+                       ? json_number_value(json_object_get(m, "value"))
+                       : NAN;
+    }
+    return NAN;
+}
+
+typedef struct {
+    size_t runs, holds, refuted, undecided;
+    json_t *verdicts, *records;
+    char names[SWEEP_METRICS][64];
+    size_t nmetrics;
+    double values[SWEEP_METRICS][SWEEP_MAX_SEEDS];
+} cell_acc;
+
+static int cell_read(const sweep *sw, const sweep_opts *s, size_t cell, size_t k, cell_acc *a,
+                     char *err, size_t errlen)
+{
+    hx_values vals;
+    cm_buf key = {0};
+    char name[200], path[4096];
+    if (cell_values(sw, cell, s->o.profile, &vals, err, errlen)) {
+        hx_values_free(&vals);
+        return -1;
+    }
+    cell_key(sw, &vals, s->o.profile, sw->seeds[k], &key, name, sizeof name);
+    hx_values_free(&vals);
+    cm_buf_free(&key);
+    snprintf(path, sizeof path, "%s/cells/%s/results.json", s->o.out, name);
+    json_t *root = json_load_file(path, 0, NULL);
+    const json_t *rec = json_array_get(json_object_get(root, "claims"), 0);
+    if (!rec) {
+        json_decref(root);
+        snprintf(err, errlen, "cell %zu, seed %zu: %.900s is missing or unreadable", cell, k, path);
+        return -1;
+    }
+    const json_t *holds = json_object_get(rec, "holds");
+    a->holds += json_is_true(holds);
+    a->refuted += json_is_false(holds);
+    a->undecided += !json_is_boolean(holds);
+    json_array_append(a->verdicts, json_object_get(rec, "verdict"));
+    snprintf(path, sizeof path, "cells/%s/results.json", name);
+    json_array_append_new(a->records, json_string(path));
+    if (a->runs == 0)
+        a->nmetrics = metric_names(sw->claim, rec, a->names, SWEEP_METRICS);
+    for (size_t m = 0; m < a->nmetrics; m++)
+        a->values[m][a->runs] = metric_value(rec, a->names[m]);
+    a->runs++;
+    json_decref(root);
+    return 0;
+}
+
+static json_t *median_json(double *v, size_t n)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(v[i]))
+            v[m++] = v[i];
+    if (m == 0)
+        return json_null();
+    gsl_sort(v, 1, m);
+    return json_real(gsl_stats_median_from_sorted_data(v, 1, m));
+}
+
+static json_t *cell_json(const sweep *sw, const sweep_opts *s, size_t cell, json_t *summary,
+                         char *err, size_t errlen)
+{
+    cell_acc *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->verdicts = json_array();
+    a->records = json_array();
+    json_t *params = json_object(), *metrics = json_object(), *out = NULL;
+    size_t coord[64];
+    hx_grid_coords(&sw->grid, cell, coord);
+    for (size_t i = 0; i < sw->grid.naxes; i++)
+        json_object_set_new(params, sw->grid.axes[i].spec->name,
+                            typed(sw->grid.axes[i].spec, sw->grid.axes[i].values[coord[i]]));
+    int rc = 0;
+    for (size_t k = 0; k < s->seeds && rc == 0; k++)
+        rc = cell_read(sw, s, cell, k, a, err, errlen);
+    if (rc == 0) {
+        for (size_t m = 0; m < a->nmetrics; m++)
+            json_object_set_new(metrics, a->names[m], median_json(a->values[m], a->runs));
+        double lo, hi;
+        num_stats_clopper_pearson(a->holds, a->runs, 0.05, &lo, &hi);
+        bool dependent = a->holds && a->refuted;
+        out = json_pack("{s:I, s:O, s:O, s:I, s:I, s:[f, f], s:b, s:n, s:O, s:O}", "index",
+                        (json_int_t)cell, "params", params, "verdicts", a->verdicts, "holds",
+                        (json_int_t)a->holds, "runs", (json_int_t)a->runs, "ci", lo, hi,
+                        "seed_dependent", dependent, "hypothesis", "records", a->records,
+                        "metrics", metrics);
+        const char *count = a->holds == a->runs     ? "holds_everywhere"
+                            : a->refuted == a->runs ? "refuted_everywhere"
+                            : dependent             ? "seed_dependent"
+                                                    : "undecided";
+        json_object_set_new(summary, count,
+                            json_integer(json_integer_value(json_object_get(summary, count)) + 1));
+    }
+    json_decref(params);
+    json_decref(metrics);
+    json_decref(a->verdicts);
+    json_decref(a->records);
+    free(a);
+    return out;
+}
+
+static json_t *sweep_json(const sweep *sw, const sweep_opts *s, size_t reused, char *err,
+                          size_t errlen)
+{
+    json_t *seeds = json_array(), *cells = json_array();
+    json_t *summary = json_pack("{s:i, s:i, s:i, s:i}", "holds_everywhere", 0,
+                                "refuted_everywhere", 0, "seed_dependent", 0, "undecided", 0);
+    for (size_t k = 0; k < s->seeds; k++)
+        json_array_append_new(seeds, json_integer((json_int_t)sw->seeds[k]));
+    for (size_t c = 0; c < sw->grid.ncells; c++) {
+        if (!in_shard(s, c))
+            continue;
+        json_t *cj = cell_json(sw, s, c, summary, err, errlen);
+        if (!cj) {
+            json_decref(seeds);
+            json_decref(cells);
+            json_decref(summary);
+            return NULL;
+        }
+        json_array_append_new(cells, cj);
+    }
+    json_object_set_new(summary, "cells", json_integer((json_int_t)json_array_size(cells)));
+    json_t *shard = s->shard_n ? json_pack("{s:I, s:I}", "k", (json_int_t)s->shard_k, "n",
+                                           (json_int_t)s->shard_n)
+                               : json_null();
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:b, s:I, s:o, s:o, s:I, s:o}",
+                     "schema", "theorycheck/sweep/v1", "version", TC_VERSION, "claim",
+                     sw->claim->id, "expect",
+                     sw->claim->expect == TC_EXPECT_REFUTED ? "refuted" : "holds", "profile",
+                     s->o.profile, "seed", (json_int_t)s->o.seed, "seeds", seeds, "axes",
+                     axes_json(&sw->grid), "zip", s->zip, "ncells",
+                     (json_int_t)sw->grid.ncells, "shard", shard, "cells", cells, "reused",
+                     (json_int_t)reused, "summary", summary);
+}
+
+/* ---- the command ------------------------------------------------------------------------ */
+
+/* The FNV-1a hash of the claim's --data file, as 16 hex digits, or "none". */
+static int data_hash(const sweep_opts *s, const char *id, char *out, size_t len)
+{
+    snprintf(out, len, "none");
+    for (size_t i = 0; i < s->o.ndata; i++) {
+        if (strcmp(s->o.data[i].claim, id) != 0)
+            continue;
+        size_t n;
+        char *bytes = cm_read_file(s->o.data[i].path, &n);
+        if (!bytes)
+            return -1;
+        snprintf(out, len, "%016llx", (unsigned long long)fnv1a(bytes, n));
+        free(bytes);
+    }
+    return 0;
+}
+
+/* Everything checked before anything is written: the grid, its values, and that no swept
+ * parameter is also fixed by --set or --config (which would silently lose). */
+static int sweep_setup(sweep *sw, sweep_opts *s, hx_plan *base)
+{
+    char err[1024];
+    if (hx_plan_build(base, &s->o))
+        return -1;
+    sw->base = &base->jobs[0];
+    sw->claim = sw->base->claim;
+    sw->grid.claim = sw->claim;
+    for (size_t i = 0; i < s->ngrids; i++)
+        if (hx_grid_add(&sw->grid, s->grids[i], err, sizeof err))
+            return usage("%s", err);
+    if (hx_grid_finish(&sw->grid, s->zip, s->max_cells, err, sizeof err))
+        return usage("%s", err);
+    for (size_t a = 0; a < sw->grid.naxes; a++) {
+        const hx_value *v = hx_values_find((hx_values *)&sw->base->vals,
+                                           sw->grid.axes[a].spec->name);
+        if (v && v->source != HX_SRC_DEFAULT)
+            return usage("parameter '%s' is both swept (--grid) and set (--set or --config)",
+                         sw->grid.axes[a].spec->name);
+    }
+    sw->seeds = calloc(s->seeds, sizeof *sw->seeds);
+    if (!sw->seeds)
+        return usage("%sout of memory", "");
+    for (size_t k = 0; k < s->seeds; k++)
+        sw->seeds[k] = seed_of(s->o.seed, k);
+    if (data_hash(s, sw->claim->id, sw->data_hash, sizeof sw->data_hash))
+        return usage("cannot read the --data file: %s", strerror(errno));
+    char cells[4096];
+    snprintf(cells, sizeof cells, "%s/cells", s->o.out);
+    if (cm_mkdirs(cells))
+        return usage("--out: cannot create the directory: %s", strerror(errno));
+    return 0;
+}
+
+static int sweep_publish(const sweep *sw, const sweep_opts *s, size_t reused)
+{
+    char err[1024], path[4096];
+    json_t *j = sweep_json(sw, s, reused, err, sizeof err);
+    if (!j) {
+        fprintf(stderr, "theorycheck: sweep: %s\n", err);
+        return HX_EXIT_INTERNAL;
+    }
+    char *text = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+    snprintf(path, sizeof path, "%s/sweep.json", s->o.out);
+    int rc = text ? cm_write_atomic(path, text, strlen(text)) : -1;
+    const json_t *sum = json_object_get(j, "summary");
+    if (rc == 0)
+        printf("sweep %s: %lld cells x %zu seeds (%zu reused): holds everywhere %lld, refuted "
+               "everywhere %lld, seed-dependent %lld, undecided %lld\nrecord: %s\n",
+               sw->claim->id, (long long)json_integer_value(json_object_get(sum, "cells")),
+               s->seeds, reused,
+               (long long)json_integer_value(json_object_get(sum, "holds_everywhere")),
+               (long long)json_integer_value(json_object_get(sum, "refuted_everywhere")),
+               (long long)json_integer_value(json_object_get(sum, "seed_dependent")),
+               (long long)json_integer_value(json_object_get(sum, "undecided")), path);
+    else
+        fprintf(stderr, "theorycheck: sweep: cannot write %s: %s\n", path, strerror(errno));
+    free(text);
+    json_decref(j);
+    return rc ? HX_EXIT_INTERNAL : HX_EXIT_OK;
+}
+
+int hx_cmd_sweep(int argc, char **argv)
+{
+    sweep_opts s = {0};
+    sweep sw = {0};
+    hx_plan base = {0};
+    int rc = HX_EXIT_USAGE;
+    if (split_args(&s, argc, argv) == 0 && sweep_setup(&sw, &s, &base) == 0) {
+        char err[1024];
+        size_t reused = 0;
+        if (run_cells(&sw, &s, &reused, err, sizeof err)) {
+            fprintf(stderr, "theorycheck: sweep: %s\n", err);
+            rc = HX_EXIT_INTERNAL;
+        } else {
+            rc = sweep_publish(&sw, &s, reused);
+        }
+    }
+    hx_grid_free(&sw.grid);
+    free(sw.seeds);
+    hx_plan_free(&base);
+    hx_run_options_free(&s.o);
+    free(s.rest);
+    free(s.grids);
+    return rc;
+}
