@@ -12,6 +12,7 @@
 #include <cblas.h>
 
 #include "numerics/losses.h"
+#include "numerics/rng.h"
 
 struct num_ctrain {
     size_t n, C, P;
@@ -155,4 +156,40 @@ double num_ctrain_flops(const num_mlp *net, size_t n)
             f += 2.0 * (double)n * mk;        /* delta D_k W_k */
     }
     return f;
+}
+
+/* ---- training data --------------------------------------------------------------------- */
+
+num_status num_ctrain_standardize(double *X, size_t n, size_t d)
+{
+    if (!X || n == 0 || d == 0)
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !X || n == 0 || d == 0");
+    for (size_t j = 0; j < d; j++) {
+        double mean = 0.0, var = 0.0;
+        for (size_t i = 0; i < n; i++)
+            mean += X[i * d + j];
+        mean /= (double)n;
+        for (size_t i = 0; i < n; i++)
+            var += (X[i * d + j] - mean) * (X[i * d + j] - mean);
+        double sd = sqrt(var / (double)n);
+        for (size_t i = 0; i < n; i++)
+            X[i * d + j] = sd > 0.0 ? (X[i * d + j] - mean) / sd : 0.0;
+    }
+    return NUM_OK;
+}
+
+num_status num_ctrain_mixture(gsl_rng *r, size_t C, size_t per, size_t d, double sep,
+                              double *mu, double *X, size_t *y)
+{
+    if (!r || !mu || !X || !y || C == 0 || per == 0 || d == 0)
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !r || !mu || !X || !y || C == 0 || "
+                                     "per == 0 || d == 0");
+    size_t n = C * per;
+    num_rng_gaussian(r, sep / sqrt((double)d), mu, C * d);
+    num_rng_gaussian(r, 1.0 / sqrt((double)d), X, n * d);
+    for (size_t i = 0; i < n; i++) {
+        y[i] = i % C;
+        cblas_daxpy((int)d, 1.0, mu + y[i] * d, 1, X + i * d, 1);
+    }
+    return NUM_OK;
 }

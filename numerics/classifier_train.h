@@ -18,6 +18,8 @@
 
 #include <stddef.h>
 
+#include <gsl/gsl_rng.h>
+
 #include "numerics/mlp.h"
 #include "numerics/num.h"
 
@@ -64,5 +66,20 @@ void num_ctrain_reset(num_ctrain *t);
  * 2 n sum_k w_k w_{k-1}, backward 2 n w_k w_{k-1} for every weight gradient and for every
  * propagated delta (layers 2..K). */
 double num_ctrain_flops(const num_mlp *net, size_t n);
+
+/* ---- training data --------------------------------------------------------------------- */
+
+/* z-score every column of X (n x d, row-major) in place: subtract the column mean and divide
+ * by the population standard deviation (two passes: mean, then the mean of squared
+ * deviations); a constant column becomes 0. Inputs such as pixel counts 0..16 then give a He
+ * initialisation its O(1) pre-activations. NUM_EINVAL for n = 0, d = 0 or X NULL. */
+num_status num_ctrain_standardize(double *X, size_t n, size_t d);
+
+/* A Gaussian mixture of C classes with `per` samples each in R^d (n = C per): centres
+ * mu_c ~ N(0, (sep^2/d) I) are drawn first (C x d, into mu), then the noise N(0, I/d) of all
+ * samples (n x d, into X, row-major), and sample i gets label y_i = i mod C and centre
+ * mu_{y_i} added. The centres have RMS norm sep, the noise RMS norm 1. */
+num_status num_ctrain_mixture(gsl_rng *r, size_t C, size_t per, size_t d, double sep,
+                              double *mu, double *X, size_t *y);
 
 #endif /* NUM_CLASSIFIER_TRAIN_H */
