@@ -128,6 +128,14 @@ typedef struct tc_family {
     const tc_claim *const *claims;  /* catalogue order, NULL-terminated */
 } tc_family;
 
+/* A family's claim list in its family.c, one entry per claim (the descriptor itself lives in
+ * the sub-claim's file):
+ *   #define CLAIMS(X) X(ntk_claim_min_eig) X(ntk_claim_lazy)
+ *   CLAIMS(TC_CLAIM_EXTERN)
+ *   static const tc_claim *const claims[] = {CLAIMS(TC_CLAIM_REF) NULL}; */
+#define TC_CLAIM_EXTERN(sym) extern const tc_claim sym;
+#define TC_CLAIM_REF(sym) &sym,
+
 /* ---- what a claim may ask of its context ----------------------------------------------- */
 
 /* Parameter accessors. Asking for an undeclared name or the wrong type is a programming error:

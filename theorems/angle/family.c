@@ -3,12 +3,26 @@
  * depth.c, small_angles.c, hamming.c, intrinsic.c); see angle.h for the family's design. */
 #include "theorems/angle/angle.h"
 
-static const tc_claim *const claims[] = {
-    &angle_claim_linear,          &angle_claim_linear_relu,      &angle_claim_shrinkage,
-    &angle_claim_distance_he,     &angle_claim_shrinkage_linear, &angle_claim_shrinkage_erf,
-    &angle_claim_depth,           &angle_claim_depth_linear,     &angle_claim_small,
-    &angle_claim_small_abs,       &angle_claim_hamming,          &angle_claim_hamming_offsets,
-    &angle_claim_intrinsic,       &angle_claim_intrinsic_noise,  NULL};
+/* The claims in catalogue order; each descriptor is defined in its sub-claim file. A new
+ * claim is one more entry here (declared by TC_CLAIM_EXTERN, listed by TC_CLAIM_REF). */
+#define CLAIMS(X) \
+    X(angle_claim_linear) \
+    X(angle_claim_linear_relu) \
+    X(angle_claim_shrinkage) \
+    X(angle_claim_distance_he) \
+    X(angle_claim_shrinkage_linear) \
+    X(angle_claim_shrinkage_erf) \
+    X(angle_claim_depth) \
+    X(angle_claim_depth_linear) \
+    X(angle_claim_small) \
+    X(angle_claim_small_abs) \
+    X(angle_claim_hamming) \
+    X(angle_claim_hamming_offsets) \
+    X(angle_claim_intrinsic) \
+    X(angle_claim_intrinsic_noise)
+
+CLAIMS(TC_CLAIM_EXTERN)
+static const tc_claim *const claims[] = {CLAIMS(TC_CLAIM_REF) NULL};
 
 const tc_family tc_family_angle = {
     .name = "angle",

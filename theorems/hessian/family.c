@@ -3,9 +3,19 @@
 #include "theorems/hessian/hessian.h"
 #include "theorems/registry.h"
 
-static const tc_claim *const claims[] = {
-    &hess_claim_degeneracy, &hess_claim_underparam, &hess_claim_symmetry, &hess_claim_decay,
-    &hess_claim_decay_min,  &hess_claim_exp,        &hess_claim_exp_linear, NULL};
+/* The claims in catalogue order; each descriptor is defined in its sub-claim file. A new
+ * claim is one more entry here (declared by TC_CLAIM_EXTERN, listed by TC_CLAIM_REF). */
+#define CLAIMS(X) \
+    X(hess_claim_degeneracy) \
+    X(hess_claim_underparam) \
+    X(hess_claim_symmetry) \
+    X(hess_claim_decay) \
+    X(hess_claim_decay_min) \
+    X(hess_claim_exp) \
+    X(hess_claim_exp_linear)
+
+CLAIMS(TC_CLAIM_EXTERN)
+static const tc_claim *const claims[] = {CLAIMS(TC_CLAIM_REF) NULL};
 
 const tc_family tc_family_hessian = {
     .name = "hessian",

@@ -4,8 +4,15 @@
 
 #include "theorems/registry.h"
 
-static const tc_claim *const claims[] = {&tc_claim_max_margin, &tc_claim_max_margin_init,
-                                         &tc_claim_max_margin_square, NULL};
+/* The claims in catalogue order; each descriptor is defined in its sub-claim file. A new
+ * claim is one more entry here (declared by TC_CLAIM_EXTERN, listed by TC_CLAIM_REF). */
+#define CLAIMS(X) \
+    X(tc_claim_max_margin) \
+    X(tc_claim_max_margin_init) \
+    X(tc_claim_max_margin_square)
+
+CLAIMS(TC_CLAIM_EXTERN)
+static const tc_claim *const claims[] = {CLAIMS(TC_CLAIM_REF) NULL};
 
 const tc_family tc_family_max_margin = {
     .name = "max_margin",
