@@ -21,12 +21,8 @@
  *   fail on a wrong formula); the heavy-ball recursion over two steps; frozen layers and frozen
  *   features stay bit-identical.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include <cmocka.h>
+#include "tc_test.h"
 
 #include <float.h>
 #include <math.h>
@@ -42,15 +38,6 @@
 #include "numerics/linalg.h"
 #include "numerics/rng.h"
 #include "numerics/ufm.h"
-
-static void expect_close(const char *what, double observed, double expected, double tol)
-{
-    if (!(fabs(observed - expected) <= tol)) {
-        fprintf(stderr, "%s: %.18g observed vs %.18g expected (tol %.3g)\n", what, observed,
-                expected, tol);
-        fail();
-    }
-}
 
 static num_collapse_metrics measure(const double *H, const size_t *y, size_t n, size_t p,
                                     size_t C, const double *W, const double *b)
@@ -495,5 +482,5 @@ int main(void)
         cmocka_unit_test(test_ufm_gradient),
         cmocka_unit_test(test_ctrain_gradient_and_momentum),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return TC_RUN("numerics/collapse", tests);
 }

@@ -14,12 +14,8 @@
  * Tolerances are c * p * DBL_EPSILON with c = 64 (a handful of rounding errors per entry of a
  * length-p dot product, plus the QR and eigen-solver backward errors of the same order).
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include <cmocka.h>
+#include "tc_test.h"
 
 #include <float.h>
 #include <math.h>
@@ -38,15 +34,6 @@ static void expect_le(const char *what, double observed, double bound)
 {
     if (!(observed <= bound)) {
         fprintf(stderr, "%s: %.18g observed vs bound %.18g\n", what, observed, bound);
-        fail();
-    }
-}
-
-static void expect_close(const char *what, double observed, double expected, double tol)
-{
-    if (!(fabs(observed - expected) <= tol)) {
-        fprintf(stderr, "%s: %.18g observed vs %.18g expected (tol %.3g)\n", what, observed,
-                expected, tol);
         fail();
     }
 }
@@ -245,5 +232,5 @@ int main(void)
         cmocka_unit_test(test_checks_can_fail),
         cmocka_unit_test(test_nearest_and_projection),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return TC_RUN("numerics/etf", tests);
 }

@@ -17,12 +17,8 @@
  *   numerics/mlp).
  * Seeds are fixed and printed on failure.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include <cmocka.h>
+#include "tc_test.h"
 
 #include <float.h>
 #include <math.h>
@@ -594,5 +590,5 @@ int main(void)
         cmocka_unit_test(test_minimise),
         cmocka_unit_test(test_bad_arguments),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return TC_RUN("numerics/hessian", tests);
 }

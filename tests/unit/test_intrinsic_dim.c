@@ -16,22 +16,19 @@
  *    multiplication by 2^3, translation).
  * 4. Argument errors and duplicated points.
  */
+#include "tc_test.h"
+
 #include <float.h>
 #include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
-
 #include "numerics/intrinsic_dim.h"
 #include "numerics/rng.h"
 
-#define SEED 777001u
+/* TC_TEST_SEED overrides it (tc_test.h); the value is printed once. */
+#define SEED ((unsigned)tc_test_seed(777001u))
 
 static void check_in(double obs, double lo, double hi, const char *what)
 {
@@ -243,5 +240,5 @@ int main(void)
         cmocka_unit_test(test_invariance),
         cmocka_unit_test(test_errors),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return TC_RUN("numerics/intrinsic_dim", tests);
 }

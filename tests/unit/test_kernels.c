@@ -6,40 +6,28 @@
  * probability about 2e-9 per comparison under the normal approximation), and against exact
  * homogeneity and limit cases. Seeds are fixed and printed on failure.
  */
+#include "tc_test.h"
+
 #include <float.h>
 #include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-#include <cmocka.h>
 
 #include "numerics/kernels.h"
 #include "numerics/rng.h"
 
-#define SEED 99173u
-
-static void check_close(double obs, double exp, double tol, const char *what)
-{
-    if (!(fabs(obs - exp) <= tol)) {
-        fprintf(stderr, "%s: %.18g observed vs %.18g expected (tol %.3g, seed %u)\n", what, obs,
-                exp, tol, SEED);
-        fail();
-    }
-}
+/* TC_TEST_SEED overrides it (tc_test.h); the value is printed once. */
+#define SEED ((unsigned)tc_test_seed(99173u))
 
 static void test_acos_clamped(void **state)
 {
     (void)state;
-    check_close(num_acos_clamped(1.0), 0.0, 0.0, "acos(1)");
-    check_close(num_acos_clamped(1.0 + 1e-12), 0.0, 0.0, "acos(1 + 1e-12) clamps to 0");
-    check_close(num_acos_clamped(-1.0), M_PI, 0.0, "acos(-1)");
-    check_close(num_acos_clamped(-1.0 - 1e-12), M_PI, 0.0, "acos(-1 - 1e-12) clamps to pi");
-    check_close(num_acos_clamped(0.5), M_PI / 3.0, 2 * DBL_EPSILON, "acos(1/2) = pi/3");
-    check_close(num_acos_clamped(0.0), M_PI / 2.0, 2 * DBL_EPSILON, "acos(0) = pi/2");
+    expect_close("acos(1)", num_acos_clamped(1.0), 0.0, 0.0);
+    expect_close("acos(1 + 1e-12) clamps to 0", num_acos_clamped(1.0 + 1e-12), 0.0, 0.0);
+    expect_close("acos(-1)", num_acos_clamped(-1.0), M_PI, 0.0);
+    expect_close("acos(-1 - 1e-12) clamps to pi", num_acos_clamped(-1.0 - 1e-12), M_PI, 0.0);
+    expect_close("acos(1/2) = pi/3", num_acos_clamped(0.5), M_PI / 3.0, 2 * DBL_EPSILON);
+    expect_close("acos(0) = pi/2", num_acos_clamped(0.0), M_PI / 2.0, 2 * DBL_EPSILON);
 }
 
 static void test_angle(void **state)
@@ -47,30 +35,30 @@ static void test_angle(void **state)
     (void)state;
     double e1[3] = {1, 0, 0}, e2[3] = {0, 2, 0}, x[3] = {1, 2, 3}, y[3] = {3, 6, 9},
            z[3] = {-2, -4, -6}, o[3] = {0, 0, 0}, d[3] = {1, 1, 0};
-    check_close(num_angle(e1, e2, 3), M_PI / 2, 2 * DBL_EPSILON, "orthogonal");
-    check_close(num_angle(x, y, 3), 0.0, 1e-7, "parallel (acos near 1: sqrt(eps) accuracy)");
-    check_close(num_angle(x, z, 3), M_PI, 1e-7, "antiparallel");
-    check_close(num_angle(x, o, 3), 0.0, 0.0, "zero vector gives 0");
-    check_close(num_angle(e1, d, 3), M_PI / 4, 4 * DBL_EPSILON, "45 degrees");
-    check_close(num_angle(d, e1, 3), num_angle(e1, d, 3), 0.0, "symmetric");
+    expect_close("orthogonal", num_angle(e1, e2, 3), M_PI / 2, 2 * DBL_EPSILON);
+    expect_close("parallel (acos near 1: sqrt(eps) accuracy)", num_angle(x, y, 3), 0.0, 1e-7);
+    expect_close("antiparallel", num_angle(x, z, 3), M_PI, 1e-7);
+    expect_close("zero vector gives 0", num_angle(x, o, 3), 0.0, 0.0);
+    expect_close("45 degrees", num_angle(e1, d, 3), M_PI / 4, 4 * DBL_EPSILON);
+    expect_close("symmetric", num_angle(d, e1, 3), num_angle(e1, d, 3), 0.0);
 }
 
 static void test_cos_law_special_angles(void **state)
 {
     (void)state;
     /* (sin t + (pi - t) cos t) / pi: t = 0 -> 1, pi/2 -> 1/pi, pi -> 0 */
-    check_close(num_relu_cos_law(0.0), 1.0, 2 * DBL_EPSILON, "law(0)");
-    check_close(num_relu_cos_law(M_PI / 2), 1.0 / M_PI, 2 * DBL_EPSILON, "law(pi/2) = 1/pi");
-    check_close(num_relu_cos_law(M_PI), 0.0, 2 * DBL_EPSILON, "law(pi) = 0");
+    expect_close("law(0)", num_relu_cos_law(0.0), 1.0, 2 * DBL_EPSILON);
+    expect_close("law(pi/2) = 1/pi", num_relu_cos_law(M_PI / 2), 1.0 / M_PI, 2 * DBL_EPSILON);
+    expect_close("law(pi) = 0", num_relu_cos_law(M_PI), 0.0, 2 * DBL_EPSILON);
     /* psi: 0 at 0, 1/pi at pi/2, 1 at pi */
-    check_close(num_relu_psi(0.0), 0.0, 0.0, "psi(0)");
-    check_close(num_relu_psi(M_PI / 2), 1.0 / M_PI, 2 * DBL_EPSILON, "psi(pi/2)");
-    check_close(num_relu_psi(M_PI), 1.0, 2 * DBL_EPSILON, "psi(pi)");
+    expect_close("psi(0)", num_relu_psi(0.0), 0.0, 0.0);
+    expect_close("psi(pi/2)", num_relu_psi(M_PI / 2), 1.0 / M_PI, 2 * DBL_EPSILON);
+    expect_close("psi(pi)", num_relu_psi(M_PI), 1.0, 2 * DBL_EPSILON);
     double prev = 2.0;
     for (int i = 0; i <= 100; i++) {
         double t = M_PI * i / 100.0, g = num_relu_cos_law(t);
         /* identity of 001 §V-A: cos-law = cos t + psi(t) (distance law <=> angle law) */
-        check_close(g, cos(t) + num_relu_psi(t), 8 * DBL_EPSILON, "law = cos + psi");
+        expect_close("law = cos + psi", g, cos(t) + num_relu_psi(t), 8 * DBL_EPSILON);
         /* shrinkage: the output cosine is never below the input cosine, and decreasing */
         if (!(g >= cos(t) - 4 * DBL_EPSILON && g < prev + 4 * DBL_EPSILON)) {
             fprintf(stderr, "law(%g) = %.18g vs cos %.18g, previous %.18g\n", t, g, cos(t), prev);
@@ -80,8 +68,7 @@ static void test_cos_law_special_angles(void **state)
     }
     /* small angles: 1 - law = t^2/2 - t^3/(3 pi) + O(t^4) */
     double t = 1e-3;
-    check_close(1.0 - num_relu_cos_law(t), t * t / 2 - t * t * t / (3 * M_PI), 1e-12,
-                "small-angle expansion");
+    expect_close("small-angle expansion", 1.0 - num_relu_cos_law(t), t * t / 2 - t * t * t / (3 * M_PI), 1e-12);
 }
 
 /* Monte Carlo mean of f(w.x, w.y) over w ~ N(0, sigma2 I_d) and its standard error. */
@@ -113,13 +100,13 @@ static void test_kernels_monte_carlo(void **state)
     const double sig[2] = {0.7, 2.0};
     for (int a = 0; a < 2; a++) {
         mc_kernel(r, x, y, 5, sig[a], 0, &m, &se);
-        check_close(num_kernel_relu(x, y, 5, sig[a]), m, 6 * se, "ReLU kernel vs Monte Carlo");
+        expect_close("ReLU kernel vs Monte Carlo", num_kernel_relu(x, y, 5, sig[a]), m, 6 * se);
         mc_kernel(r, x, yneg, 5, sig[a], 0, &m, &se);
-        check_close(num_kernel_relu(x, yneg, 5, sig[a]), m, 6 * se, "ReLU kernel, obtuse");
+        expect_close("ReLU kernel, obtuse", num_kernel_relu(x, yneg, 5, sig[a]), m, 6 * se);
         mc_kernel(r, x, y, 5, sig[a], 1, &m, &se);
-        check_close(num_kernel_erf(x, y, 5, sig[a]), m, 6 * se, "erf kernel vs Monte Carlo");
+        expect_close("erf kernel vs Monte Carlo", num_kernel_erf(x, y, 5, sig[a]), m, 6 * se);
         mc_kernel(r, x, yneg, 5, sig[a], 1, &m, &se);
-        check_close(num_kernel_erf(x, yneg, 5, sig[a]), m, 6 * se, "erf kernel, obtuse");
+        expect_close("erf kernel, obtuse", num_kernel_erf(x, yneg, 5, sig[a]), m, 6 * se);
     }
     gsl_rng_free(r);
 }
@@ -132,21 +119,18 @@ static void test_kernel_identities(void **state)
     for (int j = 0; j < 3; j++)
         x2[j] = 2.5 * x[j], y3[j] = 0.25 * y[j];
     /* positive homogeneity of degree 1 in each argument */
-    check_close(num_kernel_relu(x2, y3, 3, 1.3), 2.5 * 0.25 * num_kernel_relu(x, y, 3, 1.3),
-                1e-14, "ReLU kernel homogeneity");
+    expect_close("ReLU kernel homogeneity", num_kernel_relu(x2, y3, 3, 1.3), 2.5 * 0.25 * num_kernel_relu(x, y, 3, 1.3), 1e-14);
     /* x = y: E relu(w.x)^2 = sigma2 |x|^2 / 2 */
-    check_close(num_kernel_relu(x, x, 3, 1.3), 1.3 * 5.25 / 2, 1e-14, "ReLU kernel diagonal");
+    expect_close("ReLU kernel diagonal", num_kernel_relu(x, x, 3, 1.3), 1.3 * 5.25 / 2, 1e-14);
     /* orthogonal x, o: sigma2 |x||o| / (2 pi) */
-    check_close(num_kernel_relu(x, o, 3, 1.0), sqrt(5.25) * sqrt(5.0) / (2 * M_PI), 1e-14,
-                "ReLU kernel at pi/2");
+    expect_close("ReLU kernel at pi/2", num_kernel_relu(x, o, 3, 1.0), sqrt(5.25) * sqrt(5.0) / (2 * M_PI), 1e-14);
     /* erf: orthogonal inputs give 0 (odd function); x = y gives the diagonal formula */
-    check_close(num_kernel_erf(x, o, 3, 0.8), 0.0, 1e-16, "erf kernel at pi/2");
+    expect_close("erf kernel at pi/2", num_kernel_erf(x, o, 3, 0.8), 0.0, 1e-16);
     double s = 2 * 0.8 * 5.25;
-    check_close(num_kernel_erf(x, x, 3, 0.8), 2 / M_PI * asin(s / (1 + s)), 1e-15,
-                "erf kernel diagonal");
+    expect_close("erf kernel diagonal", num_kernel_erf(x, x, 3, 0.8), 2 / M_PI * asin(s / (1 + s)), 1e-15);
     /* symmetry */
-    check_close(num_kernel_erf(x, y, 3, 0.8), num_kernel_erf(y, x, 3, 0.8), 1e-16, "erf sym");
-    check_close(num_kernel_relu(x, y, 3, 0.8), num_kernel_relu(y, x, 3, 0.8), 1e-16, "relu sym");
+    expect_close("erf sym", num_kernel_erf(x, y, 3, 0.8), num_kernel_erf(y, x, 3, 0.8), 1e-16);
+    expect_close("relu sym", num_kernel_relu(x, y, 3, 0.8), num_kernel_relu(y, x, 3, 0.8), 1e-16);
 }
 
 int main(void)
@@ -158,5 +142,5 @@ int main(void)
         cmocka_unit_test(test_kernels_monte_carlo),
         cmocka_unit_test(test_kernel_identities),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return TC_RUN("numerics/kernels", tests);
 }

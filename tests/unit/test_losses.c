@@ -6,12 +6,8 @@
  * is 1e-7 relative to the gradient scale. The log-domain evaluation is checked at
  * ||w|| = 1e6, where L itself overflows. Seeds are fixed and printed.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include <cmocka.h>
+#include "tc_test.h"
 
 #include <float.h>
 #include <math.h>
@@ -22,17 +18,10 @@
 #include "numerics/losses.h"
 #include "numerics/rng.h"
 
-#define SEED 99173u
+/* TC_TEST_SEED overrides it (tc_test.h); the value is printed once. */
+#define SEED ((unsigned)tc_test_seed(99173u))
 #define FD_H 1e-5
 #define FD_TOL 1e-7
-
-static void expect_close(const char *what, double obs, double ref, double tol)
-{
-    if (!(fabs(obs - ref) <= tol)) {
-        print_error("%s: %.18g observed vs %.18g expected (tol %.3g)\n", what, obs, ref, tol);
-        fail();
-    }
-}
 
 /* Direct (long double) reference of L(w) = sum l(y_n w.x_n). */
 static long double direct_margin_loss(num_margin_loss loss, size_t n, size_t d,
@@ -264,5 +253,5 @@ int main(void)
         cmocka_unit_test(test_logistic_tail), cmocka_unit_test(test_square_loss),
         cmocka_unit_test(test_multiclass),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return TC_RUN("numerics/losses", tests);
 }

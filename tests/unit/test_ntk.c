@@ -6,11 +6,8 @@
  * closed forms of numerics/kernels.h against Gauss–Hermite quadrature (erf), and the closed-form
  * erf kernel at small variance (flat limit). Seeds are fixed and printed.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+
+#include "tc_test.h"
 
 #include <float.h>
 #include <math.h>
@@ -25,16 +22,8 @@
 #include "numerics/ntk.h"
 #include "numerics/rng.h"
 
-#define SEED 20240611u
-
-static void expect_close(double obs, double exp, double tol, const char *what)
-{
-    if (!(fabs(obs - exp) <= tol)) {
-        fprintf(stderr, "%s: %.18g observed vs %.18g expected (tol %.3g)\n", what, obs, exp,
-                tol);
-        fail();
-    }
-}
+/* TC_TEST_SEED overrides it (tc_test.h); the value is printed once. */
+#define SEED ((unsigned)tc_test_seed(20240611u))
 
 /* m inputs x ~ N(0, I/d), augmented. */
 static double *make_inputs(gsl_rng *r, size_t m, size_t d)
@@ -55,7 +44,7 @@ static void test_augment(void **state)
     double want[9] = {1, 2, 1, 3, 4, 1, 5, 6, 1};
     assert_int_equal(num_ntk_augment(3, 2, X, Xt), NUM_OK);
     for (int i = 0; i < 9; i++)
-        expect_close(Xt[i], want[i], 0.0, "augment");
+        expect_close("augment", Xt[i], want[i], 0.0);
     assert_int_equal(num_ntk_augment(0, 2, X, Xt), NUM_EINVAL);
     assert_int_equal(num_ntk_augment(3, 2, NULL, Xt), NUM_EINVAL);
 }
@@ -84,8 +73,8 @@ static void test_features_naive(void **state)
                     nz += fabs(th[k * d1 + j] * Xt[i * d1 + j]);
                 }
                 num_act_eval(acts[a], 0.1, z, &f, NULL, NULL);
-                expect_close(V[i * n + k], f, 2.0 * (double)d1 * DBL_EPSILON * nz * 1.2 +
-                                                  4.0 * DBL_EPSILON * fabs(f), "feature");
+                expect_close("feature", V[i * n + k], f, 2.0 * (double)d1 * DBL_EPSILON * nz * 1.2 +
+                                                  4.0 * DBL_EPSILON * fabs(f));
             }
     }
     /* A non-finite weight gives NUM_ENAN. */
@@ -114,8 +103,8 @@ static void test_gram_naive(void **state)
                 s += V[i * n + k] * V[j * n + k];
                 a += fabs(V[i * n + k] * V[j * n + k]);
             }
-            expect_close(K[i * m + j], s, 2.0 * (double)n * DBL_EPSILON * a, "gram entry");
-            expect_close(K[i * m + j], K[j * m + i], 0.0, "gram symmetry");
+            expect_close("gram entry", K[i * m + j], s, 2.0 * (double)n * DBL_EPSILON * a);
+            expect_close("gram symmetry", K[i * m + j], K[j * m + i], 0.0);
         }
     assert_int_equal(num_ntk_gram(m, n, NULL, K), NUM_EINVAL);
     free(V);
@@ -137,12 +126,12 @@ static void test_extreme_eigs(void **state)
     double lo, hi, fl;
     assert_int_equal(num_ntk_gram_extreme_eigs(m, n, V, 1.0, &lo, &hi, &fl), NUM_OK);
     double tol = 8.0 * (double)(m * n) * DBL_EPSILON * ev[m - 1];
-    expect_close(lo, ev[0], tol, "lambda_min: svd vs eigh");
-    expect_close(hi, ev[m - 1], tol, "lambda_max: svd vs eigh");
+    expect_close("lambda_min: svd vs eigh", lo, ev[0], tol);
+    expect_close("lambda_max: svd vs eigh", hi, ev[m - 1], tol);
     assert_true(lo > fl);
     /* The floor is (max(m,n) eps s_max)^2. */
     double t = (double)n * DBL_EPSILON * sqrt(hi);
-    expect_close(fl, t * t, 1e-12 * t * t, "floor");
+    expect_close("floor", fl, t * t, 1e-12 * t * t);
     /* Rank-deficient V (row 3 = row 1 + row 2): lambda_min at the floor. */
     for (size_t k = 0; k < n; k++)
         V[3 * n + k] = V[1 * n + k] + V[2 * n + k];
@@ -153,7 +142,7 @@ static void test_extreme_eigs(void **state)
     }
     /* n < m: K_bar has rank <= n, lambda_min = 0 exactly. */
     assert_int_equal(num_ntk_gram_extreme_eigs(m, 5, V, 1.0, &lo, &hi, NULL), NUM_OK);
-    expect_close(lo, 0.0, 0.0, "n < m");
+    expect_close("n < m", lo, 0.0, 0.0);
     V[0] = INFINITY;
     assert_int_equal(num_ntk_gram_extreme_eigs(m, n, V, 1.0, &lo, &hi, NULL), NUM_ENAN);
     assert_int_equal(num_ntk_gram_extreme_eigs(m, n, V, 0.0, &lo, &hi, NULL), NUM_EINVAL);
@@ -181,8 +170,8 @@ static void test_extreme_eigs_ill_conditioned(void **state)
     }
     double lo, hi, fl;
     assert_int_equal(num_ntk_gram_extreme_eigs(m, n, V, 1.0, &lo, &hi, &fl), NUM_OK);
-    expect_close(sqrt(lo), 1e-9, 1e-9 * 1e-6, "s_min of an ill-conditioned V");
-    expect_close(hi, 1.0, 4.0 * DBL_EPSILON, "lambda_max");
+    expect_close("s_min of an ill-conditioned V", sqrt(lo), 1e-9, 1e-9 * 1e-6);
+    expect_close("lambda_max", hi, 1.0, 4.0 * DBL_EPSILON);
     assert_true(lo > fl);
 }
 
@@ -210,7 +199,7 @@ static void check_mc(num_act act, double sigma2, unsigned seed, const char *name
             double mean = s / (double)n, sd = sqrt(fmax(q / (double)n - mean * mean, 0.0));
             char what[96];
             snprintf(what, sizeof what, "%s K_inf(%zu,%zu) Monte Carlo", name, i, j);
-            expect_close(mean, Kinf[i * m + j], 6.0 * sd / sqrt((double)n) + 1e-12, what);
+            expect_close(what, mean, Kinf[i * m + j], 6.0 * sd / sqrt((double)n) + 1e-12);
         }
     free(Xt);
     free(th);
@@ -249,17 +238,16 @@ static void test_quadrature_vs_closed_form(void **state)
         assert_int_equal(num_ntk_gauss_expect(NUM_ACT_ERF, 0.1, sig2[s] * a, sig2[s] * b,
                                               sig2[s] * c, 256, &q),
                          NUM_OK);
-        expect_close(q, want, 1e-12, "erf: Gauss-Hermite (256 nodes) vs Williams");
+        expect_close("erf: Gauss-Hermite (256 nodes) vs Williams", q, want, 1e-12);
         assert_int_equal(num_ntk_gauss_expect(NUM_ACT_LINEAR, 0.1, sig2[s] * a, sig2[s] * b,
                                               sig2[s] * c, 8, &q),
                          NUM_OK);
-        expect_close(q, sig2[s] * c, 64.0 * DBL_EPSILON * sig2[s] * sqrt(a * b),
-                     "linear: E[u v] = c");
+        expect_close("linear: E[u v] = c", q, sig2[s] * c, 64.0 * DBL_EPSILON * sig2[s] * sqrt(a * b));
     }
     /* Perfectly correlated: E[erf(u)^2] with v = u. */
     double q;
     assert_int_equal(num_ntk_gauss_expect(NUM_ACT_ERF, 0.1, a, a, a, 128, &q), NUM_OK);
-    expect_close(q, num_kernel_erf(x, x, 3, 1.0), 1e-10, "erf diagonal");
+    expect_close("erf diagonal", q, num_kernel_erf(x, x, 3, 1.0), 1e-10);
     /* Invalid: |c| > sqrt(a b). */
     assert_int_equal(num_ntk_gauss_expect(NUM_ACT_ERF, 0.1, 1.0, 1.0, 1.5, 64, &q),
                      NUM_EINVAL);
@@ -271,7 +259,7 @@ static void test_quadrature_vs_closed_form(void **state)
         double q1, q2;
         assert_int_equal(num_ntk_gauss_expect(acts[i], 0.1, a, b, c, 128, &q1), NUM_OK);
         assert_int_equal(num_ntk_gauss_expect(acts[i], 0.1, a, b, c, 256, &q2), NUM_OK);
-        expect_close(q1, q2, 1e-9, "quadrature convergence 128 vs 256 nodes");
+        expect_close("quadrature convergence 128 vs 256 nodes", q1, q2, 1e-9);
     }
 }
 
@@ -285,13 +273,11 @@ static void test_limit_kernel_closed_forms(void **state)
     assert_int_equal(num_ntk_limit_kernel(NUM_ACT_RELU, 0.1, m, d1, Xt, 2.0, 0, K), NUM_OK);
     for (size_t i = 0; i < m; i++)
         for (size_t j = 0; j < m; j++)
-            expect_close(K[i * m + j], num_kernel_relu(Xt + i * d1, Xt + j * d1, d1, 2.0), 0.0,
-                         "relu closed form");
+            expect_close("relu closed form", K[i * m + j], num_kernel_relu(Xt + i * d1, Xt + j * d1, d1, 2.0), 0.0);
     assert_int_equal(num_ntk_limit_kernel(NUM_ACT_ERF, 0.1, m, d1, Xt, 2.0, 0, K), NUM_OK);
     for (size_t i = 0; i < m; i++)
         for (size_t j = 0; j < m; j++)
-            expect_close(K[i * m + j], num_kernel_erf(Xt + i * d1, Xt + j * d1, d1, 2.0), 0.0,
-                         "erf closed form");
+            expect_close("erf closed form", K[i * m + j], num_kernel_erf(Xt + i * d1, Xt + j * d1, d1, 2.0), 0.0);
     /* Quadrature kernels: entry (i,j), j >= i, is num_ntk_gauss_expect on the entry's
      * covariance (the rule is not exactly symmetric in (a, b); the lower triangle mirrors). */
     assert_int_equal(num_ntk_limit_kernel(NUM_ACT_SIGMOID, 0.1, m, d1, Xt, 2.0, 64, K), NUM_OK);
@@ -305,15 +291,13 @@ static void test_limit_kernel_closed_forms(void **state)
                                                   2.0 * cblas_ddot((int)d1, xi, 1, xj, 1), 64,
                                                   &q),
                              NUM_OK);
-            expect_close(K[i * m + j], q, 4.0 * DBL_EPSILON * fabs(q), "sigmoid quadrature");
-            expect_close(K[j * m + i], K[i * m + j], 0.0, "symmetry");
+            expect_close("sigmoid quadrature", K[i * m + j], q, 4.0 * DBL_EPSILON * fabs(q));
+            expect_close("symmetry", K[j * m + i], K[i * m + j], 0.0);
         }
     assert_int_equal(num_ntk_limit_kernel(NUM_ACT_LINEAR, 0.1, m, d1, Xt, 2.0, 0, K), NUM_OK);
     for (size_t i = 0; i < m; i++)
         for (size_t j = 0; j < m; j++)
-            expect_close(K[i * m + j],
-                         2.0 * cblas_ddot((int)d1, Xt + i * d1, 1, Xt + j * d1, 1), 0.0,
-                         "linear closed form");
+            expect_close("linear closed form", K[i * m + j], 2.0 * cblas_ddot((int)d1, Xt + i * d1, 1, Xt + j * d1, 1), 0.0);
     assert_int_equal(num_ntk_limit_kernel(NUM_ACT_TANH, 0.1, m, d1, Xt, 1.0, 0, K),
                      NUM_EINVAL); /* quadrature needs nodes */
     assert_int_equal(num_ntk_limit_kernel(NUM_ACT_ERF, 0.1, m, d1, Xt, -1.0, 0, K),
@@ -357,7 +341,7 @@ static void flat_limit_check(num_act act, size_t m, size_t d, unsigned seed, int
     assert_int_equal(num_linalg_eigh(m, K, ev2, NULL), NUM_OK);
     double lr = log10(ev1[0] / ev2[0]);
     assert_int_equal(num_ntk_flat_limit_degree(act, m, d), pstar);
-    expect_close(lr, (double)pstar, 0.5, "flat limit: log10 lambda_min ratio per decade");
+    expect_close("flat limit: log10 lambda_min ratio per decade", lr, (double)pstar, 0.5);
     free(Xt);
     free(K);
     gsl_rng_free(r);
@@ -385,5 +369,5 @@ int main(void)
         cmocka_unit_test(test_flat_limit_degree),
         cmocka_unit_test(test_flat_limit_numerics),
     };
-    return cmocka_run_group_tests_name("ntk", tests, NULL, NULL);
+    return TC_RUN("numerics/ntk", tests);
 }

@@ -7,17 +7,13 @@
  * stated bounds, and the row-unit standard error against an exact identity. Seeds are fixed and
  * printed on failure.
  */
+#include "tc_test.h"
+
 #include <float.h>
 #include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cmocka.h>
 
 #include <gsl/gsl_integration.h>
 
@@ -25,18 +21,10 @@
 #include "numerics/randnet.h"
 #include "numerics/rng.h"
 
-#define SEED 20240605u
+/* TC_TEST_SEED overrides it (tc_test.h); the value is printed once. */
+#define SEED ((unsigned)tc_test_seed(20240605u))
 
 /* |obs - exp| <= tol, printing both on failure. */
-static void check_close(double obs, double exp, double tol, const char *what)
-{
-    if (!(fabs(obs - exp) <= tol)) {
-        fprintf(stderr, "%s: %.18g observed vs %.18g expected (tol %.3g, seed %u)\n", what, obs,
-                exp, tol, SEED);
-        fail();
-    }
-}
-
 static void check_in(double obs, double lo, double hi, const char *what)
 {
     if (!(obs >= lo && obs <= hi)) {
@@ -59,13 +47,12 @@ static void test_pairs_orthogonal(void **state)
         const double *x = X + 2 * p * d, *y = x + d;
         /* acos amplifies the O(eps) rounding of the cosine by 1/sin(theta) */
         double st = sin(theta[p]);
-        check_close(num_angle(x, y, d), theta[p], st > 0 ? 4 * DBL_EPSILON / st : 0.0,
-                    "pair angle");
+        expect_close("pair angle", num_angle(x, y, d), theta[p], st > 0 ? 4 * DBL_EPSILON / st : 0.0);
         double nx = 0, ny = 0;
         for (size_t j = 0; j < d; j++)
             nx += x[j] * x[j], ny += y[j] * y[j];
-        check_close(nx, 1.0, 2 * DBL_EPSILON, "|x|^2");
-        check_close(ny, 1.0, 2 * DBL_EPSILON, "|y|^2");
+        expect_close("|x|^2", nx, 1.0, 2 * DBL_EPSILON);
+        expect_close("|y|^2", ny, 1.0, 2 * DBL_EPSILON);
         for (size_t q = 0; q < P; q++) /* different pairs: exactly orthogonal */
             if (q != p)
                 for (size_t a = 0; a < 2; a++)
@@ -99,10 +86,10 @@ static void test_pairs_random(void **state)
         double nx = 0, ny = 0;
         for (size_t j = 0; j < d; j++)
             nx += x[j] * x[j], ny += y[j] * y[j];
-        check_close(nx, 1.0, 8 * DBL_EPSILON, "|x|^2");
-        check_close(ny, 1.0, 8 * DBL_EPSILON, "|y|^2");
+        expect_close("|x|^2", nx, 1.0, 8 * DBL_EPSILON);
+        expect_close("|y|^2", ny, 1.0, 8 * DBL_EPSILON);
         /* acos is ill-conditioned near 0 and pi: an O(eps) cosine error gives O(sqrt(eps)) */
-        check_close(num_angle(x, y, d), theta[p], 1e-7, "random pair angle");
+        expect_close("random pair angle", num_angle(x, y, d), theta[p], 1e-7);
     }
     gsl_rng_free(r);
 }
@@ -131,12 +118,12 @@ static void test_apply_against_naive(void **state)
                         sa += fabs(H[i * d + j] * W[k * d + j]);
                     }
                     /* Summation error bound: (d + 1) eps sum |terms| (Higham, Thm 3.1). */
-                    check_close(Z[i * m + k], z, (double)(d + 1) * DBL_EPSILON * sa, "Z entry");
+                    expect_close("Z entry", Z[i * m + k], z, (double)(d + 1) * DBL_EPSILON * sa);
                     double f = acts[a] == NUM_ACT_LINEAR ? Z[i * m + k]
                                : acts[a] == NUM_ACT_RELU ? fmax(Z[i * m + k], 0.0)
                                : acts[a] == NUM_ACT_ERF  ? erf(Z[i * m + k])
                                                          : tanh(Z[i * m + k]);
-                    check_close(Hout[i * m + k], f, 0.0, "activation");
+                    expect_close("activation", Hout[i * m + k], f, 0.0);
                 }
         }
     /* in place */
@@ -167,21 +154,21 @@ static void test_moments_closed_forms(void **state)
         assert_int_equal(num_randnet_relu_moment(2, 2, t, &m22), NUM_OK);
         /* Cho & Saul (2009) eq. (6)-(7): k_n = (1/pi) J_n, E[relu^n relu^n] = J_n / (2 pi);
          * tolerance: quadrature to rounding, a few ulps of the largest term (3 pi). */
-        check_close(m00, J0 / (2 * M_PI), 1e-14, "M00 vs J0");
-        check_close(m11, J1 / (2 * M_PI), 1e-14, "M11 vs J1");
-        check_close(m22, J2 / (2 * M_PI), 1e-14, "M22 vs J2");
+        expect_close("M00 vs J0", m00, J0 / (2 * M_PI), 1e-14);
+        expect_close("M11 vs J1", m11, J1 / (2 * M_PI), 1e-14);
+        expect_close("M22 vs J2", m22, J2 / (2 * M_PI), 1e-14);
         /* symmetry M_pq(theta) = M_qp(theta) */
         double m31, m13;
         num_randnet_relu_moment(3, 1, t, &m31);
         num_randnet_relu_moment(1, 3, t, &m13);
-        check_close(m31, m13, 1e-14, "M31 = M13");
+        expect_close("M31 = M13", m31, m13, 1e-14);
     }
     double v;
     /* theta = pi/2: u, v independent: M31 = E relu(u)^3 E relu(v) = (2/sqrt(2pi))(1/sqrt(2pi)) */
     num_randnet_relu_moment(3, 1, M_PI / 2, &v);
-    check_close(v, 1.0 / M_PI, 1e-15, "M31(pi/2)");
+    expect_close("M31(pi/2)", v, 1.0 / M_PI, 1e-15);
     num_randnet_relu_moment(4, 0, 0.0, &v);
-    check_close(v, 1.5, 1e-14, "M40(0) = E relu(u)^4");
+    expect_close("M40(0) = E relu(u)^4", v, 1.5, 1e-14);
     assert_int_equal(num_randnet_relu_moment(9, 0, 0.3, &v), NUM_EINVAL);
     assert_int_equal(num_randnet_relu_moment(1, 1, 4.0, &v), NUM_EINVAL);
 }
@@ -216,7 +203,7 @@ static void test_moments_independent_integral(void **state)
             double ref, err, v;
             gsl_integration_qagiu(&f, 0.0, 1e-14, 1e-12, 1000, ws, &ref, &err);
             num_randnet_relu_moment(a.p, a.q, ts[i], &v);
-            check_close(v, ref, 1e-11, "moment vs 1-D integral");
+            expect_close("moment vs 1-D integral", v, ref, 1e-11);
         }
     gsl_integration_workspace_free(ws);
 }
@@ -250,10 +237,10 @@ static void test_variances_monte_carlo(void **state)
         double mz = sz / n, ez2 = sz2 / n, md = sd / n, vd = sd2 / n - md * md;
         double sez = sqrt((sz4 / n - ez2 * ez2) / n);
         double sed = sqrt((sd4 / n - (sd2 / n) * (sd2 / n)) / n);
-        check_close(mz, 0.0, 6 * sqrt(ez2 / n), "E z = 0");
-        check_close(ez2, Vc, 6 * sez, "Var z (cos influence)");
-        check_close(vd, Vd, 6 * sed, "Var (a-b)^2");
-        check_close(md, 1.0 - g, 6 * sqrt(vd / n), "E (a-b)^2 = 1 - g");
+        expect_close("E z = 0", mz, 0.0, 6 * sqrt(ez2 / n));
+        expect_close("Var z (cos influence)", ez2, Vc, 6 * sez);
+        expect_close("Var (a-b)^2", vd, Vd, 6 * sed);
+        expect_close("E (a-b)^2 = 1 - g", md, 1.0 - g, 6 * sqrt(vd / n));
     }
     free(u), free(w);
     gsl_rng_free(r);
@@ -299,8 +286,8 @@ static void test_pooled_estimators_monte_carlo(void **state)
     check_in(sqrt(mse_c / R) / se_c, 0.9, 1.1, "empirical delta-method SE / exact SE (cos)");
     check_in(sqrt(mse_d / R) / se_d, 0.9, 1.1, "empirical SE / exact SE (dist2)");
     /* means: 6 SE of the mean over R batches (+ the O(1/(mP)) ratio bias for the cosine) */
-    check_close(mc, G, 6 * se_c / sqrt((double)R) + 2.0 / (double)(m * P), "mean pooled cos");
-    check_close(md, law_d, 6 * se_d / sqrt((double)R), "mean pooled dist2 (exact under 1/m)");
+    expect_close("mean pooled cos", mc, G, 6 * se_c / sqrt((double)R) + 2.0 / (double)(m * P));
+    expect_close("mean pooled dist2 (exact under 1/m)", md, law_d, 6 * se_d / sqrt((double)R));
     free(W), free(H), free(Z);
     gsl_rng_free(r);
 }
@@ -325,18 +312,18 @@ static void test_row_unit_identity(void **state)
     double c1, s1, c2, s2;
     num_randnet_pooled_cos(H, m, NULL, P, NUM_RANDNET_UNIT_SAMPLE, &c1, &s1);
     num_randnet_pooled_cos(H, m, NULL, P, NUM_RANDNET_UNIT_ROW, &c2, &s2);
-    check_close(c1, c2, 0.0, "same estimate");
-    check_close(s2 / s1, expect, 1e-12, "row/sample SE ratio (cos)");
+    expect_close("same estimate", c1, c2, 0.0);
+    expect_close("row/sample SE ratio (cos)", s2 / s1, expect, 1e-12);
     num_randnet_pooled_dist2_ratio(H, G, m, NULL, P, NUM_RANDNET_UNIT_SAMPLE, &c1, &s1);
     num_randnet_pooled_dist2_ratio(H, G, m, NULL, P, NUM_RANDNET_UNIT_ROW, &c2, &s2);
-    check_close(s2 / s1, expect, 1e-12, "row/sample SE ratio (ratio)");
+    expect_close("row/sample SE ratio (ratio)", s2 / s1, expect, 1e-12);
     num_randnet_pooled_dist_decrease(H, G, m, NULL, P, NUM_RANDNET_UNIT_SAMPLE, &c1, &s1);
     num_randnet_pooled_dist_decrease(H, G, m, NULL, P, NUM_RANDNET_UNIT_ROW, &c2, &s2);
-    check_close(s2 / s1, expect, 1e-12, "row/sample SE ratio (decrease)");
+    expect_close("row/sample SE ratio (decrease)", s2 / s1, expect, 1e-12);
     /* the dist2 estimator scales its SE by m in both units: (m P - 1)/(m - 1) identity too */
     num_randnet_pooled_dist2(H, m, NULL, P, NUM_RANDNET_UNIT_SAMPLE, &c1, &s1);
     num_randnet_pooled_dist2(H, m, NULL, P, NUM_RANDNET_UNIT_ROW, &c2, &s2);
-    check_close(s2 / s1, expect, 1e-12, "row/sample SE ratio (dist2)");
+    expect_close("row/sample SE ratio (dist2)", s2 / s1, expect, 1e-12);
     free(H), free(G);
     gsl_rng_free(r);
 }
@@ -366,21 +353,21 @@ static void test_pooled_identities(void **state)
     }
     double c, rho2, delta;
     num_randnet_pooled_cos(H, m, sub, 3, NUM_RANDNET_UNIT_SAMPLE, &c, NULL);
-    check_close(c, T / sqrt(A * B), 1e-14, "pooled cos");
+    expect_close("pooled cos", c, T / sqrt(A * B), 1e-14);
     num_randnet_pooled_dist2(H, m, sub, 3, NUM_RANDNET_UNIT_ROW, &dist2, NULL);
-    check_close(dist2, (dp[4] + dp[1] + dp[3]) / 3.0, 1e-13, "pooled dist2 = mean of pairs");
+    expect_close("pooled dist2 = mean of pairs", dist2, (dp[4] + dp[1] + dp[3]) / 3.0, 1e-13);
     num_randnet_pooled_dist2_ratio(H, G, m, sub, 3, NUM_RANDNET_UNIT_SAMPLE, &rho2, NULL);
-    check_close(rho2, D / DG, 1e-14, "ratio");
+    expect_close("ratio", rho2, D / DG, 1e-14);
     num_randnet_pooled_dist_decrease(H, G, m, sub, 3, NUM_RANDNET_UNIT_SAMPLE, &delta, NULL);
-    check_close(delta, sqrt(DG / 3) - sqrt(D / 3), 1e-13, "decrease");
+    expect_close("decrease", delta, sqrt(DG / 3) - sqrt(D / 3), 1e-13);
     for (size_t p = 0; p < P; p++) {
         const double *hx = H + 2 * p * m, *hy = hx + m;
         double t = 0, a = 0, b = 0, e = 0;
         for (size_t i = 0; i < m; i++)
             t += hx[i] * hy[i], a += hx[i] * hx[i], b += hy[i] * hy[i],
                 e += (hx[i] - hy[i]) * (hx[i] - hy[i]);
-        check_close(cp[p], t / sqrt(a * b), 1e-14, "per-pair cos");
-        check_close(dp[p], e, 1e-13, "per-pair dist2");
+        expect_close("per-pair cos", cp[p], t / sqrt(a * b), 1e-14);
+        expect_close("per-pair dist2", dp[p], e, 1e-13);
     }
     free(H), free(G);
     gsl_rng_free(r);
@@ -445,5 +432,5 @@ int main(void)
         cmocka_unit_test(test_ratio_se_monte_carlo),
         cmocka_unit_test(test_sign_disagreements),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return TC_RUN("numerics/randnet", tests);
 }

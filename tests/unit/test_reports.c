@@ -7,11 +7,8 @@
  * installed; the "gnuplot not found" path is tested on every machine by pointing
  * THEORYCHECK_GNUPLOT at a program that does not exist. No randomness is used.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+
+#include "tc_test.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -724,5 +721,5 @@ int main(void)
         cmocka_unit_test(test_inline_svg),
         cmocka_unit_test(test_junit),
     };
-    return cmocka_run_group_tests_name("reports", tests, NULL, NULL);
+    return TC_RUN("reports", tests);
 }

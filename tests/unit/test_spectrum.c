@@ -9,12 +9,8 @@
  * rank of a Gram matrix J^T J against the SVD rank of J; degenerate inputs. A perturbed
  * "zero" eigenvalue must change the count (the test can fail). Seeds are fixed.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include <cmocka.h>
+#include "tc_test.h"
 
 #include <float.h>
 #include <math.h>
@@ -197,5 +193,5 @@ int main(void)
         cmocka_unit_test(test_gram_rank),
         cmocka_unit_test(test_degenerate),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return TC_RUN("numerics/spectrum", tests);
 }

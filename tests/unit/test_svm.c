@@ -5,12 +5,8 @@
  * Farkas certificates on non-separable data; NNLS against brute-force enumeration of active
  * sets. Seeds are fixed and printed.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include <cmocka.h>
+#include "tc_test.h"
 
 #include <float.h>
 #include <math.h>
@@ -25,16 +21,9 @@
 #include "numerics/separable.h"
 #include "numerics/svm.h"
 
-#define SEED 20240601u
+/* TC_TEST_SEED overrides it (tc_test.h); the value is printed once. */
+#define SEED ((unsigned)tc_test_seed(20240601u))
 #define KKT_TOL 1e-10 /* the target of the solver's certificate (CLAIMS.md A "Needs") */
-
-static void expect_close(const char *what, double obs, double ref, double tol)
-{
-    if (!(fabs(obs - ref) <= tol)) {
-        print_error("%s: %.18g observed vs %.18g expected (tol %.3g)\n", what, obs, ref, tol);
-        fail();
-    }
-}
 
 static num_svm *solve_ok(size_t n, size_t d, const double *X, const double *y)
 {
@@ -312,5 +301,5 @@ int main(void)
         cmocka_unit_test(test_random_separable), cmocka_unit_test(test_infeasible),
         cmocka_unit_test(test_bad_input),       cmocka_unit_test(test_nnls_bruteforce),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return TC_RUN("numerics/svm", tests);
 }
