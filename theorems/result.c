@@ -233,20 +233,6 @@ void tc_series_addn(tc_series *s, const double *row, size_t n)
     tc_series_add(s, row);
 }
 
-void tc_series_addv(tc_series *s, ...)
-{
-    if (!s)
-        return;
-    double row[64];
-    size_t n = s->ncols < 64 ? s->ncols : 64;
-    va_list ap;
-    va_start(ap, s);
-    for (size_t j = 0; j < n; j++)
-        row[j] = va_arg(ap, double);
-    va_end(ap);
-    tc_series_add(s, row);
-}
-
 tc_plot *tc_plot_new(tc_result *res, const char *name, const char *title, const char *xlabel,
                      const char *ylabel, unsigned flags)
 {

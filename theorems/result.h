@@ -104,9 +104,6 @@ void tc_series_addn(tc_series *s, const double *row, size_t n);
 #define tc_series_row(s, ...)                                                                 \
     tc_series_addn((s), (const double[]){__VA_ARGS__},                                        \
                    sizeof((const double[]){__VA_ARGS__}) / sizeof(double))
-/* Deprecated (reads doubles through varargs: a size_t argument is garbage); use
- * tc_series_row. Kept until every family has moved. */
-void tc_series_addv(tc_series *s, ...);
 
 /* A new plot; add curves with tc_plot_curve. */
 tc_plot *tc_plot_new(tc_result *res, const char *name, const char *title, const char *xlabel,

@@ -77,7 +77,7 @@ static void test_series_and_plots(void **state)
     tc_result_init(&r);
     tc_series *s = tc_series_new(&r, "traj", 3, (const char *[]){"t", "a", "b"});
     for (int i = 0; i < 1000; i++)
-        tc_series_addv(s, (double)i, 2.0 * i, -1.0 * i);
+        tc_series_row(s, i, 2.0 * i, -1.0 * i); /* an int converts by assignment */
     assert_int_equal(s->nrows, 1000);
     assert_true(s->rows[999 * 3 + 1] == 1998.0);
     tc_plot *p = tc_plot_new(&r, "p", "title", "x", "y", TC_PLOT_LOGX);

@@ -39,6 +39,7 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "numerics/fit.h"
 #include "numerics/stats.h"
 #include "theorems/claim.h"
 #include "theorems/registry.h"

@@ -11,7 +11,6 @@
 
 #include <math.h>
 
-#include <gsl/gsl_fit.h>
 
 #include "numerics/randnet.h"
 
@@ -108,9 +107,9 @@ static void linear_judge(tc_ctx *ctx, tc_result *res, const linear_data *dt)
         double se = 0.5 * sqrt((2.0 + 12.0 / m) / N);
         lw[w] = 1.0 / (se * se);
     }
-    double c0, c1, cov00, cov01, cov11, chisq;
-    gsl_fit_wlinear(lx, 1, lw, 1, ly, 1, nw, &c0, &c1, &cov00, &cov01, &cov11, &chisq);
-    double tol = zc * sqrt(cov11);
+    num_fit_line fit; /* weighted: the standard error trusts the given sigma_i (fit.h) */
+    tc_check(ctx, num_fit_linear(nw, lx, ly, lw, &fit), "distortion exponent fit");
+    double c1 = fit.slope, tol = zc * fit.se_slope;
 
     /* 001 §V-A: "random projections preserve the Euclidean distance between two inputs up to
      * a small distortion"; CLAIMS D1: relative error ~ 1/sqrt(width). */

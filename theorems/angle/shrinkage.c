@@ -9,7 +9,6 @@
 #include <math.h>
 #include <stdbool.h>
 
-#include <gsl/gsl_fit.h>
 
 #include "numerics/kernels.h"
 #include "numerics/randnet.h"
@@ -213,10 +212,11 @@ static void shrink_judge_rate(tc_ctx *ctx, tc_result *res, const shrink_data *dt
     }
     if (!rate_ok)
         tc_fail(ctx, "rate fit: no angle with a positive estimator variance");
-    double c0, c1, cov00, cov01, cov11, chisq;
-    gsl_fit_wlinear(lx, 1, lw, 1, ly, 1, nw, &c0, &c1, &cov00, &cov01, &cov11, &chisq);
+    num_fit_line fit; /* weighted: the standard error trusts the given sigma_i (fit.h) */
+    tc_check(ctx, num_fit_linear(nw, lx, ly, lw, &fit), "rate fit");
+    double c1 = fit.slope;
     double sys = 0.5 * log(1.0 + RATE_C2 / (double)mmin) / log((double)mmax / (double)mmin);
-    double tol = zc * sqrt(cov11) + sys;
+    double tol = zc * fit.se_slope + sys;
     size_t wm = angle_index_of_max(dt->widths, nw, mmax);
     tc_metric_in(res, "cos_rmse_exponent", c1, -0.5 - tol, -0.5 + tol);
     tc_metric_info(res, "normalised_mse_at_max_width",

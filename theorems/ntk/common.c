@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_fit.h>
+#include "numerics/fit.h"
 
 #include "numerics/ntk.h"
 #include "numerics/rng.h"
@@ -49,11 +49,11 @@ num_act ntk_act(tc_ctx *ctx)
 
 void ntk_ols(const double *x, const double *y, size_t n, double *slope, double *icept)
 {
-    double c0, c1, cov00, cov01, cov11, sumsq;
-    gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
-    *slope = c1;
+    num_fit_line f;
+    bool ok = num_fit_linear(n, x, y, NULL, &f) == NUM_OK; /* NaN when undefined: judged so */
+    *slope = ok ? f.slope : NAN;
     if (icept)
-        *icept = c0;
+        *icept = ok ? f.intercept : NAN;
 }
 
 static void release_net(void *t)

@@ -124,7 +124,8 @@ double *ntk_log_widths(tc_ctx *ctx, const size_t *widths, size_t W);
 /* The parameter "activation". */
 num_act ntk_act(tc_ctx *ctx);
 
-/* OLS slope and intercept (may be NULL) of y on x (gsl_fit_linear). */
+/* OLS slope and intercept (may be NULL) of y on x (num_fit_linear); NaN when the fit is
+ * undefined (fewer than two points, equal x, a non-finite value). */
 void ntk_ols(const double *x, const double *y, size_t n, double *slope, double *icept);
 
 /* A network of width n for the data D, released after the run. */
