@@ -25,6 +25,7 @@
 
 #include <jansson.h>
 
+#include "harness/cli.h"
 #include "harness/csv.h"
 #include "harness/exitcodes.h"
 #include "numerics/collapse.h"
@@ -59,55 +60,60 @@ static json_t *real_or_null(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
-/* Parse the options; returns 0 or an exit code (usage printed). */
-static int parse_args(int argc, char **argv, const char **feat, const char **lab,
-                      const char **wts, int *help)
+typedef struct {
+    const char *feat, *lab, *wts;
+    int help;
+} mc_args;
+
+enum { MC_FEATURES = 1000, MC_LABELS, MC_WEIGHTS, MC_HELP };
+
+static const struct option mc_options[] = {
+    {"features", required_argument, NULL, MC_FEATURES},
+    {"labels", required_argument, NULL, MC_LABELS},
+    {"weights", required_argument, NULL, MC_WEIGHTS},
+    {"help", no_argument, NULL, MC_HELP},
+    {NULL, 0, NULL, 0}};
+
+static int mc_option(void *user, int opt, const char *val)
 {
-    *feat = *lab = *wts = NULL;
-    *help = 0;
+    mc_args *a = user;
+    static const char *const names[] = {"--features", "--labels", "--weights"};
+    if (opt == MC_HELP) {
+        a->help = 1;
+        return 0;
+    }
+    if (opt == 1) {
+        fprintf(stderr, PROG ": unexpected argument '%s'\n%s", val, usage);
+        return -1;
+    }
+    const char **dst = opt == MC_FEATURES ? &a->feat : opt == MC_LABELS ? &a->lab : &a->wts;
+    const char *name = names[opt - MC_FEATURES];
+    if (!*val) {
+        fprintf(stderr, PROG ": option '%s' has an empty file name\n", name);
+        return -1;
+    }
+    if (*dst) {
+        fprintf(stderr, PROG ": option '%s' given twice ('%s' and '%s')\n", name, *dst, val);
+        return -1;
+    }
+    *dst = val;
+    return 0;
+}
+
+/* Parse the options; returns 0 or an exit code (usage printed). */
+static int parse_args(int argc, char **argv, mc_args *a)
+{
+    memset(a, 0, sizeof *a);
     if (argc < 1 || strcmp(argv[0], "collapse") != 0) {
         fprintf(stderr, "theorycheck measure: unknown measurement '%s' (available: collapse)\n",
                 argc >= 1 ? argv[0] : "");
         return HX_EXIT_USAGE;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *val = NULL, **dst = NULL;
-        size_t klen = strcspn(a, "=");
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            *help = 1;
-            return 0;
-        }
-        if (strncmp(a, "--features", klen) == 0 && klen == 10)
-            dst = feat;
-        else if (strncmp(a, "--labels", klen) == 0 && klen == 8)
-            dst = lab;
-        else if (strncmp(a, "--weights", klen) == 0 && klen == 9)
-            dst = wts;
-        else {
-            fprintf(stderr, PROG ": unknown option '%s'\n%s", a, usage);
-            return HX_EXIT_USAGE;
-        }
-        if (a[klen] == '=') {
-            val = a + klen + 1;
-        } else if (i + 1 < argc) {
-            val = argv[++i];
-        } else {
-            fprintf(stderr, PROG ": option '%s' needs a file name\n%s", a, usage);
-            return HX_EXIT_USAGE;
-        }
-        if (!*val) {
-            fprintf(stderr, PROG ": option '%.*s' has an empty file name\n", (int)klen, a);
-            return HX_EXIT_USAGE;
-        }
-        if (*dst) {
-            fprintf(stderr, PROG ": option '%.*s' given twice ('%s' and '%s')\n", (int)klen, a,
-                    *dst, val);
-            return HX_EXIT_USAGE;
-        }
-        *dst = val;
-    }
-    if (!*feat || !*lab) {
-        fprintf(stderr, PROG ": %s is required\n%s", !*feat ? "--features" : "--labels", usage);
+    const hx_cli_text text = {PROG, "a file name", usage};
+    if (hx_cli_parse(argc, argv, 1, mc_options, mc_option, a, &text))
+        return HX_EXIT_USAGE;
+    if (!a->help && (!a->feat || !a->lab)) {
+        fprintf(stderr, PROG ": %s is required\n%s", !a->feat ? "--features" : "--labels", usage);
         return HX_EXIT_USAGE;
     }
     return 0;
@@ -115,11 +121,12 @@ static int parse_args(int argc, char **argv, const char **feat, const char **lab
 
 int hx_measure_collapse(int argc, char **argv)
 {
-    const char *fpath, *lpath, *wpath;
-    int help, rc = parse_args(argc, argv, &fpath, &lpath, &wpath, &help);
+    mc_args args;
+    int rc = parse_args(argc, argv, &args);
+    const char *fpath = args.feat, *lpath = args.lab, *wpath = args.wts;
     if (rc)
         return rc;
-    if (help) {
+    if (args.help) {
         fputs(usage, stdout);
         return HX_EXIT_OK;
     }

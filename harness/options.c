@@ -2,11 +2,12 @@
  * value and what is allowed; on any error nothing has been written. */
 #include "harness/options.h"
 
+#include "harness/cli.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <getopt.h>
 #include <unistd.h>
 
 static int usage_error(const char *fmt, const char *a, const char *b)
@@ -133,16 +134,14 @@ static int apply_option(hx_run_options *o, int opt, const char *v)
     return -1;
 }
 
-/* The option getopt_long could not use, named as the user wrote it. */
-static int getopt_error(int c, char **args, int failed_at)
+static int apply_cb(void *user, int opt, const char *arg)
 {
-    const char *a = args[failed_at];
-    if (c == ':') {
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
-        return usage_error("option %s needs a value%s", name, "");
+    hx_run_options *o = user;
+    if (opt == 1) {
+        o->claims[o->nclaims++] = arg;
+        return 0;
     }
-    return usage_error("unknown option '%s'%s", a, "");
+    return apply_option(o, opt, arg);
 }
 
 int hx_run_options_parse(hx_run_options *o, int argc, char **argv, int first)
@@ -156,34 +155,11 @@ int hx_run_options_parse(hx_run_options *o, int argc, char **argv, int first)
     o->argc = argc;
     o->argv = argv;
     o->claims = calloc((size_t)argc + 1, sizeof *o->claims);
-    /* getopt_long permutes its array; it gets a copy, so the record keeps the user's order.
-     * args[0] is the subcommand, which getopt skips like a program name. "-" first in the
-     * option string returns operands (claim ids) in order as option 1; ":" reports a missing
-     * value as ':' instead of printing getopt's own message. */
-    int nargs = argc - first + 1;
-    char **args = calloc((size_t)nargs + 1, sizeof *args);
-    if (!o->claims || !args) {
-        free(args);
+    if (!o->claims)
         return -1;
-    }
-    for (int i = 0; i < nargs; i++)
-        args[i] = argv[first - 1 + i];
-    opterr = 0;
-    optind = 0; /* 0: glibc reinitialises its state (another subcommand may have parsed) */
-    int c, rc = 0, prev;
-    while (rc == 0) {
-        prev = optind ? optind : 1;
-        if ((c = getopt_long(nargs, args, "-:", run_options, NULL)) == -1)
-            break;
-        if (c == 1)
-            o->claims[o->nclaims++] = optarg;
-        else if (c == '?' || c == ':')
-            rc = getopt_error(c, args, prev < nargs ? prev : nargs - 1);
-        else
-            rc = apply_option(o, c, optarg);
-    }
-    free(args);
-    return rc;
+    static const hx_cli_text text = {"theorycheck run", "a value",
+                                     "(see 'theorycheck --help')\n"};
+    return hx_cli_parse(argc, argv, first, run_options, apply_cb, o, &text);
 }
 
 void hx_run_options_free(hx_run_options *o)
