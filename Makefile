@@ -1,5 +1,6 @@
 # Thin wrapper around CMake so that `make verify` and `make test` work from a fresh clone.
 #   make verify   install missing packages (as root), build, run every claim (quick, --strict)
+#   make verify-seeds  the catalogue under 20 seeds: lists claims whose verdict depends on it
 #   make test     install, build, run all tests with ctest, then again under ASan+UBSan
 #   make build    build/theorycheck
 #   make figures  the full profile, for papers (results/full)
@@ -14,7 +15,7 @@ ifeq ($(CI),true)
 CMAKE_ARGS += -DTC_WERROR=ON
 endif
 
-.PHONY: all deps build build-asan verify test test-asan figures bench readme clean
+.PHONY: all deps build build-asan verify verify-seeds test test-asan figures bench readme clean
 
 all: build
 
@@ -31,6 +32,11 @@ build-asan: deps
 
 verify: build
 	./$(BUILD)/theorycheck run --profile quick --strict --out results/latest
+
+# Seed robustness: the catalogue under 20 run seeds; exits 1 listing any claim whose verdict
+# depends on the seed (about 20 x the time of `make verify`).
+verify-seeds: build
+	./$(BUILD)/theorycheck sweep --all --seeds 20 --no-plots --out results/seeds
 
 test: build build-asan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

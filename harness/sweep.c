@@ -33,6 +33,7 @@
 #include "harness/plan.h"
 #include "harness/records.h"
 #include "harness/runner.h"
+#include "harness/seeds.h"
 #include "numerics/rng.h"
 #include "numerics/stats.h"
 
@@ -43,7 +44,7 @@ typedef struct {
     hx_run_options o;    /* the run options (claim, --set, --config, --data, ...) */
     char **grids;        /* the --grid texts */
     size_t ngrids;
-    bool zip, force;
+    bool zip, force, all;
     size_t seeds, max_cells, shard_k, shard_n;
     char **rest;         /* argv handed to the run-option parser */
 } sweep_opts;
@@ -128,12 +129,21 @@ static int split_args(sweep_opts *s, int argc, char **argv)
             s->zip = true;
         else if (IS("--force") && !eq)
             s->force = true;
+        else if (IS("--all") && !eq)
+            s->all = true;
         else
             s->rest[nrest++] = argv[i];
 #undef IS
     }
     if (hx_run_options_parse(&s->o, (int)nrest, s->rest, 2))
         return -1;
+    if (s->all) {
+        if (s->ngrids || s->shard_n) /* claims named: those only (default: all) */
+            return usage("--all takes no --grid or --shard%s", "");
+        if (strcmp(s->o.out, "results/latest") == 0)
+            s->o.out = "results/seeds";
+        return 0;
+    }
     if (s->o.nclaims != 1)
         return usage("needs exactly one claim (got %s)", s->o.nclaims ? "several" : "none");
     if (strcmp(s->o.out, "results/latest") == 0)
@@ -167,7 +177,7 @@ static uint64_t fnv1a(const char *s, size_t n)
  * neighbouring cells share their seeds (paired comparisons). Kept below 2^63 (JSON integer). */
 static uint64_t seed_of(uint64_t seed, size_t k)
 {
-    return k == 0 ? seed : num_rng_derive(seed, "sweep", (uint64_t)k) & (uint64_t)INT64_MAX;
+    return hx_run_seed(seed, k);
 }
 
 /* The values of cell `cell`: the claim's defaults, the user's --set/--config, the cell. */
@@ -608,7 +618,10 @@ int hx_cmd_sweep(int argc, char **argv)
     sweep sw = {0};
     hx_plan base = {0};
     int rc = HX_EXIT_USAGE;
-    if (split_args(&s, argc, argv) == 0 && sweep_setup(&sw, &s, &base) == 0) {
+    int parsed = split_args(&s, argc, argv);
+    if (parsed == 0 && s.all) {
+        rc = hx_seeds_run(&s.o, s.seeds);
+    } else if (parsed == 0 && sweep_setup(&sw, &s, &base) == 0) {
         char err[1024];
         size_t reused = 0;
         if (run_cells(&sw, &s, &reused, err, sizeof err)) {
