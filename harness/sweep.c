@@ -30,6 +30,7 @@
 #include "common/buf.h"
 #include "harness/exitcodes.h"
 #include "harness/grid.h"
+#include "harness/hypothesis.h"
 #include "harness/plan.h"
 #include "harness/records.h"
 #include "harness/runner.h"
@@ -452,6 +453,62 @@ static json_t *median_json(double *v, size_t n)
     return json_real(gsl_stats_median_from_sorted_data(v, 1, m));
 }
 
+/* ---- hypothesis regions (harness/hypothesis.h) ------------------------------------------ */
+
+/* The claim's declared hypothesis at cell `cell` (1, 0 with `why`, -1: none or cannot tell). */
+static int hypothesis_of(const sweep *sw, const sweep_opts *s, size_t cell, char *why,
+                         size_t whylen)
+{
+    hx_values vals;
+    char err[1024];
+    int h = -1;
+    why[0] = '\0';
+    if (sw->claim->hypothesis && cell_values(sw, cell, s->o.profile, &vals, err, sizeof err) == 0)
+        h = hx_hypothesis_eval(sw->claim, &vals, sw->base->has_data ? &sw->base->data : NULL,
+                               why, whylen);
+    if (sw->claim->hypothesis)
+        hx_values_free(&vals);
+    return h;
+}
+
+/* Cell "hypothesis" (true, false, null) and "hypothesis_why"; summary "hypothesis_disagree"
+ * counts the cells where the declared region and the measured verdicts disagree outright:
+ * the hypothesis holds and the claim is refuted at every seed, or it fails and the claim
+ * holds at every seed (skipped or errored seeds never count as either). */
+static void hypothesis_cell(const sweep *sw, const sweep_opts *s, size_t cell, size_t holds,
+                            size_t refuted, size_t runs, json_t *out, json_t *summary)
+{
+    char why[512];
+    int h = hypothesis_of(sw, s, cell, why, sizeof why);
+    json_object_set_new(out, "hypothesis", h < 0 ? json_null() : json_boolean(h));
+    if (h == 0)
+        json_object_set_new(out, "hypothesis_why", json_string(why));
+    bool disagree = runs > 0 && ((h == 1 && refuted == runs) || (h == 0 && holds == runs));
+    json_int_t n = json_integer_value(json_object_get(summary, "hypothesis_disagree"));
+    if (sw->claim->hypothesis)
+        json_object_set_new(summary, "hypothesis_disagree", json_integer(n + disagree));
+}
+
+/* Summary "hypothesis_disagree" (null when the claim declares no hypothesis) and
+ * "hypothesis_boundary": per axis, the neighbouring axis values between which the declared
+ * hypothesis flips, over the whole grid (so every shard reports the same). */
+static void hypothesis_summary(const sweep *sw, const sweep_opts *s, json_t *summary)
+{
+    signed char *h = sw->claim->hypothesis ? calloc(sw->grid.ncells, 1) : NULL;
+    if (!h) {
+        json_object_set_new(summary, "hypothesis_disagree", json_null());
+        json_object_set_new(summary, "hypothesis_boundary", json_null());
+        return;
+    }
+    char why[512];
+    for (size_t c = 0; c < sw->grid.ncells; c++)
+        h[c] = (signed char)hypothesis_of(sw, s, c, why, sizeof why);
+    json_int_t n = json_integer_value(json_object_get(summary, "hypothesis_disagree"));
+    json_object_set_new(summary, "hypothesis_disagree", json_integer(n));
+    json_object_set_new(summary, "hypothesis_boundary", hx_hypothesis_boundaries(&sw->grid, h));
+    free(h);
+}
+
 static json_t *cell_json(const sweep *sw, const sweep_opts *s, size_t cell, json_t *summary,
                          char *err, size_t errlen)
 {
@@ -480,6 +537,7 @@ static json_t *cell_json(const sweep *sw, const sweep_opts *s, size_t cell, json
                         (json_int_t)a->holds, "runs", (json_int_t)a->runs, "ci", lo, hi,
                         "seed_dependent", dependent, "hypothesis", "records", a->records,
                         "metrics", metrics);
+        hypothesis_cell(sw, s, cell, a->holds, a->refuted, a->runs, out, summary);
         const char *count = a->holds == a->runs     ? "holds_everywhere"
                             : a->refuted == a->runs ? "refuted_everywhere"
                             : dependent             ? "seed_dependent"
@@ -516,6 +574,7 @@ static json_t *sweep_json(const sweep *sw, const sweep_opts *s, size_t reused, c
         json_array_append_new(cells, cj);
     }
     json_object_set_new(summary, "cells", json_integer((json_int_t)json_array_size(cells)));
+    hypothesis_summary(sw, s, summary);
     json_t *shard = s->shard_n ? json_pack("{s:I, s:I}", "k", (json_int_t)s->shard_k, "n",
                                            (json_int_t)s->shard_n)
                                : json_null();

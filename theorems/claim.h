@@ -100,6 +100,54 @@ typedef enum { TC_EXPECT_HOLDS = 0, TC_EXPECT_REFUTED } tc_expect;
 
 typedef struct tc_ctx tc_ctx; /* opaque; implemented by the harness */
 
+/* ---- hypothesis regions ---------------------------------------------------------------- */
+
+/* What a hypothesis function may read: the resolved parameter values of one cell (through
+ * accessors the harness implements over its own values: no tc_ctx, no random stream, nothing is
+ * run) and the user's data for the claim, if any. The accessors behave like tc_param_*: an
+ * undeclared name or a wrong type is a programming error (exit 3); reading a value here does
+ * not count as the claim using it. Call them through tc_hyp_int etc. below. */
+typedef struct tc_hyp_args {
+    const struct tc_claim *claim; /* the claim evaluated (its id, its config) */
+    const tc_dataset *data;       /* --data for this claim, or NULL (synthetic data) */
+    void *self;                   /* the harness's state for the accessors */
+    long (*get_int)(void *self, const char *name);
+    double (*get_real)(void *self, const char *name);
+    bool (*get_bool)(void *self, const char *name);
+    const char *(*get_choice)(void *self, const char *name);
+    const double *(*get_list)(void *self, const char *name, size_t *len);
+} tc_hyp_args;
+
+/* Whether the hypotheses of the claim's theorem hold at these parameters (and data): 1 they
+ * hold; 0 violated, with `why` (NUL-terminated, at most whylen bytes) naming the hypothesis
+ * and the numbers that violate it; -1 cannot tell from parameters and data alone. Pure: no
+ * I/O, no randomness, no allocation through a context; cheap (it is called for every cell of
+ * a sweep grid). The declared region is what `theorycheck sweep` sets beside the measured
+ * verdicts (cell "hypothesis"), so that where the theorem's region and the measured one
+ * disagree becomes a count. */
+typedef int (*tc_hypothesis_fn)(const tc_hyp_args *a, char *why, size_t whylen);
+
+static inline long tc_hyp_int(const tc_hyp_args *a, const char *name)
+{
+    return a->get_int(a->self, name);
+}
+static inline double tc_hyp_real(const tc_hyp_args *a, const char *name)
+{
+    return a->get_real(a->self, name);
+}
+static inline bool tc_hyp_bool(const tc_hyp_args *a, const char *name)
+{
+    return a->get_bool(a->self, name);
+}
+static inline const char *tc_hyp_choice(const tc_hyp_args *a, const char *name)
+{
+    return a->get_choice(a->self, name);
+}
+static inline const double *tc_hyp_list(const tc_hyp_args *a, const char *name, size_t *len)
+{
+    return a->get_list(a->self, name, len);
+}
+
 typedef struct tc_claim {
     const char *id;         /* snake_case, stable: it names files and seeds the RNG stream */
     const char *family;     /* e.g. "max_margin" */
@@ -117,6 +165,9 @@ typedef struct tc_claim {
     const void *config;      /* optional: the configuration this claim's run reads through
                               * tc_config() (compare gsl_function.params), so that one run
                               * function serves several claims without one-line wrappers */
+    tc_hypothesis_fn hypothesis; /* optional: where the theorem's hypotheses hold, as a
+                                  * function of the parameters (and data); NULL = not
+                                  * declared (a sweep cell's "hypothesis" is then null) */
 } tc_claim;
 
 /* A claim family: one exported descriptor per family, registered by one line in

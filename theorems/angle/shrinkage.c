@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 
 #include "numerics/kernels.h"
@@ -367,6 +368,27 @@ static const tc_param_spec params_shrink[] = {
     TC_P_INT("seeds", "3", "5", 1, 64, "independent repetitions (tc_rng_stream)"),
     TC_P_END};
 
+/* Hypothesis region of D2/D3: the arc-cosine law is the kernel of a ReLU layer with Gaussian
+ * weights of any scale (Cho & Saul 2009, eq. (6)); the distance law is exact in expectation
+ * iff the weight variance is 1/m (see the hypotheses of angle_shrinkage). Activation and scale
+ * are fixed by each claim's configuration, not by a parameter, so the region is one side or
+ * the other for a whole sweep of these claims. */
+static int shrink_hypothesis(const tc_hyp_args *a, char *why, size_t whylen)
+{
+    const shrink_config *cfg = a->claim->config;
+    if (cfg->act != NUM_ACT_RELU) {
+        snprintf(why, whylen, "the layer is %s, not relu: the arc-cosine law is the ReLU kernel",
+                 num_act_name(cfg->act));
+        return 0;
+    }
+    if (cfg->check_dist2 && cfg->wvar != 1.0) {
+        snprintf(why, whylen, "weights N(0, %g/m): the distance law needs variance 1/m",
+                 cfg->wvar);
+        return 0;
+    }
+    return 1;
+}
+
 #define D2_STATEMENT                                                                         \
     "With ReLU and Gaussian weights the output angle obeys the arc-cosine law cos theta' = "  \
     "(sin theta + (pi - theta) cos theta) / pi, Monte Carlo estimates converging to it at "   \
@@ -388,6 +410,7 @@ const tc_claim angle_claim_shrinkage = {
     .params = params_shrink,
     .data = TC_DATA_NONE,
     .run = run_shrinkage,
+    .hypothesis = shrink_hypothesis,
     .config = &cfg_relu};
 
 const tc_claim angle_claim_distance_he = {
@@ -408,6 +431,7 @@ const tc_claim angle_claim_distance_he = {
     .params = params_shrink,
     .data = TC_DATA_NONE,
     .run = run_shrinkage,
+    .hypothesis = shrink_hypothesis,
     .config = &cfg_he};
 
 const tc_claim angle_claim_shrinkage_linear = {
@@ -426,6 +450,7 @@ const tc_claim angle_claim_shrinkage_linear = {
     .params = params_shrink,
     .data = TC_DATA_NONE,
     .run = run_shrinkage,
+    .hypothesis = shrink_hypothesis,
     .config = &cfg_linear};
 
 const tc_claim angle_claim_shrinkage_erf = {
@@ -447,4 +472,5 @@ const tc_claim angle_claim_shrinkage_erf = {
     .params = params_shrink,
     .data = TC_DATA_NONE,
     .run = run_shrinkage,
+    .hypothesis = shrink_hypothesis,
     .config = &cfg_erf};

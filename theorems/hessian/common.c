@@ -57,6 +57,30 @@ size_t hess_theorem4_condition(const size_t *widths, size_t K, size_t n, size_t 
     return 0;
 }
 
+/* The claim analyses exactly the architectures that satisfy the condition (the others are
+ * skipped), so its hypotheses hold at a cell when at least one does. */
+int hess_theorem4_hypothesis(const tc_hyp_args *a, char *why, size_t whylen)
+{
+    size_t len = 0;
+    const double *list = tc_hyp_list(a, "widths", &len);
+    size_t n = a->data ? a->data->n : (size_t)tc_hyp_int(a, "samples");
+    size_t d = a->data ? a->data->d : (size_t)tc_hyp_int(a, "inputs");
+    size_t dout = a->data ? a->data->k : (size_t)tc_hyp_int(a, "outputs");
+    hess_arch archs[HESS_MAX_ARCH];
+    size_t na = hess_parse_archs(list, len, archs);
+    for (size_t i = 0; i < na; i++) {
+        size_t widths[HESS_MAX_DEPTH + 2];
+        size_t K = hess_arch_widths(&archs[i], d, dout, widths);
+        if (hess_theorem4_condition(widths, K, n, NULL) != 0)
+            return 1;
+    }
+    snprintf(why, whylen,
+             "%s satisfies Theorem 4's condition N_k N_{k-1} > n min(N_k..N_{H+1}) for n = %zu, "
+             "d = %zu, d' = %zu",
+             na == 1 ? "the architecture never" : "no architecture", n, d, dout);
+    return 0;
+}
+
 void hess_load_data(tc_ctx *ctx, size_t n, size_t d, size_t dout, uint64_t stream,
                     hess_data *D)
 {

@@ -308,4 +308,5 @@ const tc_claim hess_claim_degeneracy = {
     .params = degeneracy_params,
     .data = TC_DATA_TARGETS,
     .run = run_degeneracy,
+    .hypothesis = hess_theorem4_hypothesis,
 };

@@ -105,6 +105,12 @@ size_t hess_arch_widths(const hess_arch *a, size_t d, size_t dout, size_t *width
  * N_k N_{k-1} > n min(N_k, ..., N_{H+1}) (N_0 = d, N_{H+1} = d'), or 0 if there is none. */
 size_t hess_theorem4_condition(const size_t *widths, size_t K, size_t n, size_t *bound);
 
+/* Hypothesis region (tc_hypothesis_fn) of hessian_degeneracy and its negative control: 1 when
+ * some architecture of `widths` satisfies Theorem 4's condition for n samples, d inputs and d'
+ * outputs (parameters samples, inputs, outputs; the rows, features and target columns of
+ * --data when given), 0 when none does. */
+int hess_theorem4_hypothesis(const tc_hyp_args *a, char *why, size_t whylen);
+
 /* The data of a claim (see hess_data); synthetic data from the claim's stream `stream`. */
 void hess_load_data(tc_ctx *ctx, size_t n, size_t d, size_t dout, uint64_t stream,
                     hess_data *D);

@@ -195,6 +195,7 @@ const tc_claim hess_claim_underparam = {
     .params = underparam_params,
     .data = TC_DATA_NONE,
     .run = run_underparam,
+    .hypothesis = hess_theorem4_hypothesis,
 };
 
 /* ---- hessian_symmetry_zeros ------------------------------------------------------------ */

@@ -467,6 +467,23 @@ static void run_max_margin(tc_ctx *ctx, tc_result *res)
     tc_result_conclude(res);
 }
 
+/* Hypothesis region: Soudry et al. (2018), Theorem 3, needs a GD step eta < 2 / beta, beta the
+ * smoothness of L. The claim takes eta = step / beta with beta computed from its own data at
+ * w(0) (numerics/gd.h: logistic, the global bound lambda_max(X^T X)/4, so this is Theorem 3's
+ * condition exactly; exponential, the Hessian at w(0), the smoothness where GD starts), so in
+ * its parameters the condition is step < 2 for every dataset: no data need be drawn. The flow
+ * has no step, so the condition concerns GD only. */
+static int mm_hypothesis(const tc_hyp_args *a, char *why, size_t whylen)
+{
+    double step = tc_hyp_real(a, "step");
+    if (step < 2.0)
+        return 1;
+    snprintf(why, whylen,
+             "GD step eta = %.6g / beta is not below 2 / beta (Soudry et al. 2018, Theorem 3)",
+             step);
+    return 0;
+}
+
 const tc_claim tc_claim_max_margin = {
     .id = "max_margin",
     .family = "max_margin",
@@ -486,4 +503,5 @@ const tc_claim tc_claim_max_margin = {
     .data = TC_DATA_BINARY,
     .run = run_max_margin,
     .key_metrics = "direction_gap,gap_log_t,residual_sv_relerr,loss_times_t,norm_over_log_t",
+    .hypothesis = mm_hypothesis,
 };

@@ -6,6 +6,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -204,6 +205,44 @@ static const tc_param_spec e1_params_linear[] = {
     TC_P_INT("seeds", "8", "16", 2, 1000, "initialisations per width"),
     TC_P_END};
 
+/* Hypothesis region of E1. The statement rests on K_bar / n -> K_inf, positive definite for
+ * distinct inputs and a smooth, not affine rho (004, "Key Property of the Kernel"); the law of
+ * large numbers behind it needs a law of theta1 that does not depend on n: the initialisation
+ * reading decides. Under the slides' N(0, 1/n) the pre-activations are O(n^{-1/2}), K_bar / n
+ * tends to the rank-one rho(0)^2 1 1^T (zero for an odd rho), and the hypothesis fails. "For
+ * sufficiently large n" includes n >= m at every fitted width, since rank K_bar <= n. m is the
+ * number of --data rows when given. */
+static int e1_hypothesis(const tc_hyp_args *a, char *why, size_t whylen)
+{
+    const e1_cfg *cfg = a->claim->config;
+    if (cfg->duplicate) {
+        snprintf(why, whylen, "x_2 = x_1: the inputs are not distinct");
+        return 0;
+    }
+    if (cfg->linear) {
+        snprintf(why, whylen, "rho(z) = z is affine: rank K_bar <= d + 1");
+        return 0;
+    }
+    if (!cfg->unit) {
+        snprintf(why, whylen, "theta1 ~ N(0, 1/n) depends on the width: K_bar / n tends to a "
+                              "rank-one matrix, not a positive-definite K_inf");
+        return 0;
+    }
+    const char *act = tc_hyp_choice(a, "activation");
+    if (strcmp(act, "relu") == 0) {
+        snprintf(why, whylen, "rho = relu is not smooth");
+        return 0;
+    }
+    size_t m = a->data ? a->data->n : (size_t)tc_hyp_int(a, "m"), nw = 0;
+    const double *w = tc_hyp_list(a, "widths", &nw);
+    for (size_t k = 0; k < nw; k++)
+        if (w[k] < (double)m) {
+            snprintf(why, whylen, "width n = %.0f < m = %zu samples: rank K_bar <= n", w[k], m);
+            return 0;
+        }
+    return 1;
+}
+
 #define E1_STATEMENT                                                                         \
     "For sufficiently large n, with high probability K_bar = sum_k v_k v_k^T, "                \
     "v_k = (rho(<theta1_k, [x_i;1]>))_i, is positive definite with smallest eigenvalue "       \
@@ -228,6 +267,7 @@ const tc_claim ntk_claim_min_eig = {
     .params = e1_params,
     .data = TC_DATA_FEATURES,
     .run = run_min_eig,
+    .hypothesis = e1_hypothesis,
     .config = &(const e1_cfg){.unit = false}};
 
 const tc_claim ntk_claim_min_eig_unit = {
@@ -243,6 +283,7 @@ const tc_claim ntk_claim_min_eig_unit = {
     .params = e1_params,
     .data = TC_DATA_FEATURES,
     .run = run_min_eig,
+    .hypothesis = e1_hypothesis,
     .config = &(const e1_cfg){.unit = true}};
 
 const tc_claim ntk_claim_min_eig_linear = {
@@ -259,6 +300,7 @@ const tc_claim ntk_claim_min_eig_linear = {
     .params = e1_params_linear,
     .data = TC_DATA_FEATURES,
     .run = run_min_eig,
+    .hypothesis = e1_hypothesis,
     .config = &(const e1_cfg){.unit = true, .linear = true}};
 
 const tc_claim ntk_claim_min_eig_duplicate = {
@@ -275,5 +317,6 @@ const tc_claim ntk_claim_min_eig_duplicate = {
     .params = e1_params,
     .data = TC_DATA_FEATURES,
     .run = run_min_eig,
+    .hypothesis = e1_hypothesis,
     .config = &(const e1_cfg){.unit = true, .duplicate = true}};
 
