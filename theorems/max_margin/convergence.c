@@ -413,7 +413,7 @@ static const tc_param_spec params_mm[] = {
     TC_P_REAL("margin", "0.2", TC_SAME, 0, 10,
               "each synthetic point is pushed this far from a random hyperplane (separable, "
               "margin >= this; x ~ N(0, I))"),
-    TC_P_REAL("step", "1", TC_SAME, 1e-6, 1.99,
+    TC_P_REAL("step", "1", TC_SAME, 1e-6, 3.9,
               "GD step as a fraction of 1/beta (beta: smoothness at w0; Soudry Thm 3 needs < 2)"),
     TC_P_REAL("horizon", "100", "200", 10, 1e6,
               "minimum log t of the flow (extended until the asymptotic regime, see the claim "
