@@ -13,8 +13,8 @@ expect_exit 2 "two claims" -- "$TC" sweep max_margin norm_growth --grid n=10 --o
 expect_exit 2 "unknown claim" -- "$TC" sweep nope --grid n=10 --out "$S"
 expect_exit 2 "unknown parameter" -- "$TC" sweep max_margin --grid nope=1,2 --out "$S"
 expect_grep "$TMP/err" "claim max_margin has no parameter 'nope'" "unknown parameter message"
-expect_exit 2 "value out of range" -- "$TC" sweep max_margin --grid step=0.5,2.5 --out "$S"
-expect_grep "$TMP/err" "value '2.5' is not allowed" "range message"
+expect_exit 2 "value out of range" -- "$TC" sweep max_margin --grid step=0.5,4.5 --out "$S"
+expect_grep "$TMP/err" "value '4.5' is not allowed" "range message"
 expect_exit 2 "bad range" -- "$TC" sweep max_margin --grid step=1:0.5 --out "$S"
 expect_exit 2 "log range through zero" -- "$TC" sweep max_margin --grid step=0:1:3:log --out "$S"
 expect_exit 2 "zip of unequal axes" -- "$TC" sweep max_margin --grid n=10,20 --grid step=1 --zip --out "$S"
@@ -35,6 +35,10 @@ expect_exit 0 "sweep" -- "$TC" "${ARGS[@]}" --out "$OUT" --jobs 2
 expect_grep "$TMP/out" "4 cells x 2 seeds \(0 reused\): holds everywhere 4" "sweep summary line"
 expect_file "$OUT/sweep.json" "sweep.json"
 expect_grep "$OUT/sweep.json" '"schema": "theorycheck/sweep/v1"' "schema"
+CHECK=${3:-}
+if [ -n "$CHECK" ]; then
+  if "$CHECK" "$SRC/docs/sweep.schema.json" "$OUT/sweep.json"; then ok; else bad "sweep.json against docs/sweep.schema.json"; fi
+fi
 n=$(grep -c '"index": ' "$OUT/sweep.json"); if [ "$n" -eq 4 ]; then ok; else bad "4 cells expected, got $n"; fi
 n=$(ls "$OUT/cells" | wc -l); if [ "$n" -eq 8 ]; then ok; else bad "8 cell-seed records expected, got $n"; fi
 # 2 of 2 seeds hold: Clopper-Pearson lower bound (alpha/2)^(1/2) = 0.158113883...
