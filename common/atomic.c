@@ -32,6 +32,11 @@ static int write_all(int fd, const char *data, size_t len)
 
 int cm_write_atomic(const char *path, const char *data, size_t len)
 {
+    return cm_write_atomic_opt(path, data, len, 1);
+}
+
+int cm_write_atomic_opt(const char *path, const char *data, size_t len, int durable)
+{
     if (!path || (!data && len)) {
         errno = EINVAL;
         return -1;
@@ -47,7 +52,7 @@ int cm_write_atomic(const char *path, const char *data, size_t len)
         return -1;
     }
     int rc = write_all(fd, data, len);
-    if (rc == 0)
+    if (rc == 0 && durable)
         rc = fsync(fd);
     int saved = errno;
     if (close(fd) != 0 && rc == 0) {

@@ -7,6 +7,10 @@
 
 /* Write `len` bytes to `path` atomically: write path.tmp.<pid>, fsync, rename. 0 or -1 (errno). */
 int cm_write_atomic(const char *path, const char *data, size_t len);
+/* The same without fsync when `durable` is 0: still never half-written under its name after a
+ * kill (rename is atomic), but a power loss may lose it. For files whose completion another,
+ * durable file marks (a sweep cell's CSVs before its results.json). */
+int cm_write_atomic_opt(const char *path, const char *data, size_t len, int durable);
 /* mkdir -p (mode 0777 & ~umask). 0 or -1 (errno). */
 int cm_mkdirs(const char *path);
 /* Read a whole file into a NUL-terminated malloc'd buffer. NULL on failure (errno). */

@@ -185,8 +185,8 @@ static void csv_cell(cm_buf *b, double v)
         cm_buf_printf(b, "%.17g", v);
 }
 
-static int write_series(const char *outdir, const char *id, const tc_series *s, char *err,
-                        size_t errlen)
+static int write_series(const char *outdir, const char *id, const tc_series *s, int durable,
+                        char *err, size_t errlen)
 {
     cm_buf b = {0};
     for (size_t j = 0; j < s->ncols; j++)
@@ -202,15 +202,15 @@ static int write_series(const char *outdir, const char *id, const tc_series *s, 
     }
     char path[1024];
     snprintf(path, sizeof path, "%s/data/%s-%s.csv", outdir, id, s->name);
-    int rc = b.oom ? -1 : cm_write_atomic(path, cm_buf_str(&b), b.len);
+    int rc = b.oom ? -1 : cm_write_atomic_opt(path, cm_buf_str(&b), b.len, durable);
     if (rc)
         snprintf(err, errlen, "cannot write %s: %s", path, b.oom ? "out of memory" : strerror(errno));
     cm_buf_free(&b);
     return rc;
 }
 
-int hx_records_write(const char *outdir, const hx_plan *plan, const json_t *record,
-                     const char *junit, char *err, size_t errlen)
+static int records_write(const char *outdir, const hx_plan *plan, const json_t *record,
+                         const char *junit, int durable, char *err, size_t errlen)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/data", outdir);
@@ -220,12 +220,12 @@ int hx_records_write(const char *outdir, const hx_plan *plan, const json_t *reco
     }
     for (size_t i = 0; i < plan->n; i++)
         for (size_t k = 0; k < plan->jobs[i].res.nseries; k++)
-            if (write_series(outdir, plan->jobs[i].claim->id, plan->jobs[i].res.series[k], err,
-                             errlen))
+            if (write_series(outdir, plan->jobs[i].claim->id, plan->jobs[i].res.series[k],
+                             durable, err, errlen))
                 return -1;
     char *text = json_dumps(record, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     snprintf(path, sizeof path, "%s/results.json", outdir);
-    int rc = text ? cm_write_atomic(path, text, strlen(text)) : -1;
+    int rc = text ? cm_write_atomic_opt(path, text, strlen(text), durable) : -1;
     if (rc == 0 && junit) { /* a sweep's cell records have no junit.xml */
         snprintf(path, sizeof path, "%s/junit.xml", outdir);
         rc = cm_write_atomic(path, junit, strlen(junit));
@@ -240,4 +240,16 @@ const char *hx_family_of(const char *id)
 {
     const tc_claim *c = tc_registry_find(id);
     return c ? c->family : NULL;
+}
+
+int hx_records_write(const char *outdir, const hx_plan *plan, const json_t *record,
+                     const char *junit, char *err, size_t errlen)
+{
+    return records_write(outdir, plan, record, junit, 1, err, errlen);
+}
+
+int hx_records_write_cell(const char *outdir, const hx_plan *plan, const json_t *record,
+                          char *err, size_t errlen)
+{
+    return records_write(outdir, plan, record, NULL, 0, err, errlen);
 }

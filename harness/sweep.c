@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -220,7 +221,10 @@ static bool cell_done(const char *dir, const cm_buf *key)
 {
     char path[4096];
     snprintf(path, sizeof path, "%.4000s/results.json", dir);
-    if (!cm_file_nonempty(path))
+    json_t *rec = cm_file_nonempty(path) ? json_load_file(path, 0, NULL) : NULL;
+    bool whole = json_array_size(json_object_get(rec, "claims")) == 1; /* not torn */
+    json_decref(rec);
+    if (!whole)
         return false;
     snprintf(path, sizeof path, "%.4000s/key.txt", dir);
     size_t len;
@@ -236,7 +240,7 @@ static int cell_write(const char *dir, const cm_buf *key, hx_job *j, const hx_ru
 {
     char path[4096];
     snprintf(path, sizeof path, "%.4000s/key.txt", dir);
-    if (cm_mkdirs(dir) || cm_write_atomic(path, cm_buf_str(key), key->len)) {
+    if (cm_mkdirs(dir) || cm_write_atomic_opt(path, cm_buf_str(key), key->len, 0)) {
         snprintf(err, errlen, "cannot write %.900s: %s", path, strerror(errno));
         return -1;
     }
@@ -245,7 +249,7 @@ static int cell_write(const char *dir, const cm_buf *key, hx_job *j, const hx_ru
     time_t now = time(NULL);
     strftime(info.started, sizeof info.started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     json_t *record = hx_record_build(&one, &info);
-    int rc = record ? hx_records_write(dir, &one, record, NULL, err, errlen) : -1;
+    int rc = record ? hx_records_write_cell(dir, &one, record, err, errlen) : -1;
     if (!record)
         snprintf(err, errlen, "out of memory building a cell record");
     json_decref(record);
@@ -646,6 +650,7 @@ static int sweep_setup(sweep *sw, sweep_opts *s, hx_plan *base)
 static int sweep_publish(const sweep *sw, const sweep_opts *s, size_t reused)
 {
     char err[1024], path[4096];
+    sync(); /* the cells were written without an fsync each: make them durable at once */
     json_t *j = sweep_json(sw, s, reused, err, sizeof err);
     if (!j) {
         fprintf(stderr, "theorycheck: sweep: %s\n", err);
