@@ -393,25 +393,18 @@ typedef struct {
     double values[SWEEP_METRICS][SWEEP_MAX_SEEDS];
 } cell_acc;
 
-static int cell_read(const sweep *sw, const sweep_opts *s, size_t cell, size_t k, cell_acc *a,
+/* Add the cell-seed record DIR/rel (a results.json) to the accumulator. */
+static int cell_read(const tc_claim *claim, const char *dir, const char *rel, cell_acc *a,
                      char *err, size_t errlen)
 {
-    hx_values vals;
-    cm_buf key = {0};
-    char name[200], path[4096];
-    if (cell_values(sw, cell, s->o.profile, &vals, err, errlen)) {
-        hx_values_free(&vals);
-        return -1;
-    }
-    cell_key(sw, &vals, s->o.profile, sw->seeds[k], &key, name, sizeof name);
-    hx_values_free(&vals);
-    cm_buf_free(&key);
-    snprintf(path, sizeof path, "%s/cells/%s/results.json", s->o.out, name);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
     json_t *root = json_load_file(path, 0, NULL);
     const json_t *rec = json_array_get(json_object_get(root, "claims"), 0);
-    if (!rec) {
+    if (!rec || a->runs >= SWEEP_MAX_SEEDS) {
         json_decref(root);
-        snprintf(err, errlen, "cell %zu, seed %zu: %.900s is missing or unreadable", cell, k, path);
+        snprintf(err, errlen, "%.900s is missing or unreadable (or over %d seeds)", path,
+                 SWEEP_MAX_SEEDS);
         return -1;
     }
     const json_t *holds = json_object_get(rec, "holds");
@@ -419,10 +412,9 @@ static int cell_read(const sweep *sw, const sweep_opts *s, size_t cell, size_t k
     a->refuted += json_is_false(holds);
     a->undecided += !json_is_boolean(holds);
     json_array_append(a->verdicts, json_object_get(rec, "verdict"));
-    snprintf(path, sizeof path, "cells/%s/results.json", name);
-    json_array_append_new(a->records, json_string(path));
+    json_array_append_new(a->records, json_string(rel));
     if (a->runs == 0)
-        a->nmetrics = metric_names(sw->claim, rec, a->names, SWEEP_METRICS);
+        a->nmetrics = metric_names(claim, rec, a->names, SWEEP_METRICS);
     for (size_t m = 0; m < a->nmetrics; m++)
         a->values[m][a->runs] = metric_value(rec, a->names[m]);
     a->runs++;
@@ -442,23 +434,20 @@ static json_t *median_json(double *v, size_t n)
     return json_real(gsl_stats_median_from_sorted_data(v, 1, m));
 }
 
-static json_t *cell_json(const sweep *sw, const sweep_opts *s, size_t cell, json_t *summary,
-                         char *err, size_t errlen)
+/* See sweep.h. The one place a cell of sweep.json is made: `sweep` and `merge` both call it. */
+json_t *hx_sweep_cell_build(const tc_claim *claim, size_t cell, const json_t *params,
+                            const char *dir, const char *const *records, size_t n,
+                            json_t *summary, char *err, size_t errlen)
 {
     cell_acc *a = calloc(1, sizeof *a);
     if (!a)
         return NULL;
     a->verdicts = json_array();
     a->records = json_array();
-    json_t *params = json_object(), *metrics = json_object(), *out = NULL;
-    size_t coord[64];
-    hx_grid_coords(&sw->grid, cell, coord);
-    for (size_t i = 0; i < sw->grid.naxes; i++)
-        json_object_set_new(params, sw->grid.axes[i].spec->name,
-                            typed(sw->grid.axes[i].spec, sw->grid.axes[i].values[coord[i]]));
-    int rc = 0;
-    for (size_t k = 0; k < s->seeds && rc == 0; k++)
-        rc = cell_read(sw, s, cell, k, a, err, errlen);
+    json_t *metrics = json_object(), *out = NULL;
+    int rc = n ? 0 : (snprintf(err, errlen, "cell %zu has no records", cell), -1);
+    for (size_t k = 0; k < n && rc == 0; k++)
+        rc = cell_read(claim, dir, records[k], a, err, errlen);
     if (rc == 0) {
         for (size_t m = 0; m < a->nmetrics; m++)
             json_object_set_new(metrics, a->names[m], median_json(a->values[m], a->runs));
@@ -466,7 +455,7 @@ static json_t *cell_json(const sweep *sw, const sweep_opts *s, size_t cell, json
         num_stats_clopper_pearson(a->holds, a->runs, 0.05, &lo, &hi);
         bool dependent = a->holds && a->refuted;
         out = json_pack("{s:I, s:O, s:O, s:I, s:I, s:[f, f], s:b, s:n, s:O, s:O}", "index",
-                        (json_int_t)cell, "params", params, "verdicts", a->verdicts, "holds",
+                        (json_int_t)cell, "params", (json_t *)params, "verdicts", a->verdicts, "holds",
                         (json_int_t)a->holds, "runs", (json_int_t)a->runs, "ci", lo, hi,
                         "seed_dependent", dependent, "hypothesis", "records", a->records,
                         "metrics", metrics);
@@ -477,7 +466,6 @@ static json_t *cell_json(const sweep *sw, const sweep_opts *s, size_t cell, json
         json_object_set_new(summary, count,
                             json_integer(json_integer_value(json_object_get(summary, count)) + 1));
     }
-    json_decref(params);
     json_decref(metrics);
     json_decref(a->verdicts);
     json_decref(a->records);
@@ -485,12 +473,52 @@ static json_t *cell_json(const sweep *sw, const sweep_opts *s, size_t cell, json
     return out;
 }
 
+/* Cell `cell` of this sweep: its swept values and the records of its seeds. */
+static json_t *cell_json(const sweep *sw, const sweep_opts *s, size_t cell, json_t *summary,
+                         char *err, size_t errlen)
+{
+    json_t *params = json_object(), *out = NULL;
+    size_t coord[64];
+    hx_grid_coords(&sw->grid, cell, coord);
+    for (size_t i = 0; i < sw->grid.naxes; i++)
+        json_object_set_new(params, sw->grid.axes[i].spec->name,
+                            typed(sw->grid.axes[i].spec, sw->grid.axes[i].values[coord[i]]));
+    char (*names)[224] = calloc(s->seeds, sizeof *names);
+    const char **recs = calloc(s->seeds, sizeof *recs);
+    int rc = names && recs ? 0 : (snprintf(err, errlen, "out of memory"), -1);
+    for (size_t k = 0; k < s->seeds && rc == 0; k++) {
+        hx_values vals;
+        cm_buf key = {0};
+        char name[200];
+        rc = cell_values(sw, cell, s->o.profile, &vals, err, errlen);
+        if (rc == 0)
+            cell_key(sw, &vals, s->o.profile, sw->seeds[k], &key, name, sizeof name);
+        hx_values_free(&vals);
+        cm_buf_free(&key);
+        snprintf(names[k], sizeof names[k], "cells/%s/results.json", name);
+        recs[k] = names[k];
+    }
+    if (rc == 0)
+        out = hx_sweep_cell_build(sw->claim, cell, params, s->o.out, recs, s->seeds, summary,
+                                  err, errlen);
+    json_decref(params);
+    free(names);
+    free(recs);
+    return out;
+}
+
+/* See sweep.h. */
+json_t *hx_sweep_summary_new(void)
+{
+    return json_pack("{s:i, s:i, s:i, s:i}", "holds_everywhere", 0, "refuted_everywhere", 0,
+                     "seed_dependent", 0, "undecided", 0);
+}
+
 static json_t *sweep_json(const sweep *sw, const sweep_opts *s, size_t reused, char *err,
                           size_t errlen)
 {
     json_t *seeds = json_array(), *cells = json_array();
-    json_t *summary = json_pack("{s:i, s:i, s:i, s:i}", "holds_everywhere", 0,
-                                "refuted_everywhere", 0, "seed_dependent", 0, "undecided", 0);
+    json_t *summary = hx_sweep_summary_new();
     for (size_t k = 0; k < s->seeds; k++)
         json_array_append_new(seeds, json_integer((json_int_t)sw->seeds[k]));
     for (size_t c = 0; c < sw->grid.ncells; c++) {
@@ -510,7 +538,7 @@ static json_t *sweep_json(const sweep *sw, const sweep_opts *s, size_t reused, c
                                            (json_int_t)s->shard_n)
                                : json_null();
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:b, s:I, s:o, s:o, s:I, s:o}",
-                     "schema", "theorycheck/sweep/v1", "version", TC_VERSION, "claim",
+                     "schema", HX_SWEEP_SCHEMA, "version", TC_VERSION, "claim",
                      sw->claim->id, "expect",
                      sw->claim->expect == TC_EXPECT_REFUTED ? "refuted" : "holds", "profile",
                      s->o.profile, "seed", (json_int_t)s->o.seed, "seeds", seeds, "axes",
