@@ -267,7 +267,23 @@ static json_t *cell_index(const json_t *sweep)
     return idx;
 }
 
-static void cell_compare(json_t *doc, const json_t *co, const json_t *cn, double rtol)
+/* The checked metrics of the first record of a sweep cell in dir, or NULL: their
+ * thresholds give the resolution of the cell's medians. */
+static json_t *cell_record_metrics(const char *dir, const json_t *cell)
+{
+    const char *rel = json_string_value(json_array_get(json_object_get(cell, "records"), 0));
+    if (!rel || strstr(rel, ".."))
+        return NULL;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    json_t *root = json_load_file(path, 0, NULL);
+    json_t *ms = json_object_get(json_array_get(json_object_get(root, "claims"), 0), "metrics");
+    json_incref(ms);
+    json_decref(root);
+    return ms;
+}
+
+static void cell_compare(json_t *doc, const json_t *co, const json_t *cn, const diff_opts *d)
 {
     json_t *params = json_object_get(co, "params");
     const json_t *vo = json_object_get(co, "verdicts"), *vn = json_object_get(cn, "verdicts");
@@ -275,20 +291,29 @@ static void cell_compare(json_t *doc, const json_t *co, const json_t *cn, double
         json_array_append_new(json_object_get(doc, "verdicts"),
                               json_pack("{s:O, s:O, s:O}", "cell", params, "old", vo, "new", vn));
     json_t *mo = json_object_get(co, "metrics"), *mn = json_object_get(cn, "metrics");
-    json_t *who = json_pack("{s:O}", "cell", params);
+    json_t *who = json_pack("{s:O}", "cell", params), *recm = NULL;
     const char *name;
     json_t *v;
-    /* Medians over seeds: no threshold or ok flag in sweep.json, the verdicts cover those. */
+    /* Medians over seeds have no ok flag (the verdicts say whether the cell crossed); the
+     * threshold, for the resolution, is read from the cell's first record in NEW. */
     json_object_foreach(mo, name, v) {
         metric_pair p = {.name = name, .old = v, .new = json_object_get(mn, name),
                          .threshold = NAN, .ok_old = -1, .ok_new = -1};
-        if (p.new)
-            metric_compare(json_object_get(doc, "metrics"), who, &p, rtol);
+        if (!p.new || json_equal(p.old, p.new))
+            continue;
+        if (!recm)
+            recm = cell_record_metrics(d->new_dir, cn);
+        const json_t *m = metric_find(recm, name);
+        p.op = json_object_get(m, "op");
+        p.threshold = num_or_nan(json_object_get(m, "threshold"));
+        metric_compare(json_object_get(doc, "metrics"), who, &p, d->rtol);
     }
+    json_decref(recm);
     json_decref(who);
 }
 
-static void sweeps_compare(json_t *doc, const json_t *old, const json_t *new, double rtol)
+static void sweeps_compare(json_t *doc, const json_t *old, const json_t *new,
+                           const diff_opts *d)
 {
     json_t *io = cell_index(old), *in = cell_index(new);
     const char *key;
@@ -297,7 +322,7 @@ static void sweeps_compare(json_t *doc, const json_t *old, const json_t *new, do
     json_object_foreach(io, key, c) {
         const json_t *cn = json_object_get(in, key);
         if (cn) {
-            cell_compare(doc, c, cn, rtol);
+            cell_compare(doc, c, cn, d);
             n++;
         } else
             json_array_append_new(json_object_get(doc, "only_old"),
@@ -435,7 +460,7 @@ static json_t *diff_build(const diff_opts *d, const json_t *old, const json_t *n
         return NULL;
     if (kind == DIFF_SWEEP) {
         json_object_set(doc, "claim", json_object_get(new, "claim"));
-        sweeps_compare(doc, old, new, d->rtol);
+        sweeps_compare(doc, old, new, d);
     } else
         runs_compare(doc, old, new, d->rtol);
     return doc;
