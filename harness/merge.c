@@ -143,6 +143,54 @@ bool hx_merge_record_path_ok(const char *rel)
     return true;
 }
 
+/* Is line (length n) one that varies within a sweep: the seed, or a swept parameter? */
+static bool key_line_varies(const char *line, size_t n, const json_t *axes)
+{
+    if (n >= 5 && strncmp(line, "seed=", 5) == 0)
+        return true;
+    size_t i;
+    const json_t *ax;
+    json_array_foreach(axes, i, ax) {
+        const char *p = json_string_value(json_object_get(ax, "param"));
+        size_t lp = p ? strlen(p) : 0;
+        if (p && n > 6 + lp && strncmp(line, "param ", 6) == 0 &&
+            strncmp(line + 6, p, lp) == 0 && line[6 + lp] == '=')
+            return true;
+    }
+    return false;
+}
+
+/* The next line of *s that does not vary within a sweep; its length in *n. NULL at the end. */
+static const char *key_next(const char **s, size_t *n, const json_t *axes)
+{
+    while (**s) {
+        const char *line = *s;
+        *n = strcspn(line, "\n");
+        *s = line + *n + (line[*n] == '\n');
+        if (!key_line_varies(line, *n, axes))
+            return line;
+    }
+    return NULL;
+}
+
+const char *hx_merge_key_differs(const char *key_a, const char *key_b, const json_t *axes,
+                                 char *field, size_t len)
+{
+    const char *a = key_a, *b = key_b;
+    for (;;) {
+        size_t na = 0, nb = 0;
+        const char *la = key_next(&a, &na, axes), *lb = key_next(&b, &nb, axes);
+        if (!la && !lb)
+            return NULL;
+        if (la && lb && na == nb && memcmp(la, lb, na) == 0)
+            continue;
+        const char *l = la ? la : lb;
+        size_t n = la ? na : nb, name = strcspn(l, "=");
+        snprintf(field, len, "%.*s", (int)(name < n ? name : n), l);
+        return field;
+    }
+}
+
 /* ---- reading the shards --------------------------------------------------------------- */
 
 static json_t *merge_load(const char *dir)
@@ -209,6 +257,52 @@ static int merge_collect(const merge_opts *m, json_t **sweeps, merge_slot *slots
         }
     }
     return 0;
+}
+
+/* key.txt of the first record of the first cell of shard i, or NULL (no cells). */
+static char *merge_first_key(const char *dir, const json_t *sweep)
+{
+    const json_t *cells = json_object_get(sweep, "cells"), *c;
+    size_t k;
+    json_array_foreach(cells, k, c) {
+        const char *rel = json_string_value(json_array_get(json_object_get(c, "records"), 0));
+        if (json_is_true(json_object_get(c, "missing")) || !hx_merge_record_path_ok(rel))
+            continue;
+        char path[4096];
+        size_t len;
+        snprintf(path, sizeof path, "%s/%.*s/key.txt", dir,
+                 (int)(strlen(rel) - strlen("/results.json")), rel);
+        return cm_read_file(path, &len);
+    }
+    return NULL;
+}
+
+/* Shards run with different --set, --config or --data have the same sweep.json header; their
+ * records' keys tell them apart. 0, or -1 after a message naming the field. */
+static int merge_check_keys(const merge_opts *m, json_t **sweeps)
+{
+    char *first = NULL, field[256];
+    size_t from = 0;
+    int rc = 0;
+    const json_t *axes = json_object_get(sweeps[0], "axes");
+    for (size_t i = 0; i < m->ndirs && rc == 0; i++) {
+        char *key = merge_first_key(m->dirs[i], sweeps[i]);
+        if (!first) {
+            first = key;
+            from = i;
+            continue;
+        }
+        if (key && hx_merge_key_differs(first, key, axes, field, sizeof field)) {
+            fprintf(stderr,
+                    "theorycheck: merge: %s and %s belong to different sweeps: field '%s' "
+                    "differs (--set, --config or --data)\n",
+                    m->dirs[from], m->dirs[i], field);
+            rc = -1;
+        }
+        free(key);
+    }
+    free(first);
+    return rc;
 }
 
 /* The missing indices, "1, 4, 7" (the first MERGE_LIST_MAX), and their count. */
@@ -411,7 +505,7 @@ static int merge_run(const merge_opts *m, json_t **sweeps)
     char err[2048];
     int rc = HX_EXIT_USAGE;
     json_t *merged = NULL;
-    if (!slots || merge_collect(m, sweeps, slots, ncells))
+    if (!slots || merge_check_keys(m, sweeps) || merge_collect(m, sweeps, slots, ncells))
         goto done;
     size_t missing = merge_missing(slots, ncells, &list);
     if (missing && !m->partial) {

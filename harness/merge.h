@@ -4,8 +4,9 @@
  *
  * Each DIR is a sweep directory (sweep.json and cells/) made with --shard K/N, or an earlier
  * merge. The shards must belong to one sweep: the same claim, expectation, profile, seed,
- * seeds, axes, zip, number of cells, program version and shard count N; otherwise exit 2
- * naming the first field that differs. Every cell is rebuilt from its records with
+ * seeds, axes, zip, number of cells, program version and shard count N, and (from their
+ * records' key.txt) the same fixed parameters and --data; otherwise exit 2 naming the first
+ * field that differs. Every cell is rebuilt from its records with
  * hx_sweep_cell_build, so OUT/sweep.json is the unsharded run's ("reused" aside: 0). With a
  * cell in no shard, nothing is written and the exit is 2 with the missing indices; --partial
  * writes the sweep anyway, a missing cell as {"index", "params", "missing": true} and
@@ -31,6 +32,14 @@ const char *hx_merge_differs(const json_t *a, const json_t *b);
 /* The "params" of cell `index` from the sweep.json "axes" (first axis slowest, or in step
  * with zip), as the sweep writes them. NULL when index is out of the grid or axes is bad. */
 json_t *hx_merge_cell_params(const json_t *axes, bool zip, size_t index);
+
+/* The fixed settings of two cell-seeds of a sweep differ: their key.txt texts (see sweep.c)
+ * compared without the seed line and the swept parameters' lines (axes: sweep.json "axes").
+ * sweep.json does not record --set, --config or --data; this is how merge tells shards run
+ * with different ones apart. NULL when equal, else the first line that differs, as a field
+ * name written into field ("data", "param gd_iters", ...). */
+const char *hx_merge_key_differs(const char *key_a, const char *key_b, const json_t *axes,
+                                 char *field, size_t len);
 
 /* A record path as a sweep writes it: "cells/NAME/results.json", NAME one path component
  * (not "." or ".."): nothing a shard lists can make merge read or write outside it. */

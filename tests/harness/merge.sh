@@ -65,6 +65,11 @@ for f in seeds axes seed; do
 done
 expect_exit 2 "different shard count" -- "$TC" merge "$TMP/s1" "$TMP/o_n" --out "$TMP/never"
 expect_grep "$TMP/err" "field 'shard.n' differs" "field shard.n named"
+# ... and shards run with another --set, which sweep.json does not record: told apart by the
+# records' keys.
+expect_exit 0 "other --set" -- "$TC" "${ARGS[@]/gd_iters=20000/gd_iters=20001}" --out "$TMP/o_set" --shard 2/3
+expect_exit 2 "different --set" -- "$TC" merge "$TMP/s1" "$TMP/o_set" "$TMP/s3" --out "$TMP/never"
+expect_grep "$TMP/err" "field 'param gd_iters' differs \(--set, --config or --data\)" "--set difference named"
 for f in claim profile version zip; do
   mkdir -p "$TMP/edit_$f"
   python3 - "$TMP/s2/sweep.json" "$TMP/edit_$f/sweep.json" "$f" <<'PY'

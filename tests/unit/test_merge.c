@@ -1,7 +1,8 @@
 /* tests/unit/test_merge.c — the pure helpers of `merge` and `diff` (harness/merge.c,
  * harness/diff.c): the parameters of a missing cell rebuilt from sweep.json's axes agree with
  * the grid's own cell order (hx_grid_coords) for every cell of product and zip grids; the
- * header comparison names each field that makes two sweeps different; record paths cannot
+ * header comparison names each field that makes two sweeps different, and so does the
+ * comparison of record keys (fixed parameters, data); record paths cannot
  * leave the shard; and the "moved" rule of diff at its boundaries. */
 #include "tc_test.h"
 
@@ -134,6 +135,31 @@ static void record_paths(void **state)
         assert_false(hx_merge_record_path_ok(bad[i]));
 }
 
+static void record_keys(void **state)
+{
+    (void)state;
+    json_t *axes = json_pack("[{s:s}, {s:s}]", "param", "n", "param", "step");
+    char f[64];
+    const char *a = "theorycheck/cell/v1\nversion=0.1.0\nclaim=c\nseed=1\ndata=none\n"
+                    "param n=12\nparam nn=3\nparam step=0.5\n";
+    /* Another cell, another seed: the same sweep. */
+    const char *same = "theorycheck/cell/v1\nversion=0.1.0\nclaim=c\nseed=99\ndata=none\n"
+                       "param n=20\nparam nn=3\nparam step=1\n";
+    assert_null(hx_merge_key_differs(a, same, axes, f, sizeof f));
+    /* "nn" is not swept even though "n" is: a prefix of a name is not the name. */
+    const char *nn = "theorycheck/cell/v1\nversion=0.1.0\nclaim=c\nseed=1\ndata=none\n"
+                     "param n=12\nparam nn=4\nparam step=0.5\n";
+    assert_string_equal(hx_merge_key_differs(a, nn, axes, f, sizeof f), "param nn");
+    const char *data = "theorycheck/cell/v1\nversion=0.1.0\nclaim=c\nseed=1\ndata=0123\n"
+                       "param n=12\nparam nn=3\nparam step=0.5\n";
+    assert_string_equal(hx_merge_key_differs(a, data, axes, f, sizeof f), "data");
+    const char *shorter = "theorycheck/cell/v1\nversion=0.1.0\nclaim=c\nseed=1\ndata=none\n"
+                          "param n=12\nparam step=0.5\n";
+    assert_string_equal(hx_merge_key_differs(a, shorter, axes, f, sizeof f), "param nn");
+    assert_string_equal(hx_merge_key_differs(shorter, a, axes, f, sizeof f), "param nn");
+    json_decref(axes);
+}
+
 static void diff_moved_rule(void **state)
 {
     (void)state;
@@ -164,6 +190,7 @@ int main(void)
         cmocka_unit_test(missing_cell_params),
         cmocka_unit_test(header_fields),
         cmocka_unit_test(record_paths),
+        cmocka_unit_test(record_keys),
         cmocka_unit_test(diff_moved_rule),
     };
     return TC_RUN("harness/merge", tests);
