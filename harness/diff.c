@@ -169,7 +169,8 @@ static void metric_compare(json_t *out, const json_t *who, const metric_pair *p,
     json_object_set_new(e, "old", p->old ? json_deep_copy(p->old) : json_null());
     json_object_set_new(e, "new", p->new ? json_deep_copy(p->new) : json_null());
     json_object_set_new(e, "op", p->op ? json_deep_copy(p->op) : json_null());
-    json_object_set_new(e, "threshold", isnan(p->threshold) ? json_null() : json_real(p->threshold));
+    json_object_set_new(e, "threshold",
+                        isnan(p->threshold) ? json_null() : json_real(p->threshold));
     json_object_set_new(e, "crossed", json_boolean(p->ok_old != p->ok_new));
     json_array_append_new(out, e);
 }
@@ -236,12 +237,14 @@ static void runs_compare(json_t *doc, const json_t *old, const json_t *new, doub
             claim_compare(doc, c, cn, rtol);
             n++;
         } else
-            json_array_append_new(json_object_get(doc, "only_old"), json_pack("{s:s}", "claim", id));
+            json_array_append_new(json_object_get(doc, "only_old"),
+                                  json_pack("{s:s}", "claim", id));
     }
     json_array_foreach(json_object_get(new, "claims"), i, c) {
         const char *id = json_string_value(json_object_get(c, "id"));
         if (id && !claim_find(old, id))
-            json_array_append_new(json_object_get(doc, "only_new"), json_pack("{s:s}", "claim", id));
+            json_array_append_new(json_object_get(doc, "only_new"),
+                                  json_pack("{s:s}", "claim", id));
     }
     json_object_set_new(doc, "compared", json_integer((json_int_t)n));
 }

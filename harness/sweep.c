@@ -455,8 +455,8 @@ json_t *hx_sweep_cell_build(const tc_claim *claim, size_t cell, const json_t *pa
         num_stats_clopper_pearson(a->holds, a->runs, 0.05, &lo, &hi);
         bool dependent = a->holds && a->refuted;
         out = json_pack("{s:I, s:O, s:O, s:I, s:I, s:[f, f], s:b, s:n, s:O, s:O}", "index",
-                        (json_int_t)cell, "params", (json_t *)params, "verdicts", a->verdicts, "holds",
-                        (json_int_t)a->holds, "runs", (json_int_t)a->runs, "ci", lo, hi,
+                        (json_int_t)cell, "params", (json_t *)params, "verdicts", a->verdicts,
+                        "holds", (json_int_t)a->holds, "runs", (json_int_t)a->runs, "ci", lo, hi,
                         "seed_dependent", dependent, "hypothesis", "records", a->records,
                         "metrics", metrics);
         const char *count = a->holds == a->runs     ? "holds_everywhere"
