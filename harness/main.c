@@ -3,6 +3,9 @@
  *   theorycheck list [--format table|json|markdown]
  *   theorycheck show CLAIM [--format table|json]
  *   theorycheck run [CLAIM ...] [options]
+ *   theorycheck sweep CLAIM --grid PARAM=VALUES ... [run options]
+ *   theorycheck merge DIR... --out DIR [--partial]
+ *   theorycheck diff OLD NEW [--format table|json] [--rtol R]
  *   theorycheck report DIR [--no-plots]
  *   theorycheck measure collapse --features F.csv --labels L.csv [--weights W.csv]
  *   theorycheck --help | --version
@@ -18,7 +21,9 @@
 
 #include "harness/exitcodes.h"
 #include "harness/listing.h"
+#include "harness/diff.h"
 #include "harness/measure_collapse.h"
+#include "harness/merge.h"
 #include "harness/options.h"
 #include "harness/plan.h"
 #include "harness/records.h"
@@ -40,6 +45,8 @@ static const char usage[] =
     "                  [--format table|json|junit] [--no-plots] [--strict]\n"
     "  theorycheck sweep CLAIM --grid PARAM=VALUES [--grid ...] [--zip] [--seeds N]\n"
     "                  [--shard K/N] [--force] [--max-cells M] [run options]\n"
+    "  theorycheck merge DIR... --out DIR [--partial]\n"
+    "  theorycheck diff OLD NEW [--format table|json] [--rtol R]\n"
     "  theorycheck report DIR [--no-plots]\n"
     "  theorycheck measure collapse --features F.csv --labels L.csv [--weights W.csv]\n"
     "  theorycheck --help | --version\n"
@@ -66,6 +73,16 @@ static const char usage[] =
     "  --shard K/N            only cells with index mod N = K-1 (default: Slurm array vars)\n"
     "  --force                rerun cells already complete in --out\n"
     "  --max-cells M          refuse larger grids; default 10000\n"
+    "\n"
+    "merge: join the --shard directories of one sweep into --out (sweep.json as the unsharded\n"
+    "run's; records hard-linked or copied). Shards of different sweeps: exit 2 naming the field;\n"
+    "cells missing: exit 2 listing them, nothing written, unless --partial (cells marked\n"
+    "\"missing\").\n"
+    "diff: two run directories (results.json) or two sweep directories (sweep.json) of one claim:\n"
+    "the claims or cells (matched by their parameters) whose verdict changed, and the checked\n"
+    "metrics that moved: crossed their threshold, or changed by more than R (default 1e-9)\n"
+    "times max(|old|, |new|) and by more than 1e-6 of their threshold. Exit 1 when a verdict\n"
+    "changed, else 0; 2 bad input.\n"
     "\n"
     "exit codes: 0 every verdict pass, xfail or skip; 1 any fail, xpass or error (or skip\n"
     "with --strict); 2 usage or bad input (nothing written); 3 internal fault.\n"
@@ -302,6 +319,10 @@ int main(int argc, char **argv)
         return cmd_report(argc, argv);
     if (strcmp(cmd, "sweep") == 0)
         return hx_cmd_sweep(argc, argv);
+    if (strcmp(cmd, "merge") == 0)
+        return hx_cmd_merge(argc, argv);
+    if (strcmp(cmd, "diff") == 0)
+        return hx_cmd_diff(argc, argv);
     if (strcmp(cmd, "measure") == 0) {
         if (argc < 3 || strcmp(argv[2], "collapse") != 0)
             return cmd_usage_error("measure: unknown measurement '%s' (available: collapse)",

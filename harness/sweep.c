@@ -31,6 +31,7 @@
 #include "common/buf.h"
 #include "harness/exitcodes.h"
 #include "harness/grid.h"
+#include "harness/csv.h"
 #include "harness/hypothesis.h"
 #include "harness/plan.h"
 #include "harness/records.h"
@@ -403,30 +404,24 @@ static double metric_value(const json_t *rec, const char *name)
 typedef struct {
     size_t runs, holds, refuted, undecided;
     json_t *verdicts, *records;
+    json_t *first; /* the first seed's claim record (its parameters, for the hypothesis) */
     char names[SWEEP_METRICS][64];
     size_t nmetrics;
     double values[SWEEP_METRICS][SWEEP_MAX_SEEDS];
 } cell_acc;
 
-static int cell_read(const sweep *sw, const sweep_opts *s, size_t cell, size_t k, cell_acc *a,
+/* Add the cell-seed record DIR/rel (a results.json) to the accumulator. */
+static int cell_read(const tc_claim *claim, const char *dir, const char *rel, cell_acc *a,
                      char *err, size_t errlen)
 {
-    hx_values vals;
-    cm_buf key = {0};
-    char name[200], path[4096];
-    if (cell_values(sw, cell, s->o.profile, &vals, err, errlen)) {
-        hx_values_free(&vals);
-        return -1;
-    }
-    cell_key(sw, &vals, s->o.profile, sw->seeds[k], &key, name, sizeof name);
-    hx_values_free(&vals);
-    cm_buf_free(&key);
-    snprintf(path, sizeof path, "%s/cells/%s/results.json", s->o.out, name);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
     json_t *root = json_load_file(path, 0, NULL);
     const json_t *rec = json_array_get(json_object_get(root, "claims"), 0);
-    if (!rec) {
+    if (!rec || a->runs >= SWEEP_MAX_SEEDS) {
         json_decref(root);
-        snprintf(err, errlen, "cell %zu, seed %zu: %.900s is missing or unreadable", cell, k, path);
+        snprintf(err, errlen, "%.900s is missing or unreadable (or over %d seeds)", path,
+                 SWEEP_MAX_SEEDS);
         return -1;
     }
     const json_t *holds = json_object_get(rec, "holds");
@@ -434,10 +429,11 @@ static int cell_read(const sweep *sw, const sweep_opts *s, size_t cell, size_t k
     a->refuted += json_is_false(holds);
     a->undecided += !json_is_boolean(holds);
     json_array_append(a->verdicts, json_object_get(rec, "verdict"));
-    snprintf(path, sizeof path, "cells/%s/results.json", name);
-    json_array_append_new(a->records, json_string(path));
-    if (a->runs == 0)
-        a->nmetrics = metric_names(sw->claim, rec, a->names, SWEEP_METRICS);
+    json_array_append_new(a->records, json_string(rel));
+    if (a->runs == 0) {
+        a->nmetrics = metric_names(claim, rec, a->names, SWEEP_METRICS);
+        a->first = json_incref((json_t *)rec);
+    }
     for (size_t m = 0; m < a->nmetrics; m++)
         a->values[m][a->runs] = metric_value(rec, a->names[m]);
     a->runs++;
@@ -459,7 +455,160 @@ static json_t *median_json(double *v, size_t n)
 
 /* ---- hypothesis regions (harness/hypothesis.h) ------------------------------------------ */
 
-/* The claim's declared hypothesis at cell `cell` (1, 0 with `why`, -1: none or cannot tell). */
+/* A record's parameter value as the text --set would take. */
+static void param_text(const json_t *v, char *buf, size_t len)
+{
+    if (json_is_integer(v))
+        snprintf(buf, len, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v))
+        snprintf(buf, len, "%.17g", json_real_value(v));
+    else if (json_is_boolean(v))
+        snprintf(buf, len, "%s", json_is_true(v) ? "true" : "false");
+    else if (json_is_string(v))
+        snprintf(buf, len, "%s", json_string_value(v));
+    else {
+        buf[0] = '\0';
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            size_t used = strlen(buf);
+            snprintf(buf + used, len - used, "%s%.17g", i ? "," : "",
+                     json_number_value(json_array_get(v, i)));
+        }
+    }
+}
+
+/* The claim's declared hypothesis at the parameters (and data) a cell's first record ran
+ * with: 1, 0 with `why`, -1 (none declared, or cannot tell). From the record, not from the
+ * sweep's options, so that `merge` computes exactly what `sweep` did. */
+static int record_hypothesis(const tc_claim *claim, const json_t *rec, char *why, size_t whylen)
+{
+    why[0] = '\0';
+    if (!claim->hypothesis)
+        return -1;
+    hx_values vals;
+    char err[512], text[4096];
+    int h = -1, bad = hx_values_init(&vals, claim, "quick", err, sizeof err);
+    const char *name;
+    const json_t *v;
+    json_object_foreach((json_t *)json_object_get(rec, "params"), name, v) {
+        param_text(v, text, sizeof text);
+        bad = bad || hx_values_set(&vals, name, text, HX_SRC_CMDLINE, err, sizeof err);
+    }
+    tc_dataset data = {0};
+    const char *path = json_string_value(json_object_get(rec, "data"));
+    hx_value *t = hx_values_find(&vals, "targets");
+    bool has_data = !bad && path &&
+                    hx_dataset_load(&data, path, claim->data, t ? (size_t)t->i : 1, err,
+                                    sizeof err) == 0;
+    if (!bad && (!path || has_data))
+        h = hx_hypothesis_eval(claim, &vals, has_data ? &data : NULL, why, whylen);
+    if (has_data)
+        hx_dataset_free(&data);
+    hx_values_free(&vals);
+    return h;
+}
+
+/* Cell "hypothesis" (true, false, null) and "hypothesis_why"; summary "hypothesis_disagree"
+ * counts the cells where the declared region and the measured verdicts disagree outright:
+ * the hypothesis holds and the claim is refuted at every seed, or it fails and the claim
+ * holds at every seed (skipped or errored seeds never count as either). */
+static void hypothesis_cell(const tc_claim *claim, const json_t *rec, const cell_acc *a,
+                            json_t *out, json_t *summary)
+{
+    char why[512];
+    int h = record_hypothesis(claim, rec, why, sizeof why);
+    json_object_set_new(out, "hypothesis", h < 0 ? json_null() : json_boolean(h));
+    if (h == 0)
+        json_object_set_new(out, "hypothesis_why", json_string(why));
+    bool disagree = a->runs > 0 && ((h == 1 && a->refuted == a->runs) ||
+                                    (h == 0 && a->holds == a->runs));
+    json_int_t n = json_integer_value(json_object_get(summary, "hypothesis_disagree"));
+    if (claim->hypothesis)
+        json_object_set_new(summary, "hypothesis_disagree", json_integer(n + disagree));
+}
+
+/* See sweep.h. The one place a cell of sweep.json is made: `sweep` and `merge` both call it. */
+json_t *hx_sweep_cell_build(const tc_claim *claim, size_t cell, const json_t *params,
+                            const char *dir, const char *const *records, size_t n,
+                            json_t *summary, char *err, size_t errlen)
+{
+    cell_acc *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->verdicts = json_array();
+    a->records = json_array();
+    json_t *metrics = json_object(), *out = NULL;
+    int rc = n ? 0 : (snprintf(err, errlen, "cell %zu has no records", cell), -1);
+    for (size_t k = 0; k < n && rc == 0; k++)
+        rc = cell_read(claim, dir, records[k], a, err, errlen);
+    if (rc == 0) {
+        for (size_t m = 0; m < a->nmetrics; m++)
+            json_object_set_new(metrics, a->names[m], median_json(a->values[m], a->runs));
+        double lo, hi;
+        num_stats_clopper_pearson(a->holds, a->runs, 0.05, &lo, &hi);
+        bool dependent = a->holds && a->refuted;
+        out = json_pack("{s:I, s:O, s:O, s:I, s:I, s:[f, f], s:b, s:n, s:O, s:O}", "index",
+                        (json_int_t)cell, "params", (json_t *)params, "verdicts", a->verdicts,
+                        "holds", (json_int_t)a->holds, "runs", (json_int_t)a->runs, "ci", lo, hi,
+                        "seed_dependent", dependent, "hypothesis", "records", a->records,
+                        "metrics", metrics);
+        hypothesis_cell(claim, a->first, a, out, summary);
+        const char *count = a->holds == a->runs     ? "holds_everywhere"
+                            : a->refuted == a->runs ? "refuted_everywhere"
+                            : dependent             ? "seed_dependent"
+                                                    : "undecided";
+        json_object_set_new(summary, count,
+                            json_integer(json_integer_value(json_object_get(summary, count)) + 1));
+    }
+    json_decref(metrics);
+    json_decref(a->verdicts);
+    json_decref(a->records);
+    json_decref(a->first);
+    free(a);
+    return out;
+}
+
+/* Cell `cell` of this sweep: its swept values and the records of its seeds. */
+static json_t *cell_json(const sweep *sw, const sweep_opts *s, size_t cell, json_t *summary,
+                         char *err, size_t errlen)
+{
+    json_t *params = json_object(), *out = NULL;
+    size_t coord[64];
+    hx_grid_coords(&sw->grid, cell, coord);
+    for (size_t i = 0; i < sw->grid.naxes; i++)
+        json_object_set_new(params, sw->grid.axes[i].spec->name,
+                            typed(sw->grid.axes[i].spec, sw->grid.axes[i].values[coord[i]]));
+    char (*names)[224] = calloc(s->seeds, sizeof *names);
+    const char **recs = calloc(s->seeds, sizeof *recs);
+    int rc = names && recs ? 0 : (snprintf(err, errlen, "out of memory"), -1);
+    for (size_t k = 0; k < s->seeds && rc == 0; k++) {
+        hx_values vals;
+        cm_buf key = {0};
+        char name[200];
+        rc = cell_values(sw, cell, s->o.profile, &vals, err, errlen);
+        if (rc == 0)
+            cell_key(sw, &vals, s->o.profile, sw->seeds[k], &key, name, sizeof name);
+        hx_values_free(&vals);
+        cm_buf_free(&key);
+        snprintf(names[k], sizeof names[k], "cells/%s/results.json", name);
+        recs[k] = names[k];
+    }
+    if (rc == 0)
+        out = hx_sweep_cell_build(sw->claim, cell, params, s->o.out, recs, s->seeds, summary,
+                                  err, errlen);
+    json_decref(params);
+    free(names);
+    free(recs);
+    return out;
+}
+
+/* See sweep.h. */
+json_t *hx_sweep_summary_new(void)
+{
+    return json_pack("{s:i, s:i, s:i, s:i}", "holds_everywhere", 0, "refuted_everywhere", 0,
+                     "seed_dependent", 0, "undecided", 0);
+}
+
+/* The declared hypothesis at cell `cell` of this sweep's grid (for the boundary). */
 static int hypothesis_of(const sweep *sw, const sweep_opts *s, size_t cell, char *why,
                          size_t whylen)
 {
@@ -473,24 +622,6 @@ static int hypothesis_of(const sweep *sw, const sweep_opts *s, size_t cell, char
     if (sw->claim->hypothesis)
         hx_values_free(&vals);
     return h;
-}
-
-/* Cell "hypothesis" (true, false, null) and "hypothesis_why"; summary "hypothesis_disagree"
- * counts the cells where the declared region and the measured verdicts disagree outright:
- * the hypothesis holds and the claim is refuted at every seed, or it fails and the claim
- * holds at every seed (skipped or errored seeds never count as either). */
-static void hypothesis_cell(const sweep *sw, const sweep_opts *s, size_t cell, size_t holds,
-                            size_t refuted, size_t runs, json_t *out, json_t *summary)
-{
-    char why[512];
-    int h = hypothesis_of(sw, s, cell, why, sizeof why);
-    json_object_set_new(out, "hypothesis", h < 0 ? json_null() : json_boolean(h));
-    if (h == 0)
-        json_object_set_new(out, "hypothesis_why", json_string(why));
-    bool disagree = runs > 0 && ((h == 1 && refuted == runs) || (h == 0 && holds == runs));
-    json_int_t n = json_integer_value(json_object_get(summary, "hypothesis_disagree"));
-    if (sw->claim->hypothesis)
-        json_object_set_new(summary, "hypothesis_disagree", json_integer(n + disagree));
 }
 
 /* Summary "hypothesis_disagree" (null when the claim declares no hypothesis) and
@@ -513,56 +644,11 @@ static void hypothesis_summary(const sweep *sw, const sweep_opts *s, json_t *sum
     free(h);
 }
 
-static json_t *cell_json(const sweep *sw, const sweep_opts *s, size_t cell, json_t *summary,
-                         char *err, size_t errlen)
-{
-    cell_acc *a = calloc(1, sizeof *a);
-    if (!a)
-        return NULL;
-    a->verdicts = json_array();
-    a->records = json_array();
-    json_t *params = json_object(), *metrics = json_object(), *out = NULL;
-    size_t coord[64];
-    hx_grid_coords(&sw->grid, cell, coord);
-    for (size_t i = 0; i < sw->grid.naxes; i++)
-        json_object_set_new(params, sw->grid.axes[i].spec->name,
-                            typed(sw->grid.axes[i].spec, sw->grid.axes[i].values[coord[i]]));
-    int rc = 0;
-    for (size_t k = 0; k < s->seeds && rc == 0; k++)
-        rc = cell_read(sw, s, cell, k, a, err, errlen);
-    if (rc == 0) {
-        for (size_t m = 0; m < a->nmetrics; m++)
-            json_object_set_new(metrics, a->names[m], median_json(a->values[m], a->runs));
-        double lo, hi;
-        num_stats_clopper_pearson(a->holds, a->runs, 0.05, &lo, &hi);
-        bool dependent = a->holds && a->refuted;
-        out = json_pack("{s:I, s:O, s:O, s:I, s:I, s:[f, f], s:b, s:n, s:O, s:O}", "index",
-                        (json_int_t)cell, "params", params, "verdicts", a->verdicts, "holds",
-                        (json_int_t)a->holds, "runs", (json_int_t)a->runs, "ci", lo, hi,
-                        "seed_dependent", dependent, "hypothesis", "records", a->records,
-                        "metrics", metrics);
-        hypothesis_cell(sw, s, cell, a->holds, a->refuted, a->runs, out, summary);
-        const char *count = a->holds == a->runs     ? "holds_everywhere"
-                            : a->refuted == a->runs ? "refuted_everywhere"
-                            : dependent             ? "seed_dependent"
-                                                    : "undecided";
-        json_object_set_new(summary, count,
-                            json_integer(json_integer_value(json_object_get(summary, count)) + 1));
-    }
-    json_decref(params);
-    json_decref(metrics);
-    json_decref(a->verdicts);
-    json_decref(a->records);
-    free(a);
-    return out;
-}
-
 static json_t *sweep_json(const sweep *sw, const sweep_opts *s, size_t reused, char *err,
                           size_t errlen)
 {
     json_t *seeds = json_array(), *cells = json_array();
-    json_t *summary = json_pack("{s:i, s:i, s:i, s:i}", "holds_everywhere", 0,
-                                "refuted_everywhere", 0, "seed_dependent", 0, "undecided", 0);
+    json_t *summary = hx_sweep_summary_new();
     for (size_t k = 0; k < s->seeds; k++)
         json_array_append_new(seeds, json_integer((json_int_t)sw->seeds[k]));
     for (size_t c = 0; c < sw->grid.ncells; c++) {
@@ -583,7 +669,7 @@ static json_t *sweep_json(const sweep *sw, const sweep_opts *s, size_t reused, c
                                            (json_int_t)s->shard_n)
                                : json_null();
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:b, s:I, s:o, s:o, s:I, s:o}",
-                     "schema", "theorycheck/sweep/v1", "version", TC_VERSION, "claim",
+                     "schema", HX_SWEEP_SCHEMA, "version", TC_VERSION, "claim",
                      sw->claim->id, "expect",
                      sw->claim->expect == TC_EXPECT_REFUTED ? "refuted" : "holds", "profile",
                      s->o.profile, "seed", (json_int_t)s->o.seed, "seeds", seeds, "axes",

@@ -9,7 +9,30 @@
 #ifndef HX_SWEEP_H
 #define HX_SWEEP_H
 
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "theorems/claim.h"
+
+#define HX_SWEEP_SCHEMA "theorycheck/sweep/v1"
+
 /* argv[1] is "sweep". Returns the process exit code (0, 2 bad input, 3 internal). */
 int hx_cmd_sweep(int argc, char **argv);
+
+/* The sweep.json summary before any cell: {"holds_everywhere": 0, "refuted_everywhere": 0,
+ * "seed_dependent": 0, "undecided": 0}; the caller adds "cells" at the end. */
+json_t *hx_sweep_summary_new(void);
+
+/* The sweep.json entry of cell `cell` of a sweep of `claim`, assembled from its cell-seed
+ * records: `records` are n (>= 1) paths of results.json files relative to the sweep
+ * directory `dir` ("cells/<claim>-<hash>/results.json"), in seed order; `params` the cell's
+ * swept values (typed JSON, copied). Counts the cell in `summary`. Used by `sweep` and by
+ * `merge` (which rebuilds every cell from the shards' records), so that a merged sweep.json
+ * is the unsharded one. Returns a new object, or NULL with a message in err (a record
+ * missing or unreadable). */
+json_t *hx_sweep_cell_build(const tc_claim *claim, size_t cell, const json_t *params,
+                            const char *dir, const char *const *records, size_t n,
+                            json_t *summary, char *err, size_t errlen);
 
 #endif /* HX_SWEEP_H */
