@@ -246,13 +246,32 @@ static void map_multi(cm_buf *b, const rep_sweep *sw)
     free(first);
 }
 
-/* One axis: the threshold as a line or band when it is the same at every cell, else drawn
- * per cell. Returns the plot clause for a per-cell threshold ("" if none). */
-static const char *line_threshold(cm_buf *b, const rep_sweep *sw)
+/* The key text of the threshold: "threshold: gap ≤ 0.01" when it is the same at every cell,
+ * "threshold of gap (≤, per cell)" otherwise. */
+static void threshold_title(cm_buf *clause, const rep_sweep *sw, int constant)
+{
+    const rep_swcell *c0 = &sw->cells[0];
+    cm_buf t = {0};
+    if (!constant)
+        cm_buf_printf(&t, "threshold of %s (%s, per cell)", sw->metric,
+                      rep_op_symbol(sw->metric_op));
+    else if (strcmp(sw->metric_op, "in") == 0)
+        cm_buf_printf(&t, "threshold: %s ∈ [%.4g, %.4g]", sw->metric, c0->thr_lo, c0->thr_hi);
+    else
+        cm_buf_printf(&t, "threshold: %s %s %.4g", sw->metric, rep_op_symbol(sw->metric_op),
+                      c0->thr_hi);
+    cm_buf_puts(clause, " title ");
+    cm_esc_gp(clause, cm_buf_str(&t));
+    cm_buf_free(&t);
+}
+
+/* One axis: the threshold as a line or band when it is the same at every cell (settings into
+ * b), else drawn per cell; the plot clauses (key entry or curves) go to clause. */
+static void line_threshold(cm_buf *b, cm_buf *clause, const rep_sweep *sw)
 {
     const rep_swcell *c0 = &sw->cells[0];
     if (!*sw->metric_op)
-        return "";
+        return;
     int band = strcmp(sw->metric_op, "in") == 0;
     if (sw->thr_const && isfinite(c0->thr_lo)) {
         if (band)
@@ -267,14 +286,17 @@ static const char *line_threshold(cm_buf *b, const rep_sweep *sw)
                              "nohead dt (10,6) lw 2 lc rgb '#D55E00' front\n",
                           c0->thr_lo, c0->thr_lo);
         /* The key entry of the constant threshold: an undrawn dashed sample. */
-        return ", \\\n  keyentry with lines dt (10,6) lw 2 lc rgb '#D55E00' title 'threshold'";
+        cm_buf_puts(clause, ", \\\n  keyentry with lines dt (10,6) lw 2 lc rgb '#D55E00'");
+        threshold_title(clause, sw, 1);
+        return;
     }
-    return band ? ", \\\n  $cells using 1:4:5 with filledcurves fc rgb '#D55E00' "
-                  "fs transparent solid 0.15 title 'threshold band', \\\n"
-                  "  $cells using 1:4 with lines dt (10,6) lw 2 lc rgb '#D55E00' notitle, \\\n"
-                  "  $cells using 1:5 with lines dt (10,6) lw 2 lc rgb '#D55E00' notitle"
-                : ", \\\n  $cells using 1:4 with lines dt (10,6) lw 2 lc rgb '#D55E00' "
-                  "title 'threshold'";
+    if (band)
+        cm_buf_puts(clause, ", \\\n  $cells using 1:4:5 with filledcurves fc rgb '#D55E00' "
+                            "fs transparent solid 0.15 notitle, \\\n"
+                            "  $cells using 1:5 with lines dt (10,6) lw 2 lc rgb '#D55E00' "
+                            "notitle");
+    cm_buf_puts(clause, ", \\\n  $cells using 1:4 with lines dt (10,6) lw 2 lc rgb '#D55E00'");
+    threshold_title(clause, sw, 0);
 }
 
 /* Datablock $cells: x y frac thr_lo thr_hi seed_dependent hypothesis_false; sets the y range
@@ -336,7 +358,9 @@ static void map_line(cm_buf *b, const rep_sweep *sw)
     cm_buf_puts(b, "set xlabel ");
     cm_esc_gp(b, ax->param);
     cm_buf_puts(b, " noenhanced\n");
-    const char *thr = metric ? line_threshold(b, sw) : "";
+    cm_buf thr = {0};
+    if (metric)
+        line_threshold(b, &thr, sw);
     int seed_dep = 0, hyp_false = 0;
     for (size_t i = 0; i < sw->ncells; i++) {
         seed_dep |= sw->cells[i].seed_dep;
@@ -351,7 +375,9 @@ static void map_line(cm_buf *b, const rep_sweep *sw)
     if (hyp_false)
         cm_buf_puts(b, ", \\\n  $cells using ($7 > 0 ? $1 : NaN):2 with points pt 6 ps 3 lw 2 "
                        "lc rgb '#000000' title 'hypothesis false'");
-    cm_buf_printf(b, "%s\n", thr);
+    cm_buf_printf(b, "%s\n", cm_buf_str(&thr));
+    b->oom |= thr.oom;
+    cm_buf_free(&thr);
 }
 
 void rep_sweep_gp_body(cm_buf *b, const rep_sweep *sw)

@@ -279,6 +279,48 @@ static void test_script_1d(void **state)
     remove_tree(dir);
 }
 
+/* One axis whose threshold is an interval that moves from cell to cell: drawn as a band
+ * through the cells, and gnuplot accepts the script. */
+static void test_script_1d_band(void **state)
+{
+    (void)state;
+    char *dir = make_dir();
+    json_t *j = sweep_new("[{\"param\":\"step\",\"values\":[0.5,1],\"log\":false}]");
+    for (int k = 0; k < 2; k++) {
+        char p[64], rel[64], rec[512];
+        snprintf(p, sizeof p, "{\"step\":%s}", k ? "1" : "0.5");
+        json_t *c = cell(k, p, 1 + k, 2, -1, 0.5 + k);
+        snprintf(rel, sizeof rel, "cells/c%d/results.json", k);
+        json_object_set_new(c, "records", json_pack("[s]", rel));
+        add(j, c);
+        snprintf(rec, sizeof rec, "{\"claims\":[{\"metrics\":[{\"name\":\"gap\",\"op\":\"in\","
+                                  "\"threshold\":[%d,%d]}]}]}", k, k + 2);
+        char *d = cm_join(dir, k ? "cells/c1" : "cells/c0"), *f = cm_join(dir, rel);
+        assert_int_equal(cm_mkdirs(d), 0);
+        assert_int_equal(cm_write_atomic(f, rec, strlen(rec)), 0);
+        free(d);
+        free(f);
+    }
+    rep_sweep sw;
+    char err[256];
+    assert_int_equal(rep_sweep_load(&sw, dir, j, err, sizeof err), 0);
+    assert_false(sw.thr_const);
+    expect_close("lo of cell 1", sw.cells[1].thr_lo, 1, 0);
+    expect_close("hi of cell 1", sw.cells[1].thr_hi, 3, 0);
+    cm_buf b = {0};
+    rep_sweep_gp_body(&b, &sw);
+    assert_non_null(strstr(cm_buf_str(&b), "using 1:4:5 with filledcurves"));
+    assert_non_null(strstr(cm_buf_str(&b), "title 'threshold of gap (∈, per cell)'"));
+    assert_null(strstr(cm_buf_str(&b), "set arrow"));
+    cm_buf_free(&b);
+    char ver[64];
+    if (rep_gnuplot_probe(ver, sizeof ver) == 0)
+        assert_int_equal(rep_sweep_map_draw(dir, &sw, err, sizeof err), 0);
+    rep_sweep_free(&sw);
+    json_decref(j);
+    remove_tree(dir);
+}
+
 static void test_documents(void **state)
 {
     (void)state;
@@ -353,7 +395,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load),          cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_script_2d),     cmocka_unit_test(test_script_multi),
-        cmocka_unit_test(test_script_1d),     cmocka_unit_test(test_documents),
+        cmocka_unit_test(test_script_1d),     cmocka_unit_test(test_script_1d_band),
+        cmocka_unit_test(test_documents),
         cmocka_unit_test(test_gnuplot_missing), cmocka_unit_test(test_drawn),
     };
     return TC_RUN("reports/sweep", tests);
