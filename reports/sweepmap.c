@@ -153,9 +153,16 @@ static void map_panel(cm_buf *b, const rep_sweep *sw, size_t k, const rep_swcell
     map_block(b, sw, k, rep, flags);
     map_axis(b, 'x', &sw->axes[0]);
     map_axis(b, 'y', &sw->axes[1]);
+    /* Markers and outlines shrink with the grid so that dense maps stay readable: full size
+     * up to 8 values per axis, then inversely with the number of values. */
+    size_t dense = sw->axes[0].nu > sw->axes[1].nu ? sw->axes[0].nu : sw->axes[1].nu;
+    double ps = fmax(0.4, fmin(2.2, 18.0 / (double)dense));
+    cm_buf_puts(b, flags[0] || flags[1] || flags[2]
+                       ? "set key above horizontal noenhanced samplen 2\n"
+                       : "unset key\n");
     cm_buf_printf(b, "plot $cells%zu using 1:2:3:4:5:6:($10 > 0 ? NaN : $7) with boxxyerror "
-                     "fs solid 1.0 border lc rgb 'white' lc palette notitle",
-                  k);
+                     "fs solid 1.0 %s lc palette notitle",
+                  k, dense > 24 ? "noborder" : "border lc rgb 'white'");
     if (flags[2])
         cm_buf_printf(b, ", \\\n  $cells%zu using ($10 > 0 ? $1 : NaN):2:3:4:5:6 with "
                          "boxxyerror fs pattern 4 border lc rgb '#999999' lc rgb '#999999' "
@@ -163,17 +170,15 @@ static void map_panel(cm_buf *b, const rep_sweep *sw, size_t k, const rep_swcell
                       k);
     if (flags[1])
         cm_buf_printf(b, ", \\\n  $cells%zu using ($9 > 0 ? $1 : NaN):2:3:4:5:6 with "
-                         "boxxyerror fs empty border lc rgb '#000000' lw 3.5 "
+                         "boxxyerror fs empty border lc rgb '#000000' lw %.1f "
                          "lc rgb '#000000' title 'hypothesis false'",
-                      k);
+                      k, dense > 20 ? 1.5 : 3.5);
     if (flags[0])
         cm_buf_printf(b, ", \\\n  $cells%zu using ($8 > 0 ? $1 : NaN):2 with points pt 2 "
-                         "ps 2.2 lw 5 lc rgb '#000000' title 'seed-dependent', \\\n"
-                         "  $cells%zu using ($8 > 0 ? $1 : NaN):2 with points pt 2 ps 2.2 "
-                         "lw 2 lc rgb '#FFFFFF' notitle",
-                      k, k);
-    if (!flags[0] && !flags[1] && !flags[2])
-        cm_buf_puts(b, "\nunset key");
+                         "ps %.2f lw %.1f lc rgb '#000000' title 'seed-dependent', \\\n"
+                         "  $cells%zu using ($8 > 0 ? $1 : NaN):2 with points pt 2 ps %.2f "
+                         "lw %.1f lc rgb '#FFFFFF' notitle",
+                      k, ps, ps > 1 ? 5.0 : 3.0, k, ps, ps > 1 ? 2.0 : 1.0);
     cm_buf_puts(b, "\n");
 }
 
@@ -233,7 +238,7 @@ static void map_multi(cm_buf *b, const rep_sweep *sw)
     cm_buf_puts(b, " noenhanced font ',15'\n");
     /* Equal margins give every panel the same plot area; the colour box (and its label)
      * only in the last panel of a row, where it cannot cover a neighbour's axis label. */
-    cm_buf_puts(b, "set lmargin 10\nset rmargin 14\n");
+    cm_buf_puts(b, "set lmargin 10\nset rmargin 14\nset tmargin 5\n");
     for (size_t k = 0; k < n; k++) {
         int last = k % cols == cols - 1 || k == n - 1;
         cm_buf_puts(b, last ? "set colorbox\nset cblabel 'fraction of seeds where the claim "
