@@ -227,8 +227,6 @@ typedef struct {
 int rep_sweep_load(rep_sweep *sw, const char *dir, const json_t *sweep, char *err,
                    size_t errlen);
 void rep_sweep_free(rep_sweep *sw);
-/* Axis value j of axis a as typed ("0.5", "64,256"). */
-void rep_sweep_fmt_value(cm_buf *b, const rep_swaxis *a, const json_t *v);
 /* The gnuplot commands drawing the verdict map on the current terminal (no terminal or
  * output set): one axis, two axes or small multiples over the axes beyond two. */
 void rep_sweep_gp_body(cm_buf *b, const rep_sweep *sw);

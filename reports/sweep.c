@@ -20,31 +20,33 @@ static int fail(char *err, size_t errlen, const char *fmt, const char *a)
     return -1;
 }
 
+/* Not a usable sweep record: the reason into err, 0 for rep_sweep_valid. */
+static int invalid(char *err, size_t errlen, const char *fmt, const char *a)
+{
+    fail(err, errlen, fmt, a);
+    return 0;
+}
+
 int rep_sweep_valid(const json_t *sweep, char *err, size_t errlen)
 {
     const char *schema = rep_jstr(sweep, "schema", NULL);
     if (!json_is_object(sweep) || !schema || strcmp(schema, "theorycheck/sweep/v1") != 0)
-        return fail(err, errlen, "%s", "not a theorycheck/sweep/v1 record") + 1;
+        return invalid(err, errlen, "%s", "not a theorycheck/sweep/v1 record");
     if (!rep_jstr(sweep, "claim", NULL))
-        return fail(err, errlen, "%s", "sweep.json: \"claim\" is not a string") + 1;
+        return invalid(err, errlen, "%s", "sweep.json: \"claim\" is not a string");
     const json_t *axes = rep_jarr(sweep, "axes"), *cells = rep_jarr(sweep, "cells");
     if (!axes || !cells)
-        return fail(err, errlen, "sweep.json: \"%s\" is not an array", axes ? "cells" : "axes") + 1;
+        return invalid(err, errlen, "sweep.json: \"%s\" is not an array",
+                       axes ? "cells" : "axes");
     for (size_t i = 0; i < json_array_size(axes); i++) {
         const json_t *a = json_array_get(axes, i);
         if (!rep_jstr(a, "param", NULL) || !rep_jarr(a, "values"))
-            return fail(err, errlen, "%s", "sweep.json: an axis lacks \"param\" or \"values\"") + 1;
+            return invalid(err, errlen, "%s", "sweep.json: an axis lacks \"param\" or \"values\"");
     }
     for (size_t i = 0; i < json_array_size(cells); i++)
         if (!json_is_object(json_object_get(json_array_get(cells, i), "params")))
-            return fail(err, errlen, "%s", "sweep.json: a cell lacks \"params\"") + 1;
+            return invalid(err, errlen, "%s", "sweep.json: a cell lacks \"params\"");
     return 1;
-}
-
-void rep_sweep_fmt_value(cm_buf *b, const rep_swaxis *a, const json_t *v)
-{
-    (void)a;
-    rep_fmt_param(b, v);
 }
 
 /* Coordinate of value v on axis a: the number itself (log10 on a log axis), else the index

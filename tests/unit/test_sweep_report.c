@@ -335,7 +335,9 @@ static void test_documents(void **state)
     assert_non_null(csv);
     assert_non_null(strstr(md, "figures not drawn: plots disabled (--no-plots)"));
     assert_non_null(strstr(html, "figures not drawn: plots disabled (--no-plots)"));
-    assert_non_null(strstr(md, "| 5 | 100 | 8,8,8 | pass, pass | 2/2 | \\[0.1, 0.9\\] | no | false | 0.06 | 1 |"));
+    assert_non_null(
+        strstr(md, "| 5 | 100 | 8,8,8 | pass, pass | 2/2 | \\[0.1, 0.9\\] | no | false | "
+                   "0.06 | 1 |"));
     assert_non_null(strstr(md, "[1](cells/c0/results.json)")); /* no report.md beside it */
     assert_non_null(strstr(html, "<table class=\"sortable\">"));
     assert_non_null(strstr(html, "<script>"));
