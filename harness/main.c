@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 #include <jansson.h>
@@ -248,6 +249,31 @@ static int write_junit(const char *dir, const json_t *record, char *err, size_t 
     return rc;
 }
 
+/* `report DIR` on a sweep directory (sweep.json, no results.json): redraw its documents and
+ * verdict map from sweep.json and the cell records. */
+static int report_sweep(const char *dir, const char *path, int no_plots)
+{
+    json_error_t jerr;
+    char err[1024];
+    json_t *sweep = json_load_file(path, 0, &jerr);
+    if (!sweep) {
+        fprintf(stderr, "theorycheck: report: %s:%d: %s\n", path, jerr.line, jerr.text);
+        return HX_EXIT_USAGE;
+    }
+    if (!rep_sweep_valid(sweep, err, sizeof err)) {
+        fprintf(stderr, "theorycheck: report: %s: %s\n", path, err);
+        json_decref(sweep);
+        return HX_EXIT_USAGE;
+    }
+    int rc = rep_sweep_render(dir, sweep, no_plots, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "theorycheck: report: %s\n", err);
+    else
+        printf("report: %s/sweep.md, %s/sweep.html\n", dir, dir);
+    json_decref(sweep);
+    return rc ? HX_EXIT_INTERNAL : HX_EXIT_OK;
+}
+
 static int cmd_report(int argc, char **argv)
 {
     const char *dir = NULL;
@@ -264,6 +290,12 @@ static int cmd_report(int argc, char **argv)
         return cmd_usage_error("report needs a results directory%s", "");
     char path[4096], err[1024];
     snprintf(path, sizeof path, "%s/results.json", dir);
+    if (access(path, F_OK) != 0) {
+        snprintf(path, sizeof path, "%s/sweep.json", dir);
+        if (access(path, F_OK) == 0)
+            return report_sweep(dir, path, no_plots);
+        snprintf(path, sizeof path, "%s/results.json", dir);
+    }
     json_error_t jerr;
     json_t *record = json_load_file(path, 0, &jerr);
     if (!record) {

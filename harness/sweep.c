@@ -39,6 +39,7 @@
 #include "harness/seeds.h"
 #include "numerics/rng.h"
 #include "numerics/stats.h"
+#include "reports/report.h"
 
 #define SWEEP_MAX_SEEDS 1000
 #define SWEEP_METRICS 8 /* key metrics summarised per cell */
@@ -758,6 +759,14 @@ static int sweep_publish(const sweep *sw, const sweep_opts *s, size_t reused)
     else
         fprintf(stderr, "theorycheck: sweep: cannot write %s: %s\n", path, strerror(errno));
     free(text);
+    /* The documents and the map are drawn from sweep.json and the records, exactly as
+     * `theorycheck report DIR` redraws them; failing to write them is an internal fault. */
+    if (rc == 0 && rep_sweep_render(s->o.out, j, s->o.no_plots, err, sizeof err) != 0) {
+        fprintf(stderr, "theorycheck: sweep: %s\n", err);
+        rc = -1;
+    } else if (rc == 0) {
+        printf("report: %s/sweep.md, %s/sweep.html\n", s->o.out, s->o.out);
+    }
     json_decref(j);
     return rc ? HX_EXIT_INTERNAL : HX_EXIT_OK;
 }

@@ -281,3 +281,8 @@ void rep_gp_script(cm_buf *b, const rep_plotspec *ps, const char *svg_out, const
     cm_esc_gp(b, png_out);
     cm_buf_puts(b, "\nreplot\nunset output\n");
 }
+
+void rep_gp_axis(cm_buf *b, char axis, int logaxis, double lo, double hi)
+{
+    axis_setup(b, axis, logaxis, lo, hi);
+}

@@ -41,6 +41,19 @@ char *rep_junit_render(const json_t *record, rep_family_fn family_of);
  * the reason under any verdict other than pass and xfail, then the verdict counts. */
 void rep_table_print(FILE *f, const json_t *record);
 
+/* Render a sweep directory from `sweep` (the parsed DIR/sweep.json, schema
+ * theorycheck/sweep/v1) and the cell records it names: DIR/sweep.md, DIR/sweep.html (the
+ * verdict map, then a sortable table of cells with links to each cell-seed's record),
+ * DIR/data/sweep_cells.csv and, unless no_plots, figures/verdict_map.{svg,png,pdf}. Like
+ * rep_render_all, a figure that cannot be drawn (gnuplot missing, nothing drawable) is a note
+ * in both documents, not an error. Returns 0; -1 with a one-line message in err when sweep is
+ * not a sweep record (the caller's exit 2) or a document cannot be written. */
+int rep_sweep_render(const char *dir, const json_t *sweep, int no_plots, char *err,
+                     size_t errlen);
+/* Is `sweep` a theorycheck/sweep/v1 object with the members the renderer needs? 1 if so;
+ * otherwise 0 and the reason in err. */
+int rep_sweep_valid(const json_t *sweep, char *err, size_t errlen);
+
 /* ======================================================================================== */
 /* Internal to reports/ (and its unit test). Not part of the public contract.              */
 /* ======================================================================================== */
@@ -176,5 +189,56 @@ int rep_html_render(cm_buf *out, const char *outdir, const json_t *results, cons
  * xpass, skip, error, from results.summary or, if absent, counted from the claims. */
 extern const char *const rep_verdicts[6];
 void rep_summary_counts(const json_t *results, long counts[6]);
+
+/* ---- sweeps (sweep.c loads, sweepmap.c draws, sweepdoc.c writes the documents) ----------- */
+typedef struct {
+    const char *param;     /* parameter name */
+    const json_t *values;  /* the axis values from sweep.json */
+    int numeric;           /* every value is a number: coordinates are the values */
+    int log;               /* "log": true and every value positive: log scale */
+    size_t nu;             /* distinct coordinates of the cells on this axis */
+    double *u;             /* sorted; in log10 units on a log axis */
+} rep_swaxis;
+
+typedef struct {
+    const json_t *cell;    /* the cell object of sweep.json */
+    double frac;           /* holds / runs in [0, 1]; NAN when the cell has no run */
+    double metric;         /* median of the first key metric; NAN if absent */
+    double thr_lo, thr_hi; /* that metric's threshold in the cell's first record (lo == hi
+                            * for a bound, [lo, hi] for "in"); NAN if none */
+    int seed_dep;          /* 1 if the seeds disagree */
+    int hyp;               /* theorem's hypotheses at the cell: 1 true, 0 false, -1 unknown */
+    double *x;             /* coordinate on each axis: value, or index of the value */
+} rep_swcell;
+
+typedef struct {
+    const json_t *sweep;
+    const char *claim;
+    size_t naxes, ncells;
+    rep_swaxis *axes;
+    rep_swcell *cells;
+    const char *metric;    /* first key metric (member of cells[].metrics) or NULL */
+    char metric_op[8];     /* its op in the records ("<=", "in", ...); "" if unknown */
+    int thr_const;         /* the threshold is the same at every cell */
+} rep_sweep;
+
+/* Read the cells of `sweep` and the first record of each cell (for the threshold). -1 with a
+ * message when the sweep object is malformed. */
+int rep_sweep_load(rep_sweep *sw, const char *dir, const json_t *sweep, char *err,
+                   size_t errlen);
+void rep_sweep_free(rep_sweep *sw);
+/* The gnuplot commands drawing the verdict map on the current terminal (no terminal or
+ * output set): one axis, two axes or small multiples over the axes beyond two. */
+void rep_sweep_gp_body(cm_buf *b, const rep_sweep *sw);
+/* Draw figures/verdict_map.{svg,png,pdf} under dir (published together, atomically).
+ * 0 if drawn; 1 if gnuplot was not found; -1 with the reason in note otherwise. */
+int rep_sweep_map_draw(const char *dir, const rep_sweep *sw, char *note, size_t notelen);
+/* The documents and the CSV; `fignote` is NULL when the map was drawn. */
+int rep_sweep_markdown(cm_buf *b, const char *dir, const rep_sweep *sw, const char *fignote);
+int rep_sweep_html(cm_buf *b, const char *dir, const rep_sweep *sw, const char *fignote);
+int rep_sweep_csv(cm_buf *b, const rep_sweep *sw);
+/* Axis set-up shared by the figures (gpscript.c): log or linear scale, padded data range,
+ * readable tics. */
+void rep_gp_axis(cm_buf *b, char axis, int logaxis, double lo, double hi);
 
 #endif /* TC_REPORT_H */
