@@ -18,6 +18,7 @@
 
 #include "common/atomic.h"
 #include "common/buf.h"
+#include "harness/cli.h"
 #include "harness/exitcodes.h"
 #include "harness/sweep.h"
 
@@ -52,35 +53,43 @@ static int diff_usage(const char *fmt, const char *a)
     return -1;
 }
 
+enum { DIFF_FORMAT = 1000, DIFF_RTOL };
+
+static const struct option diff_options[] = {
+    {"format", required_argument, NULL, DIFF_FORMAT},
+    {"rtol", required_argument, NULL, DIFF_RTOL},
+    {NULL, 0, NULL, 0}};
+
+static int diff_option(void *user, int opt, const char *v)
+{
+    diff_opts *d = user;
+    if (opt == 1) {
+        if (d->old_dir && d->new_dir)
+            return diff_usage("unexpected argument '%s' (diff takes two directories)", v);
+        *(d->old_dir ? &d->new_dir : &d->old_dir) = v;
+        return 0;
+    }
+    if (opt == DIFF_FORMAT) {
+        if (strcmp(v, "table") != 0 && strcmp(v, "json") != 0)
+            return diff_usage("--format '%s' is not allowed: must be table or json", v);
+        d->json = strcmp(v, "json") == 0;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    d->rtol = strtod(v, &end);
+    if (*end || end == v || errno || !(d->rtol >= 0 && d->rtol < 1))
+        return diff_usage("--rtol '%s' is not allowed: must be a number in [0, 1)", v);
+    return 0;
+}
+
 static int diff_args(diff_opts *d, int argc, char **argv)
 {
     d->rtol = HX_DIFF_RTOL;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i], *v = NULL;
-        bool fmt = strcmp(a, "--format") == 0, rtol = strcmp(a, "--rtol") == 0;
-        if ((fmt || rtol) && i + 1 < argc)
-            v = argv[++i];
-        else if (strncmp(a, "--format=", 9) == 0 && (fmt = true))
-            v = a + 9;
-        else if (strncmp(a, "--rtol=", 7) == 0 && (rtol = true))
-            v = a + 7;
-        else if (a[0] == '-')
-            return diff_usage(fmt || rtol ? "option %s needs a value" : "unknown option '%s'",
-                              a);
-        else if (!d->old_dir || !d->new_dir) {
-            *(d->old_dir ? &d->new_dir : &d->old_dir) = a;
-            continue;
-        } else
-            return diff_usage("unexpected argument '%s' (diff takes two directories)", a);
-        char *end;
-        errno = 0;
-        if (fmt && strcmp(v, "table") != 0 && strcmp(v, "json") != 0)
-            return diff_usage("--format '%s' is not allowed: must be table or json", v);
-        d->json = d->json || (fmt && strcmp(v, "json") == 0);
-        if (rtol && ((d->rtol = strtod(v, &end)), *end || end == v || errno ||
-                     !(d->rtol >= 0 && d->rtol < 1)))
-            return diff_usage("--rtol '%s' is not allowed: must be a number in [0, 1)", v);
-    }
+    static const hx_cli_text text = {"theorycheck: diff", "a value",
+                                     "(see 'theorycheck --help')\n"};
+    if (hx_cli_parse(argc, argv, 2, diff_options, diff_option, d, &text))
+        return -1;
     if (!d->new_dir)
         return diff_usage("needs two directories, OLD and NEW%s", "");
     return 0;

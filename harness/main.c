@@ -20,6 +20,7 @@
 #include <gsl/gsl_errno.h>
 #include <jansson.h>
 
+#include "harness/cli.h"
 #include "harness/exitcodes.h"
 #include "harness/listing.h"
 #include "harness/diff.h"
@@ -98,38 +99,62 @@ static int cmd_usage_error(const char *msg, const char *arg)
 }
 
 /* --format for list/show: returns 0 or exits through the usage error. */
-static int parse_list_format(int argc, char **argv, int first, hx_format *fmt,
-                             const char **positional)
+/* The options of list, show and report: --format, --no-plots and at most one operand. */
+typedef struct {
+    bool markdown;          /* --format markdown allowed (list) */
+    bool plots_option;      /* --no-plots allowed (report) */
+    hx_format fmt;
+    int no_plots;
+    const char **positional; /* NULL: no operand allowed */
+} small_args;
+
+enum { SMALL_FORMAT = 1000, SMALL_NO_PLOTS };
+
+static int small_option(void *user, int opt, const char *v)
 {
-    /* `list` alone also prints markdown: the README's claims block (tests/harness/registry.sh) */
-    bool markdown = positional == NULL;
-    *fmt = HX_FMT_TABLE;
-    for (int i = first; i < argc; i++) {
-        const char *v = NULL;
-        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
-            v = argv[++i];
-        else if (strncmp(argv[i], "--format=", 9) == 0)
-            v = argv[i] + 9;
-        else if (argv[i][0] != '-' && positional && !*positional) {
-            *positional = argv[i];
-            continue;
-        } else
-            return cmd_usage_error("unexpected argument '%s'", argv[i]);
-        if (markdown && strcmp(v, "markdown") == 0)
-            *fmt = HX_FMT_MARKDOWN;
-        else if (hx_format_parse(v, fmt, false))
-            return cmd_usage_error(markdown ? "--format '%s' is not allowed: must be table, json "
-                                              "or markdown"
-                                            : "--format '%s' is not allowed: must be table or json",
-                                   v);
+    small_args *a = user;
+    if (opt == 1) {
+        if (!a->positional || *a->positional)
+            return cmd_usage_error("unexpected argument '%s'", v) != 0;
+        *a->positional = v;
+    } else if (opt == SMALL_NO_PLOTS && a->plots_option) {
+        a->no_plots = 1;
+    } else if (opt == SMALL_NO_PLOTS) {
+        return cmd_usage_error("unexpected argument '%s'", "--no-plots") != 0;
+    } else if (a->markdown && strcmp(v, "markdown") == 0) {
+        a->fmt = HX_FMT_MARKDOWN;
+    } else if (hx_format_parse(v, &a->fmt, false)) {
+        return cmd_usage_error(a->markdown ? "--format '%s' is not allowed: must be table, json "
+                                             "or markdown"
+                                           : "--format '%s' is not allowed: must be table or json",
+                               v) != 0;
     }
     return 0;
+}
+
+static int parse_small(int argc, char **argv, small_args *a)
+{
+    static const struct option opts[] = {{"format", required_argument, NULL, SMALL_FORMAT},
+                                         {"no-plots", no_argument, NULL, SMALL_NO_PLOTS},
+                                         {NULL, 0, NULL, 0}};
+    static const hx_cli_text text = {"theorycheck", "a value", "(see 'theorycheck --help')\n"};
+    return hx_cli_parse(argc, argv, 2, opts, small_option, a, &text);
+}
+
+/* --format for list/show: returns 0 or exits through the usage error. */
+static int parse_list_format(int argc, char **argv, hx_format *fmt, const char **positional)
+{
+    /* `list` alone also prints markdown: the README's claims block (tests/harness/registry.sh) */
+    small_args a = {.markdown = positional == NULL, .positional = positional};
+    int rc = parse_small(argc, argv, &a);
+    *fmt = a.fmt;
+    return rc;
 }
 
 static int cmd_list(int argc, char **argv)
 {
     hx_format fmt;
-    if (parse_list_format(argc, argv, 2, &fmt, NULL))
+    if (parse_list_format(argc, argv, &fmt, NULL))
         return HX_EXIT_USAGE;
     hx_list_print(stdout, fmt);
     return HX_EXIT_OK;
@@ -139,7 +164,7 @@ static int cmd_show(int argc, char **argv)
 {
     hx_format fmt;
     const char *id = NULL;
-    if (parse_list_format(argc, argv, 2, &fmt, &id))
+    if (parse_list_format(argc, argv, &fmt, &id))
         return HX_EXIT_USAGE;
     if (!id)
         return cmd_usage_error("show needs a claim id%s", "");
@@ -277,15 +302,11 @@ static int report_sweep(const char *dir, const char *path, int no_plots)
 static int cmd_report(int argc, char **argv)
 {
     const char *dir = NULL;
-    int no_plots = 0;
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--no-plots") == 0)
-            no_plots = 1;
-        else if (argv[i][0] != '-' && !dir)
-            dir = argv[i];
-        else
-            return cmd_usage_error("report: unexpected argument '%s'", argv[i]);
-    }
+    small_args a = {.plots_option = true, .positional = &dir};
+    if (parse_small(argc, argv, &a) || a.fmt != HX_FMT_TABLE)
+        return a.fmt != HX_FMT_TABLE ? cmd_usage_error("report takes no --format%s", "")
+                                     : HX_EXIT_USAGE;
+    int no_plots = a.no_plots;
     if (!dir)
         return cmd_usage_error("report needs a results directory%s", "");
     char path[4096], err[1024];

@@ -19,8 +19,10 @@
 
 #include "common/atomic.h"
 #include "common/buf.h"
+#include "harness/cli.h"
 #include "harness/exitcodes.h"
 #include "harness/sweep.h"
+#include "reports/report.h"
 #include "theorems/registry.h"
 
 #define MERGE_MAX_CELLS 1000000 /* the largest --max-cells a sweep accepts */
@@ -30,7 +32,7 @@ typedef struct {
     const char **dirs; /* the shard directories, in command-line order */
     size_t ndirs;
     const char *out;
-    bool partial;
+    bool partial, no_plots;
 } merge_opts;
 
 typedef struct {
@@ -46,26 +48,37 @@ static int merge_usage(const char *fmt, const char *a)
     return -1;
 }
 
+enum { MERGE_OUT = 1000, MERGE_PARTIAL, MERGE_NO_PLOTS };
+
+static const struct option merge_options[] = {
+    {"out", required_argument, NULL, MERGE_OUT},
+    {"partial", no_argument, NULL, MERGE_PARTIAL},
+    {"no-plots", no_argument, NULL, MERGE_NO_PLOTS},
+    {NULL, 0, NULL, 0}};
+
+static int merge_option(void *user, int opt, const char *arg)
+{
+    merge_opts *m = user;
+    if (opt == 1)
+        m->dirs[m->ndirs++] = arg;
+    else if (opt == MERGE_OUT)
+        m->out = arg;
+    else if (opt == MERGE_PARTIAL)
+        m->partial = true;
+    else
+        m->no_plots = true;
+    return 0;
+}
+
 static int merge_args(merge_opts *m, int argc, char **argv)
 {
     m->dirs = calloc((size_t)argc, sizeof *m->dirs);
     if (!m->dirs)
         return merge_usage("%sout of memory", "");
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--out") == 0 && i + 1 < argc)
-            m->out = argv[++i];
-        else if (strncmp(a, "--out=", 6) == 0)
-            m->out = a + 6;
-        else if (strcmp(a, "--partial") == 0)
-            m->partial = true;
-        else if (a[0] == '-')
-            return merge_usage(strcmp(a, "--out") == 0 ? "option %s needs a value"
-                                                       : "unknown option '%s'",
-                               a);
-        else
-            m->dirs[m->ndirs++] = a;
-    }
+    static const hx_cli_text text = {"theorycheck: merge", "a value",
+                                     "(see 'theorycheck --help')\n"};
+    if (hx_cli_parse(argc, argv, 2, merge_options, merge_option, m, &text))
+        return -1;
     if (m->ndirs == 0)
         return merge_usage("needs at least one sweep directory%s", "");
     if (!m->out || !*m->out)
@@ -492,6 +505,10 @@ static int merge_write(const merge_opts *m, const merge_slot *slots, size_t ncel
         return HX_EXIT_INTERNAL;
     }
     free(text);
+    if (rep_sweep_render(m->out, merged, m->no_plots, err, sizeof err)) {
+        fprintf(stderr, "theorycheck: merge: %s\n", err);
+        return HX_EXIT_INTERNAL;
+    }
     const json_t *sum = json_object_get(merged, "summary");
     printf("merge %s: %zu directories, %lld of %zu cells: holds everywhere %lld, refuted "
            "everywhere %lld, seed-dependent %lld, undecided %lld\nrecord: %s\n",

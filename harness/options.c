@@ -134,17 +134,30 @@ static int apply_option(hx_run_options *o, int opt, const char *v)
     return -1;
 }
 
+typedef struct {
+    hx_run_options *o;
+    const hx_extra_options *extra;
+} parse_state;
+
 static int apply_cb(void *user, int opt, const char *arg)
 {
-    hx_run_options *o = user;
+    parse_state *p = user;
     if (opt == 1) {
-        o->claims[o->nclaims++] = arg;
+        p->o->claims[p->o->nclaims++] = arg;
         return 0;
     }
-    return apply_option(o, opt, arg);
+    if (opt >= HX_EXTRA_OPTION_BASE)
+        return p->extra->fn(p->extra->user, opt, arg);
+    return apply_option(p->o, opt, arg);
 }
 
 int hx_run_options_parse(hx_run_options *o, int argc, char **argv, int first)
+{
+    return hx_run_options_parse_ext(o, argc, argv, first, NULL);
+}
+
+int hx_run_options_parse_ext(hx_run_options *o, int argc, char **argv, int first,
+                             const hx_extra_options *extra)
 {
     memset(o, 0, sizeof *o);
     o->profile = "quick";
@@ -157,9 +170,21 @@ int hx_run_options_parse(hx_run_options *o, int argc, char **argv, int first)
     o->claims = calloc((size_t)argc + 1, sizeof *o->claims);
     if (!o->claims)
         return -1;
-    static const hx_cli_text text = {"theorycheck run", "a value",
-                                     "(see 'theorycheck --help')\n"};
-    return hx_cli_parse(argc, argv, first, run_options, apply_cb, o, &text);
+    size_t nrun = sizeof run_options / sizeof *run_options - 1, nextra = 0;
+    while (extra && extra->opts[nextra].name)
+        nextra++;
+    struct option *all = calloc(nrun + nextra + 1, sizeof *all);
+    if (!all)
+        return -1;
+    memcpy(all, run_options, nrun * sizeof *all);
+    if (nextra)
+        memcpy(all + nrun, extra->opts, nextra * sizeof *all);
+    hx_cli_text text = {extra ? extra->prog : "theorycheck run", "a value",
+                        "(see 'theorycheck --help')\n"};
+    parse_state st = {o, extra};
+    int rc = hx_cli_parse(argc, argv, first, all, apply_cb, &st, &text);
+    free(all);
+    return rc;
 }
 
 void hx_run_options_free(hx_run_options *o)

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <getopt.h>
+
 /* stdout formats: run takes table|json|junit, list table|json|markdown, show table|json. */
 typedef enum { HX_FMT_TABLE = 0, HX_FMT_JSON, HX_FMT_JUNIT, HX_FMT_MARKDOWN } hx_format;
 
@@ -44,6 +46,20 @@ typedef struct {
 /* Parse `run` options from argv[first..argc). Returns 0, or -1 after printing one message to
  * stderr (usage error: the caller exits 2). */
 int hx_run_options_parse(hx_run_options *o, int argc, char **argv, int first);
+
+/* Options a subcommand adds to the run options (sweep): their `val`s start at
+ * HX_EXTRA_OPTION_BASE and go to fn(user, val, arg), which returns 0 or -1 after one message;
+ * `prog` prefixes the parser's own messages. */
+#define HX_EXTRA_OPTION_BASE 2000
+typedef struct {
+    const struct option *opts; /* NULL-terminated, as for getopt_long */
+    int (*fn)(void *user, int opt, const char *arg);
+    void *user;
+    const char *prog;
+} hx_extra_options;
+
+int hx_run_options_parse_ext(hx_run_options *o, int argc, char **argv, int first,
+                             const hx_extra_options *extra);
 void hx_run_options_free(hx_run_options *o);
 
 /* Parse "a.b=c" into an override; -1 on malformed input. */

@@ -50,7 +50,6 @@ typedef struct {
     size_t ngrids;
     bool zip, force, all;
     size_t seeds, max_cells, shard_k, shard_n;
-    char **rest;         /* argv handed to the run-option parser */
 } sweep_opts;
 
 static int usage(const char *fmt, const char *a)
@@ -96,50 +95,49 @@ static void shard_from_slurm(sweep_opts *s)
     s->shard_n = n;
 }
 
-/* Pull the sweep's own options out of argv; the rest goes to the run-option parser. */
+enum { SW_GRID = HX_EXTRA_OPTION_BASE, SW_SEEDS, SW_SHARD, SW_MAX_CELLS, SW_ZIP, SW_FORCE, SW_ALL };
+
+static const struct option sweep_options[] = {
+    {"grid", required_argument, NULL, SW_GRID},
+    {"seeds", required_argument, NULL, SW_SEEDS},
+    {"shard", required_argument, NULL, SW_SHARD},
+    {"max-cells", required_argument, NULL, SW_MAX_CELLS},
+    {"zip", no_argument, NULL, SW_ZIP},
+    {"force", no_argument, NULL, SW_FORCE},
+    {"all", no_argument, NULL, SW_ALL},
+    {NULL, 0, NULL, 0}};
+
+static int sweep_option(void *user, int opt, const char *v)
+{
+    sweep_opts *s = user;
+    switch (opt) {
+    case SW_GRID: s->grids[s->ngrids++] = (char *)v; return 0;
+    case SW_SEEDS:
+        return parse_count(v, 1, SWEEP_MAX_SEEDS, &s->seeds)
+                   ? usage("--seeds '%s' is not allowed: must be an integer in [1, 1000]", v)
+                   : 0;
+    case SW_MAX_CELLS:
+        return parse_count(v, 1, 1000000, &s->max_cells)
+                   ? usage("--max-cells '%s' is not allowed: must be an integer in [1, 1000000]",
+                           v)
+                   : 0;
+    case SW_SHARD: return parse_shard(s, v);
+    case SW_ZIP: s->zip = true; return 0;
+    case SW_FORCE: s->force = true; return 0;
+    default: s->all = true; return 0;
+    }
+}
+
+/* The sweep's options and the run options, in one getopt_long pass (harness/cli.h). */
 static int split_args(sweep_opts *s, int argc, char **argv)
 {
-    s->rest = calloc((size_t)argc + 1, sizeof *s->rest);
     s->grids = calloc((size_t)argc + 1, sizeof *s->grids);
-    if (!s->rest || !s->grids)
+    if (!s->grids)
         return usage("%sout of memory", "");
-    size_t nrest = 0;
-    s->rest[nrest++] = argv[0];
-    s->rest[nrest++] = argv[1];
     s->seeds = 1;
     s->max_cells = HX_GRID_MAX_CELLS;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i], *eq = strchr(a, '=');
-        size_t nl = eq ? (size_t)(eq - a) : strlen(a);
-        const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[i + 1] : NULL);
-#define IS(name) (nl == strlen(name) && strncmp(a, name, nl) == 0)
-        bool takes = IS("--grid") || IS("--seeds") || IS("--shard") || IS("--max-cells");
-        if (takes && !v)
-            return usage("option %s needs a value", a);
-        if (takes && !eq)
-            i++;
-        if (IS("--grid"))
-            s->grids[s->ngrids++] = (char *)v;
-        else if (IS("--seeds")) {
-            if (parse_count(v, 1, SWEEP_MAX_SEEDS, &s->seeds))
-                return usage("--seeds '%s' is not allowed: must be an integer in [1, 1000]", v);
-        } else if (IS("--max-cells")) {
-            if (parse_count(v, 1, 1000000, &s->max_cells))
-                return usage("--max-cells '%s' is not allowed: must be an integer in [1, 1000000]", v);
-        } else if (IS("--shard")) {
-            if (parse_shard(s, v))
-                return -1;
-        } else if (IS("--zip") && !eq)
-            s->zip = true;
-        else if (IS("--force") && !eq)
-            s->force = true;
-        else if (IS("--all") && !eq)
-            s->all = true;
-        else
-            s->rest[nrest++] = argv[i];
-#undef IS
-    }
-    if (hx_run_options_parse(&s->o, (int)nrest, s->rest, 2))
+    const hx_extra_options extra = {sweep_options, sweep_option, s, "theorycheck: sweep"};
+    if (hx_run_options_parse_ext(&s->o, argc, argv, 2, &extra))
         return -1;
     if (s->all) {
         if (s->ngrids || s->shard_n) /* claims named: those only (default: all) */
@@ -794,7 +792,6 @@ int hx_cmd_sweep(int argc, char **argv)
     free(sw.seeds);
     hx_plan_free(&base);
     hx_run_options_free(&s.o);
-    free(s.rest);
     free(s.grids);
     return rc;
 }
