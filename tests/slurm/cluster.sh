@@ -224,6 +224,28 @@ else
   fi
 fi
 
+# ---- a failing shard holds the merge back and leaves nothing queued ---------------------------
+wait_gone() {
+  local i q=""
+  for i in $(seq $((JOB_TIMEOUT * 4))); do
+    q=$(squeue -h -j "$1" -o %i 2>/dev/null); [ -z "$q" ] && return 0; sleep 0.25
+  done
+  return 1
+}
+expect_exit 0 "submit.sh of a sweep that fails" -- \
+  bash "$SUBMIT" --tasks 2 --out "$TMP/bad" --bin "$TC" -- max_margin --grid nope=1,2
+array_job=$(sed -n 's/^array_job=\([0-9]*\)$/\1/p' "$TMP/out")
+merge_job=$(sed -n 's/^merge_job=\([0-9]*\)$/\1/p' "$TMP/out")
+if [ -n "$array_job" ] && [ -n "$merge_job" ] && wait_gone "$array_job,$merge_job"; then ok; else
+  bad "the failed sweep's jobs are still queued: $(squeue -h 2>&1 | head -3)"; fi
+n=$(scontrol show job "$array_job" 2>&1 | grep -c 'JobState=FAILED')
+if [ "$n" -eq 2 ]; then ok; else bad "$n of 2 failing tasks FAILED"; fi
+expect_grep "$TMP/bad/logs/sweep-${array_job}_0.out" "claim max_margin has no parameter 'nope'" \
+  "the task's log holds theorycheck's message"
+state=$(scontrol show job "$merge_job" 2>&1 | grep -o 'JobState=[A-Z_]*')
+if [ "$state" = JobState=CANCELLED ]; then ok; else bad "merge job after failed shards: $state"; fi
+expect_absent "$TMP/bad/merged" "no merged sweep after failed shards"
+
 # ---- the comparisons notice a fault (planted in copies) ----------------------------------------
 # A verdict changed in one shard; a shard missing; a cell present twice; a different grid.
 sed '0,/"pass"/s//"fail"/' "${shards[1]}" >"$TMP/bad1.json"
