@@ -60,7 +60,8 @@ sweep_cells() {
        in_cells && /^  \]/  { in_cells = 0; next }
        in_cells && /^    \{/ { cell = ""; idx = "" }
        in_cells && /^      "index": / { idx = $2; sub(/,$/, "", idx) }
-       in_cells             { line = $0; sub(/^ +/, "", line); sub(/,$/, "", line); cell = cell line }
+       in_cells             { line = $0; sub(/^ +/, "", line); sub(/,$/, "", line)
+                              cell = cell line }
        in_cells && /^    \},?$/ { print idx "\t" cell }' "$@" | sort -n -k1,1
 }
 # The fields outside "cells", "summary", "shard" and "reused": what every shard must share.
@@ -113,7 +114,11 @@ mungekey --create --keyfile="$M/munge.key" >"$M/mungekey.log" 2>&1 ||
 munged -F --key-file="$M/munge.key" --socket="$M/socket" --pid-file="$M/munged.pid" \
        --seed-file="$M/seed" --log-file="$M/munged.log" >"$M/munged.out" 2>&1 &
 pids+=($!)
-for i in $(seq 100); do [ -S "$M/socket" ] && break; kill -0 "${pids[0]}" 2>/dev/null || break; sleep 0.1; done
+for i in $(seq 100); do
+  [ -S "$M/socket" ] && break
+  kill -0 "${pids[0]}" 2>/dev/null || break
+  sleep 0.1
+done
 munge -n -S "$M/socket" 2>/dev/null | unmunge -S "$M/socket" >/dev/null 2>&1 ||
   skip "munged does not start: $(tail -1 "$M/munged.out")"
 
@@ -136,6 +141,9 @@ MpiDefault=none
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 ReturnToService=2
+# Schedule at once when a job ends, not about 3 s later: 4 tasks on 2 CPUs plus the merge job
+# take 3 s of scheduling instead of 8.
+SchedulerParameters=batch_sched_delay=0,sched_min_interval=0
 MinJobAge=600
 StateSaveLocation=$TMP/state
 SlurmdSpoolDir=$TMP/spool
@@ -156,22 +164,27 @@ state=""
 for i in $(seq $((UP_TIMEOUT * 4))); do
   state=$(sinfo -h -n localhost -o %T 2>/dev/null)
   [ "$state" = idle ] && break
-  kill -0 "${pids[1]}" 2>/dev/null || skip "slurmctld does not start: $(tail -1 "$TMP/slurmctld.log")"
+  kill -0 "${pids[1]}" 2>/dev/null ||
+    skip "slurmctld does not start: $(tail -1 "$TMP/slurmctld.log")"
   kill -0 "${pids[2]}" 2>/dev/null || skip "slurmd does not start: $(tail -1 "$TMP/slurmd.log")"
   sleep 0.25
 done
-[ "$state" = idle ] || skip "the node is '$state', not idle, after ${UP_TIMEOUT} s: $(tail -1 "$TMP/slurmctld.log")"
+[ "$state" = idle ] ||
+  skip "the node is '$state', not idle, after ${UP_TIMEOUT} s: $(tail -1 "$TMP/slurmctld.log")"
 t_up=$(now)
 echo "slurm: munged, slurmctld and slurmd up and the node idle in $(elapsed "$t_start" "$t_up") s" \
      "(ports $ctld_port, $slurmd_port)"
 
 # ---- the sweep: local, then on the cluster ---------------------------------------------------
+t_local=$(now)
 expect_exit 0 "local unsharded sweep" -- "$TC" sweep "${ARGS[@]}" --out "$TMP/local" --jobs 1
+echo "slurm: the same sweep unsharded, locally, --jobs 1: $(elapsed "$t_local" "$(now)") s"
 expect_file "$TMP/local/sweep.json" "local sweep.json"
 
 SUBMIT="$SRC/scripts/slurm/submit.sh"
 t_submit=$(now)
-expect_exit 0 "submit.sh" -- bash "$SUBMIT" --tasks $TASKS --out "$TMP/cl" --bin "$TC" -- "${ARGS[@]}"
+expect_exit 0 "submit.sh" -- \
+  bash "$SUBMIT" --tasks $TASKS --out "$TMP/cl" --bin "$TC" -- "${ARGS[@]}"
 array_job=$(sed -n 's/^array_job=\([0-9]*\)$/\1/p' "$TMP/out")
 merge_job=$(sed -n 's/^merge_job=\([0-9]*\)$/\1/p' "$TMP/out")
 expect_grep "$TMP/out" "^merged=$TMP/cl/merged$" "submit.sh prints the merged directory"
@@ -192,14 +205,16 @@ echo "slurm: submit to merge job finished in $(elapsed "$t_submit" "$t_done") s"
 scontrol show job "$array_job" >"$TMP/array.txt" 2>&1
 n=$(grep -c 'JobState=COMPLETED' "$TMP/array.txt")
 if [ "$n" -eq $TASKS ]; then ok; else
-  bad "$n of $TASKS array tasks COMPLETED"; grep -o 'JobState=[A-Z_]*\|ExitCode=[0-9:]*' "$TMP/array.txt" | head >&2
+  bad "$n of $TASKS array tasks COMPLETED"
+  grep -o 'JobState=[A-Z_]*\|ExitCode=[0-9:]*' "$TMP/array.txt" | head >&2
   tail -3 "$TMP"/cl/logs/sweep-*.out >&2
 fi
 shards=()
 for ((t = 0; t < TASKS; t++)); do
   shards+=("$TMP/cl/shard-$t/sweep.json")
   expect_file "$TMP/cl/shard-$t/sweep.json" "shard-$t/sweep.json"
-  expect_grep "$TMP/cl/shard-$t/sweep.json" "\"k\": $((t + 1))," "task $t runs shard $((t + 1))/$TASKS"
+  expect_grep "$TMP/cl/shard-$t/sweep.json" "\"k\": $((t + 1)),"  \
+    "task $t runs shard $((t + 1))/$TASKS"
 done
 merge_state=$(scontrol show job "$merge_job" 2>&1 | grep -o 'JobState=[A-Z_]*')
 
@@ -220,7 +235,8 @@ else
   fi
   if same_sweep "$TMP/local/sweep.json" "$TMP/cl/merged/sweep.json"; then ok; else
     bad "merged sweep.json differs from the local run's (reused and shard aside)"
-    diff <(sweep_strip "$TMP/local/sweep.json") <(sweep_strip "$TMP/cl/merged/sweep.json") | head >&2
+    diff <(sweep_strip "$TMP/local/sweep.json") <(sweep_strip "$TMP/cl/merged/sweep.json") |
+      head >&2
   fi
 fi
 
@@ -251,12 +267,16 @@ expect_absent "$TMP/bad/merged" "no merged sweep after failed shards"
 sed '0,/"pass"/s//"fail"/' "${shards[1]}" >"$TMP/bad1.json"
 if same_union "$TMP/local/sweep.json" "${shards[0]}" "$TMP/bad1.json" "${shards[@]:2}"; then
   bad "a changed verdict went unnoticed"; else ok; fi
-if same_union "$TMP/local/sweep.json" "${shards[@]:1}"; then bad "a missing shard went unnoticed"; else ok; fi
+if same_union "$TMP/local/sweep.json" "${shards[@]:1}"; then
+  bad "a missing shard went unnoticed"; else ok; fi
 if same_union "$TMP/local/sweep.json" "${shards[@]}" "${shards[0]}"; then
   bad "a duplicated cell went unnoticed"; else ok; fi
 sed 's/"ncells": 8/"ncells": 9/' "$TMP/local/sweep.json" >"$TMP/bad2.json"
-if same_sweep "$TMP/local/sweep.json" "$TMP/bad2.json"; then bad "a changed header went unnoticed"; else ok; fi
-if same_union "$TMP/bad2.json" "${shards[@]}"; then bad "shards of another sweep went unnoticed"; else ok; fi
+if same_sweep "$TMP/local/sweep.json" "$TMP/bad2.json"; then
+  bad "a changed header went unnoticed"; else ok; fi
+if same_union "$TMP/bad2.json" "${shards[@]}"; then
+  bad "shards of another sweep went unnoticed"; else ok; fi
 sed 's/"reused": 0/"reused": 5/' "$TMP/local/sweep.json" >"$TMP/reused.json"
-if same_sweep "$TMP/local/sweep.json" "$TMP/reused.json"; then ok; else bad "reused is not ignored"; fi
+if same_sweep "$TMP/local/sweep.json" "$TMP/reused.json"; then ok; else
+  bad "reused is not ignored"; fi
 finish

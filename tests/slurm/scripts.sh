@@ -11,13 +11,14 @@ SUBMIT="$SRC/scripts/slurm/submit.sh"
 SBATCH_SCRIPT="$SRC/scripts/slurm/sweep.sbatch"
 unset $(compgen -e | grep -E '^(SLURM|SBATCH)_') TC_BIN TC_OUT 2>/dev/null || true
 
-# A stand-in sbatch: logs its arguments one per line to $TMP/sbatch.<n>, prints job id 100+n,
-# refuses the n-th submission when FAKE_SBATCH_REFUSE=n. scancel logs its arguments.
+# A stand-in sbatch: logs its arguments one per line, then TC_BIN and TC_OUT, to
+# $FAKE_DIR/sbatch.<n>; prints job id 100+n; refuses the n-th submission when
+# FAKE_SBATCH_REFUSE=n. scancel logs its arguments.
 mkdir -p "$TMP/bin"
 cat >"$TMP/bin/sbatch" <<'EOF'
 #!/usr/bin/env bash
 n=$(( $(ls "$FAKE_DIR"/sbatch.* 2>/dev/null | wc -l) + 1 ))
-printf '%s\n' "$@" >"$FAKE_DIR/sbatch.$n"
+printf '%s\n' "$@" "env TC_BIN=${TC_BIN:-} TC_OUT=${TC_OUT:-}" >"$FAKE_DIR/sbatch.$n"
 [ "${FAKE_SBATCH_REFUSE:-0}" = "$n" ] && { echo "sbatch: error: refused" >&2; exit 1; }
 echo "$((100 + n));cluster"
 EOF
@@ -38,7 +39,8 @@ expect_grep "$TMP/out" "^usage: submit.sh --tasks N --out DIR" "usage text"
 expect_exit 2 "no --tasks" -- sub --out "$TMP/o" -- "${SWEEP[@]}"
 expect_grep "$TMP/err" "--tasks N is required" "no --tasks message"
 expect_exit 2 "--tasks 0" -- sub --tasks 0 --out "$TMP/o" -- "${SWEEP[@]}"
-expect_grep "$TMP/err" "--tasks '0' is not allowed: must be an integer from 1 to 100000" "--tasks 0 message"
+expect_grep "$TMP/err" "--tasks '0' is not allowed: must be an integer from 1 to 100000" \
+  "--tasks 0 message"
 expect_exit 2 "--tasks abc" -- sub --tasks abc --out "$TMP/o" -- "${SWEEP[@]}"
 expect_exit 2 "--tasks 100001" -- sub --tasks 100001 --out "$TMP/o" -- "${SWEEP[@]}"
 expect_exit 2 "--tasks without value" -- sub --out "$TMP/o" --tasks
@@ -47,7 +49,8 @@ expect_exit 2 "--cpus 0" -- sub --tasks 2 --cpus 0 --out "$TMP/o" -- "${SWEEP[@]
 expect_exit 2 "no --out" -- sub --tasks 2 -- "${SWEEP[@]}"
 expect_exit 2 "no sweep arguments" -- sub --tasks 2 --out "$TMP/o"
 expect_exit 2 "unknown option" -- sub --tasks 2 --out "$TMP/o" --grid n=1 max_margin
-expect_grep "$TMP/err" "unknown option '--grid' \(sweep options go after --\)" "unknown option message"
+expect_grep "$TMP/err" "unknown option '--grid' \(sweep options go after --\)" \
+  "unknown option message"
 for opt in --out=x --jobs --shard=1/2; do
   expect_exit 2 "sweep $opt refused" -- sub --tasks 2 --out "$TMP/o" -- "${SWEEP[@]}" "$opt"
   expect_grep "$TMP/err" "sweep option '$opt' is set by the scripts" "sweep $opt message"
@@ -57,14 +60,17 @@ expect_grep "$TMP/err" "--bin '$TMP/nope' is not an executable" "--bin message"
 # No sbatch on PATH: a PATH holding only what submit.sh needs besides sbatch.
 mkdir -p "$TMP/nosb"
 for c in bash dirname basename mkdir; do ln -s "$(command -v $c)" "$TMP/nosb/$c"; done
-expect_exit 2 "no sbatch" -- env PATH="$TMP/nosb" bash "$SUBMIT" --tasks 2 --out "$TMP/o" --bin "$TC" -- "${SWEEP[@]}"
+expect_exit 2 "no sbatch" -- \
+  env PATH="$TMP/nosb" bash "$SUBMIT" --tasks 2 --out "$TMP/o" --bin "$TC" -- "${SWEEP[@]}"
 expect_grep "$TMP/err" "sbatch not found" "no sbatch message"
-if [ -z "$(ls "$FAKE_DIR")" ]; then ok; else bad "a usage error submitted a job: $(ls "$FAKE_DIR")"; fi
+if [ -z "$(ls "$FAKE_DIR")" ]; then ok; else
+  bad "a usage error submitted a job: $(ls "$FAKE_DIR")"; fi
 expect_absent "$TMP/o" "nothing written on a usage error"
 
 # ---- submit.sh: what sbatch receives -----------------------------------------------------------
 cd "$TMP" || exit 3
-expect_exit 0 "submit" -- sub --tasks 4 --cpus 2 --out "rel/out dir" --bin bin/fake-tc -- "${SWEEP[@]}" \
+expect_exit 0 "submit" -- \
+  sub --tasks 4 --cpus 2 --out "rel/out dir" --bin bin/fake-tc -- "${SWEEP[@]}" \
   --grid "widths=8,8;16,16"
 expect_grep "$TMP/out" "^array_job=101$" "array job id (cluster suffix dropped)"
 expect_grep "$TMP/out" "^merge_job=102$" "merge job id"
@@ -73,29 +79,36 @@ expect_lines "$TMP/out" 3 "three lines on stdout"
 A="$FAKE_DIR/sbatch.1" M="$FAKE_DIR/sbatch.2"
 expect_grep "$A" "^--array=0-3$" "array 0-(N-1)"
 expect_grep "$A" "^--cpus-per-task=2$" "CPUs per task"
-expect_grep "$A" "^--export=ALL,TC_BIN=$TMP/bin/fake-tc,TC_OUT=$TMP/rel/out dir$" "absolute TC_BIN and TC_OUT"
+expect_grep "$A" "^--export=ALL$" "the environment exported"
+expect_grep "$A" "^env TC_BIN=$TMP/bin/fake-tc TC_OUT=$TMP/rel/out dir$" \
+  "absolute TC_BIN and TC_OUT"
 expect_grep "$A" "^--output=$TMP/rel/out dir/logs/sweep-%A_%a.out$" "task logs under DIR/logs"
 if [ -d "$TMP/rel/out dir/logs" ]; then ok; else bad "DIR/logs not created"; fi
 # After the script: the sweep's arguments, unchanged and in order.
-tail -n +"$(($(grep -n "sweep.sbatch$" "$A" | cut -d: -f1) + 1))" "$A" >"$TMP/passed"
+tail -n +"$(($(grep -n "sweep.sbatch$" "$A" | cut -d: -f1) + 1))" "$A" | sed '$d' >"$TMP/passed"
 if cmp -s "$TMP/passed" <(printf '%s\n' "${SWEEP[@]}" --grid "widths=8,8;16,16"); then ok; else
-  bad "sweep arguments changed on the way to sbatch"; diff "$TMP/passed" <(printf '%s\n' "${SWEEP[@]}") >&2; fi
+  bad "sweep arguments changed on the way to sbatch"
+  diff "$TMP/passed" <(printf '%s\n' "${SWEEP[@]}") >&2
+fi
 expect_grep "$M" "^--dependency=afterok:101$" "merge after the array succeeds"
 expect_grep "$M" "^--kill-on-invalid-dep=yes$" "merge cancelled when a shard fails"
 # The merge job's command, run by a shell as Slurm would: merge shard-0..3 --out DIR/merged.
 wrap=$(sed -n 's/^--wrap=//p' "$M")
 bash -c "$wrap" >"$TMP/merge.args"
-printf '%s\n' merge "$TMP/rel/out dir"/shard-{0,1,2,3} --out "$TMP/rel/out dir/merged" >"$TMP/merge.want"
+D="$TMP/rel/out dir"
+printf '%s\n' merge "$D"/shard-{0,1,2,3} --out "$D/merged" >"$TMP/merge.want"
 if cmp -s "$TMP/merge.args" "$TMP/merge.want"; then ok; else
   bad "merge job command"; diff "$TMP/merge.want" "$TMP/merge.args" >&2; fi
 
 # A refused merge job cancels the array: nothing is left queued.
 fresh
-FAKE_SBATCH_REFUSE=2 expect_exit 2 "merge refused" -- sub --tasks 2 --out "$TMP/o2" --bin "$TC" -- "${SWEEP[@]}"
+FAKE_SBATCH_REFUSE=2 expect_exit 2 "merge refused" -- \
+  sub --tasks 2 --out "$TMP/o2" --bin "$TC" -- "${SWEEP[@]}"
 expect_grep "$TMP/err" "array job 101 cancelled" "merge refused message"
 expect_grep "$FAKE_DIR/scancel" "^101$" "scancel of the array"
 fresh
-FAKE_SBATCH_REFUSE=1 expect_exit 2 "array refused" -- sub --tasks 2 --out "$TMP/o3" --bin "$TC" -- "${SWEEP[@]}"
+FAKE_SBATCH_REFUSE=1 expect_exit 2 "array refused" -- \
+  sub --tasks 2 --out "$TMP/o3" --bin "$TC" -- "${SWEEP[@]}"
 expect_grep "$TMP/err" "sbatch refused the array job" "array refused message"
 expect_absent "$FAKE_DIR/sbatch.2" "no merge job without an array"
 
