@@ -15,16 +15,28 @@
 ARGS=(max_margin --grid n=12,16,20,24 --grid step=0.5,1 --set max_margin.gd_iters=20000 --seeds 2)
 TASKS=4
 UP_TIMEOUT=60      # s for the node to be idle; it takes about 1 s
-JOB_TIMEOUT=300    # s for the array and the merge job; the sweep alone takes about 1 s
+JOB_TIMEOUT=200    # s for each submission to leave the queue; it takes about 4 s
 
 unset $(compgen -e | grep -E '^(SLURM|SBATCH)_') 2>/dev/null || true
 cd "$TMP" || exit 3
 pids=()
 
+# Processes of this cluster that would outlive it (slurmstepd and the jobs' processes, once
+# slurmd is gone): they run in $TMP or hold files in it open. Their pids, not ours.
+strays() {
+  local d
+  for d in /proc/[0-9]*; do
+    { [ "${d#/proc/}" = $$ ] || [ "${d#/proc/}" = "$BASHPID" ]; } && continue
+    readlink "$d/cwd" "$d"/fd/* 2>/dev/null | grep -q "^$TMP\(/\|\$\)" && echo "${d#/proc/}"
+  done
+}
 cleanup() {
   local p i
-  if [ -n "${SLURM_CONF:-}" ] && [ -n "${array_job:-}" ]; then
-    scancel ${array_job:+"$array_job"} ${merge_job:+"$merge_job"} 2>/dev/null
+  cd / || true
+  # Cancel what is still queued and let slurmd end it, so that no job outlives the daemons.
+  if [ -n "${SLURM_CONF:-}" ] && [ -n "$(squeue -h -o %i 2>/dev/null)" ]; then
+    scancel -u "$(id -un)" 2>/dev/null
+    for i in $(seq 40); do [ -z "$(squeue -h -o %i 2>/dev/null)" ] && break; sleep 0.25; done
   fi
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
   for p in "${pids[@]}"; do
@@ -32,6 +44,8 @@ cleanup() {
     kill -KILL "$p" 2>/dev/null
     wait "$p" 2>/dev/null
   done
+  p=$(strays)
+  [ -z "$p" ] || { echo "slurm: killing leftover processes $p" >&2; kill -KILL $p 2>/dev/null; }
   rm -rf "$TMP"
 }
 trap cleanup EXIT
