@@ -27,14 +27,16 @@ strays() {
   local d
   for d in /proc/[0-9]*; do
     { [ "${d#/proc/}" = $$ ] || [ "${d#/proc/}" = "$BASHPID" ]; } && continue
-    readlink "$d/cwd" "$d"/fd/* 2>/dev/null | grep -q "^$TMP\(/\|\$\)" && echo "${d#/proc/}"
+    if [ "$(readlink "$d/cwd" 2>/dev/null)" = "$TMP" ] ||
+       readlink "$d/cwd" "$d"/fd/* 2>/dev/null | grep -qF "$TMP/"; then echo "${d#/proc/}"; fi
   done
 }
 cleanup() {
   local p i
   cd / || true
   # Cancel what is still queued and let slurmd end it, so that no job outlives the daemons.
-  if [ -n "${SLURM_CONF:-}" ] && [ -n "$(squeue -h -o %i 2>/dev/null)" ]; then
+  if [ -n "${SLURM_CONF:-}" ] && kill -0 "${pids[1]:-}" 2>/dev/null &&
+     [ -n "$(squeue -h -o %i 2>/dev/null)" ]; then
     scancel -u "$(id -un)" 2>/dev/null
     for i in $(seq 40); do [ -z "$(squeue -h -o %i 2>/dev/null)" ] && break; sleep 0.25; done
   fi
