@@ -88,11 +88,13 @@ array=$(jobid sbatch --parsable --array="0-$((tasks - 1))" --cpus-per-task="$cpu
 # submission to the same DIR is not merged, and a missing shard makes merge refuse.
 shards=()
 for ((t = 0; t < tasks; t++)); do shards+=("$out/shard-$t"); done
-merge_cmd=$(printf '%q ' "$bin" merge "${shards[@]}" --out "$out/merged")
+# The merge job's script goes to sbatch on its standard input; bash, since %q quotes for bash
+# (--wrap would run it with /bin/sh).
+merge_script=$(printf '#!/usr/bin/env bash\nexec'; printf ' %q' "$bin" merge "${shards[@]}" \
+                 --out "$out/merged"; printf '\n')
 if ! merge=$(jobid sbatch --parsable --dependency="afterok:$array" --kill-on-invalid-dep=yes \
                --cpus-per-task=1 --job-name=tc-merge --output="$out/logs/merge-%j.out" \
-               --export=ALL \
-               --wrap="exec $merge_cmd"); then
+               --export=ALL <<<"$merge_script"); then
   scancel "$array" 2>/dev/null || true
   die "sbatch refused the merge job (message above); array job $array cancelled"
 fi

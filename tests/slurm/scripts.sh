@@ -12,13 +12,16 @@ SBATCH_SCRIPT="$SRC/scripts/slurm/sweep.sbatch"
 unset $(compgen -e | grep -E '^(SLURM|SBATCH)_') TC_BIN TC_OUT 2>/dev/null || true
 
 # A stand-in sbatch: logs its arguments one per line, then TC_BIN and TC_OUT, to
-# $FAKE_DIR/sbatch.<n>; prints job id 100+n; refuses the n-th submission when
-# FAKE_SBATCH_REFUSE=n. scancel logs its arguments.
+# $FAKE_DIR/sbatch.<n> (and a script read from standard input to sbatch.<n>.stdin); prints
+# job id 100+n; refuses the n-th submission when FAKE_SBATCH_REFUSE=n. scancel logs its
+# arguments.
 mkdir -p "$TMP/bin"
 cat >"$TMP/bin/sbatch" <<'EOF'
 #!/usr/bin/env bash
 n=$(( $(ls "$FAKE_DIR"/sbatch.* 2>/dev/null | wc -l) + 1 ))
 printf '%s\n' "$@" "env TC_BIN=${TC_BIN:-} TC_OUT=${TC_OUT:-}" >"$FAKE_DIR/sbatch.$n"
+# No script among the arguments: sbatch reads it from its standard input.
+case "$*" in *sweep.sbatch*) ;; *) cat >"$FAKE_DIR/sbatch.$n.stdin" ;; esac
 [ "${FAKE_SBATCH_REFUSE:-0}" = "$n" ] && { echo "sbatch: error: refused" >&2; exit 1; }
 echo "$((100 + n));cluster"
 EOF
@@ -92,9 +95,9 @@ if cmp -s "$TMP/passed" <(printf '%s\n' "${SWEEP[@]}" --grid "widths=8,8;16,16")
 fi
 expect_grep "$M" "^--dependency=afterok:101$" "merge after the array succeeds"
 expect_grep "$M" "^--kill-on-invalid-dep=yes$" "merge cancelled when a shard fails"
-# The merge job's command, run by a shell as Slurm would: merge shard-0..3 --out DIR/merged.
-wrap=$(sed -n 's/^--wrap=//p' "$M")
-bash -c "$wrap" >"$TMP/merge.args"
+# The merge job's script, run as Slurm would: merge shard-0..3 --out DIR/merged.
+expect_grep "$M.stdin" "^#!/usr/bin/env bash$" "merge script run by bash"
+bash "$M.stdin" >"$TMP/merge.args"
 D="$TMP/rel/out dir"
 printf '%s\n' merge "$D"/shard-{0,1,2,3} --out "$D/merged" >"$TMP/merge.want"
 if cmp -s "$TMP/merge.args" "$TMP/merge.want"; then ok; else
