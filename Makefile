@@ -51,7 +51,9 @@ figures: build
 	  --data neural_collapse_mlp=$(DIGITS) --data neural_collapse_mlp_decades=$(DIGITS)
 
 bench: build
-	./$(BUILD)/tc_bench > bench/RESULTS.md.tmp && mv bench/RESULTS.md.tmp bench/RESULTS.md
+	./$(BUILD)/tc_bench > bench/RESULTS.md.tmp
+	bash bench/sweep.sh ./$(BUILD)/theorycheck >> bench/RESULTS.md.tmp
+	mv bench/RESULTS.md.tmp bench/RESULTS.md
 	@cat bench/RESULTS.md
 
 # The README's claims block is the catalogue: regenerate it from the descriptors.

@@ -86,10 +86,10 @@ static int expand_range(hx_axis *ax, const char *opt, const char *vals, char *er
         if (k == n - 1 && n > 1)
             v = hi; /* the end point exactly, not up to rounding */
         char text[64];
-        if (ax->spec->type == TC_PARAM_INT)
-            snprintf(text, sizeof text, "%.0f", nearbyint(v));
-        else
-            real_text(v, text, sizeof text);
+        /* A range's value is its 15-digit decimal: 0.1 + 10 x 0.2 is the 2.1 a reader
+         * expects, not 2.0999999999999996 (the rounding is far below any tolerance). */
+        snprintf(text, sizeof text, ax->spec->type == TC_PARAM_INT ? "%.0f" : "%.15g",
+                 ax->spec->type == TC_PARAM_INT ? nearbyint(v) : v);
         if (!seen(ax, text) && push(ax, text))
             return fail(err, errlen, opt, "out of memory");
     }

@@ -204,6 +204,7 @@ typedef struct {
     const json_t *cell;    /* the cell object of sweep.json */
     double frac;           /* holds / runs in [0, 1]; NAN when the cell has no run */
     double metric;         /* median of the first key metric; NAN if absent */
+    double ratio;          /* median over seeds of value / threshold (scalar thresholds) */
     double thr_lo, thr_hi; /* that metric's threshold in the cell's first record (lo == hi
                             * for a bound, [lo, hi] for "in"); NAN if none */
     int seed_dep;          /* 1 if the seeds disagree */
@@ -220,6 +221,8 @@ typedef struct {
     const char *metric;    /* first key metric (member of cells[].metrics) or NULL */
     char metric_op[8];     /* its op in the records ("<=", "in", ...); "" if unknown */
     int thr_const;         /* the threshold is the same at every cell */
+    int thr_per_seed;      /* the threshold differs between the seeds of a cell */
+    int ratio;             /* cells' metric is the median of value / threshold (bound at 1) */
 } rep_sweep;
 
 /* Read the cells of `sweep` and the first record of each cell (for the threshold). -1 with a

@@ -134,12 +134,44 @@ static const json_t *record_metric(const char *dir, const char *rel, const char 
     return NULL;
 }
 
+/* The median over the cell's seeds of value / threshold of the first key metric (a scalar
+ * threshold only); flags sw->thr_per_seed when the seeds' thresholds differ (a threshold
+ * derived from each seed's own data), where a median value against one seed's bound would
+ * mislead. */
+static void cell_ratio(rep_sweep *sw, const char *dir, rep_swcell *c)
+{
+    const json_t *recs = rep_jarr(c->cell, "records");
+    size_t n = json_array_size(recs), m = 0;
+    double *r = calloc(n ? n : 1, sizeof *r), first = NAN;
+    for (size_t k = 0; r && k < n; k++) {
+        json_t *rec;
+        const json_t *mt = record_metric(dir, json_string_value(json_array_get(recs, k)),
+                                         sw->metric, &rec);
+        const json_t *t = json_object_get(mt, "threshold"), *v = json_object_get(mt, "value");
+        if (json_is_number(t) && json_is_number(v) && json_number_value(t) != 0.0) {
+            double tv = json_number_value(t);
+            if (k > 0 && tv != first)
+                sw->thr_per_seed = 1;
+            first = k == 0 ? tv : first;
+            r[m++] = json_number_value(v) / tv;
+        }
+        json_decref(rec);
+    }
+    c->ratio = NAN;
+    if (m) {
+        qsort(r, m, sizeof *r, cmp_double);
+        c->ratio = m % 2 ? r[m / 2] : 0.5 * (r[m / 2 - 1] + r[m / 2]);
+    }
+    free(r);
+}
+
 /* Threshold of the first key metric at one cell, from its first record. */
 static void cell_threshold(rep_sweep *sw, const char *dir, rep_swcell *c)
 {
-    c->thr_lo = c->thr_hi = NAN;
+    c->thr_lo = c->thr_hi = c->ratio = NAN;
     if (!sw->metric)
         return;
+    cell_ratio(sw, dir, c);
     json_t *rec;
     const json_t *recs = rep_jarr(c->cell, "records");
     const json_t *m = record_metric(dir, json_string_value(json_array_get(recs, 0)),
@@ -167,9 +199,16 @@ static int cell_load(rep_sweep *sw, const char *dir, size_t i)
 {
     rep_swcell *c = &sw->cells[i];
     c->cell = json_array_get(rep_jarr(sw->sweep, "cells"), i);
-    double holds = num_or_nan(json_object_get(c->cell, "holds"));
-    double runs = num_or_nan(json_object_get(c->cell, "runs"));
-    c->frac = runs > 0 && holds >= 0 && holds <= runs ? holds / runs : NAN;
+    /* The fraction among the seeds that decided (pass, fail, xfail, xpass): a skip (a
+     * hypothesis not met) or an error says nothing about whether the claim holds, and a cell
+     * with no deciding seed is drawn as undecided, not as refuted. */
+    double holds = num_or_nan(json_object_get(c->cell, "holds")), decided = 0;
+    const json_t *vs = json_object_get(c->cell, "verdicts");
+    for (size_t k = 0; k < json_array_size(vs); k++) {
+        const char *v = json_string_value(json_array_get(vs, k));
+        decided += v && strcmp(v, "skip") != 0 && strcmp(v, "error") != 0;
+    }
+    c->frac = decided > 0 && holds >= 0 && holds <= decided ? holds / decided : NAN;
     c->seed_dep = json_is_true(json_object_get(c->cell, "seed_dependent"));
     const json_t *h = json_object_get(c->cell, "hypothesis");
     c->hyp = json_is_boolean(h) ? json_is_true(h) : -1;
@@ -217,6 +256,12 @@ int rep_sweep_load(rep_sweep *sw, const char *dir, const json_t *sweep, char *er
             return fail(err, errlen, "%s", "sweep report: out of memory");
     if (axes_coords(sw) != 0)
         return fail(err, errlen, "%s", "sweep report: out of memory");
+    /* Thresholds derived per seed: plot value / threshold against the bound 1. */
+    sw->ratio = sw->thr_per_seed && strcmp(sw->metric_op, "in") != 0;
+    for (size_t i = 0; sw->ratio && i < sw->ncells; i++) {
+        sw->cells[i].metric = sw->cells[i].ratio;
+        sw->cells[i].thr_lo = sw->cells[i].thr_hi = 1.0;
+    }
     sw->thr_const = 1;
     for (size_t i = 1; i < sw->ncells; i++) {
         const rep_swcell *a = &sw->cells[0], *b = &sw->cells[i];

@@ -166,7 +166,7 @@ static void map_panel(cm_buf *b, const rep_sweep *sw, size_t k, const rep_swcell
     if (flags[2])
         cm_buf_printf(b, ", \\\n  $cells%zu using ($10 > 0 ? $1 : NaN):2:3:4:5:6 with "
                          "boxxyerror fs pattern 4 border lc rgb '#999999' lc rgb '#999999' "
-                         "title 'not run'",
+                         "title 'undecided (skip, error or not run)'",
                       k);
     if (flags[1])
         cm_buf_printf(b, ", \\\n  $cells%zu using ($9 > 0 ? $1 : NaN):2:3:4:5:6 with "
@@ -262,6 +262,9 @@ static void threshold_title(cm_buf *clause, const rep_sweep *sw, int constant)
                       rep_op_symbol(sw->metric_op));
     else if (strcmp(sw->metric_op, "in") == 0)
         cm_buf_printf(&t, "threshold: %s ∈ [%.4g, %.4g]", sw->metric, c0->thr_lo, c0->thr_hi);
+    else if (sw->ratio)
+        cm_buf_printf(&t, "threshold: %s %s its bound (ratio 1)", sw->metric,
+                      rep_op_symbol(sw->metric_op));
     else
         cm_buf_printf(&t, "threshold: %s %s %.4g", sw->metric, rep_op_symbol(sw->metric_op),
                       c0->thr_hi);
@@ -338,13 +341,16 @@ static void map_line(cm_buf *b, const rep_sweep *sw)
     line_block(b, sw, metric, &lo, &hi);
     cm_buf_puts(b, "set title ");
     cm_buf what = {0};
-    cm_buf_printf(&what, "median %s", metric ? sw->metric : "verdicts");
+    cm_buf_printf(&what, sw->ratio ? "median %s / bound" : "median %s",
+                  metric ? sw->metric : "verdicts");
     sweep_title(b, sw, metric ? cm_buf_str(&what) : "fraction of seeds holding");
     cm_buf_free(&what);
     cm_buf_puts(b, " noenhanced font ',15'\nset ylabel ");
     if (metric) {
         cm_buf t = {0};
-        cm_buf_printf(&t, "median %s over seeds", sw->metric);
+        cm_buf_printf(&t, sw->ratio ? "%s / its bound (median over seeds; each seed's bound)"
+                                    : "median %s over seeds",
+                      sw->metric);
         cm_esc_gp(b, cm_buf_str(&t));
         cm_buf_free(&t);
     } else {

@@ -58,6 +58,9 @@ static void lists_and_ranges(void **state)
     g = grid_of("step=0.1", NULL, false); /* shortest text that reads back */
     expect_values(&g.axes[0], "0.1");
     hx_grid_free(&g);
+    g = grid_of("step=0.1:3.9:20", NULL, false); /* range values: 15-digit decimals */
+    assert_string_equal(g.axes[0].values[10], "2.1");
+    hx_grid_free(&g);
 }
 
 /* The first axis varies slowest; zip walks the axes in step. */
