@@ -175,6 +175,7 @@ int hx_values_init(hx_values *vals, const tc_claim *claim, const char *profile, 
         if (!def || hx_param_parse(s, def, &vals->v[i], e, sizeof e)) {
             snprintf(err, errlen, "claim %s: default of parameter %s: %s", claim->id, s->name,
                      def ? e : "missing");
+            hx_values_free(vals); /* nothing left to the caller (freeing again is harmless) */
             return -1;
         }
         vals->v[i].source = HX_SRC_DEFAULT;

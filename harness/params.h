@@ -45,7 +45,8 @@ int hx_param_parse(const tc_param_spec *spec, const char *text, hx_value *out, c
 void hx_param_allowed(const tc_param_spec *spec, char *buf, size_t len);
 
 /* Fill defaults for `profile` ("quick" or "full"). -1 with a message if a declared default is
- * itself invalid (a programming error in the descriptor). */
+ * itself invalid (a programming error in the descriptor); then nothing stays allocated and
+ * hx_values_free is still safe. */
 int hx_values_init(hx_values *vals, const tc_claim *claim, const char *profile, char *err,
                    size_t errlen);
 void hx_values_free(hx_values *vals);
