@@ -164,9 +164,9 @@ typedef struct {
     char data_hash[20];   /* of the --data file's bytes, or "none" */
 } sweep;
 
-static uint64_t fnv1a(const char *s, size_t n)
+uint64_t hx_sweep_hash(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = 14695981039346656037ull; /* the FNV-1a 64 offset basis */
     for (size_t i = 0; i < n; i++) {
         h ^= (unsigned char)s[i];
         h *= 1099511628211ull;
@@ -213,7 +213,7 @@ static void cell_key(const sweep *sw, const hx_values *vals, const char *profile
     for (size_t k = 0; k < vals->n; k++)
         cm_buf_printf(key, "param %s=%s\n", vals->v[k].spec->name, vals->v[k].text);
     snprintf(name, namelen, "%s-%016llx", sw->claim->id,
-             (unsigned long long)fnv1a(cm_buf_str(key), key->len));
+             (unsigned long long)hx_sweep_hash(cm_buf_str(key), key->len));
 }
 
 /* A complete cell-seed: results.json present and key.txt equal to `key`. */
@@ -316,9 +316,14 @@ static int batch_add(batch *b, const sweep *sw, const sweep_opts *s, size_t cell
     return b->plan.n == b->cap ? batch_flush(b, s, true, err, errlen) : 0;
 }
 
+bool hx_sweep_in_shard(size_t cell, size_t k, size_t n)
+{
+    return n == 0 || cell % n == k - 1;
+}
+
 static bool in_shard(const sweep_opts *s, size_t cell)
 {
-    return s->shard_n == 0 || cell % s->shard_n == s->shard_k - 1;
+    return hx_sweep_in_shard(cell, s->shard_k, s->shard_n);
 }
 
 static int run_cells(const sweep *sw, const sweep_opts *s, size_t *reused, char *err,
@@ -690,7 +695,7 @@ static int data_hash(const sweep_opts *s, const char *id, char *out, size_t len)
         char *bytes = cm_read_file(s->o.data[i].path, &n);
         if (!bytes)
             return -1;
-        snprintf(out, len, "%016llx", (unsigned long long)fnv1a(bytes, n));
+        snprintf(out, len, "%016llx", (unsigned long long)hx_sweep_hash(bytes, n));
         free(bytes);
     }
     return 0;

@@ -9,7 +9,9 @@
 #ifndef HX_SWEEP_H
 #define HX_SWEEP_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -34,5 +36,11 @@ json_t *hx_sweep_summary_new(void);
 json_t *hx_sweep_cell_build(const tc_claim *claim, size_t cell, const json_t *params,
                             const char *dir, const char *const *records, size_t n,
                             json_t *summary, char *err, size_t errlen);
+
+/* FNV-1a (64 bits) of n bytes: the name of a cell-seed directory is the hash of its key. */
+uint64_t hx_sweep_hash(const char *s, size_t n);
+
+/* Whether shard K of N (1-based; N = 0: no sharding) runs cell `cell`: cell mod N = K - 1. */
+bool hx_sweep_in_shard(size_t cell, size_t k, size_t n);
 
 #endif /* HX_SWEEP_H */
