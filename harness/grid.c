@@ -159,6 +159,8 @@ static int parse_axis(hx_grid *g, hx_axis *ax, const char *text, char *err, size
     for (size_t a = 0; a < g->naxes; a++)
         if (g->axes[a].spec == ax->spec)
             return fail(err, errlen, text, "this parameter already has a --grid");
+    if (g->naxes >= HX_GRID_MAX_AXES)
+        return fail(err, errlen, text, "too many --grid axes");
     const char *vals = eq + 1;
     int rc = ax->spec->type == TC_PARAM_LIST ? expand_list(ax, text, vals, ';', err, errlen)
                                              : expand_range(ax, text, vals, err, errlen);

@@ -33,6 +33,7 @@ typedef struct {
 } hx_grid;
 
 #define HX_GRID_MAX_CELLS 10000 /* default of --max-cells */
+#define HX_GRID_MAX_AXES 32     /* callers size coordinate arrays by it */
 
 /* Add the axis "PARAM=VALUES" of g->claim. 0, or -1 with one message in err naming the
  * option and what is allowed (unknown parameter, bad range, a value out of range, an axis

@@ -101,7 +101,7 @@ static size_t axis_stride(const hx_grid *g, size_t a)
 /* flip[k] = 1 when some pair of neighbours at indices k, k+1 of axis a has h 1 and 0. */
 static size_t axis_flips(const hx_grid *g, size_t a, const signed char *h, unsigned char *flip)
 {
-    size_t stride = g->zip ? 1 : axis_stride(g, a), coord[64], nflip = 0;
+    size_t stride = g->zip ? 1 : axis_stride(g, a), coord[HX_GRID_MAX_AXES], nflip = 0;
     for (size_t c = 0; c < g->ncells; c++) {
         hx_grid_coords(g, c, coord);
         size_t k = coord[a];

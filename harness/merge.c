@@ -21,6 +21,7 @@
 #include "common/buf.h"
 #include "harness/cli.h"
 #include "harness/exitcodes.h"
+#include "harness/grid.h"
 #include "harness/sweep.h"
 #include "reports/report.h"
 #include "theorems/registry.h"
@@ -112,8 +113,8 @@ json_t *hx_merge_cell_params(const json_t *axes, bool zip, size_t index)
         return NULL;
     json_t *params = json_object();
     /* Build last axis first (it varies fastest), then reinsert in axis order. */
-    size_t coord[64];
-    if (naxes > 64) {
+    size_t coord[HX_GRID_MAX_AXES];
+    if (naxes > HX_GRID_MAX_AXES) {
         json_decref(params);
         return NULL;
     }

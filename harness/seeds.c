@@ -94,9 +94,13 @@ static size_t summarise(const hx_plan *plan, const hx_run_options *o, json_t *se
 int hx_seeds_run(hx_run_options *o, size_t nseeds)
 {
     hx_plan plan;
-    if (hx_plan_build(&plan, o) || cm_mkdirs(o->out)) {
-        if (errno && plan.n)
-            fprintf(stderr, "theorycheck: --out %s: %s\n", o->out, strerror(errno));
+    if (hx_plan_build(&plan, o)) { /* it printed the message */
+        hx_plan_free(&plan);
+        return HX_EXIT_USAGE;
+    }
+    if (cm_mkdirs(o->out)) {
+        fprintf(stderr, "theorycheck: --out %s: cannot create the directory: %s\n", o->out,
+                strerror(errno));
         hx_plan_free(&plan);
         return HX_EXIT_USAGE;
     }

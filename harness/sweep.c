@@ -194,7 +194,7 @@ static int cell_values(const sweep *sw, size_t cell, const char *profile, hx_val
             hx_values_set(vals, b->spec->name, b->text, b->source, err, errlen))
             return -1;
     }
-    size_t coord[64];
+    size_t coord[HX_GRID_MAX_AXES];
     hx_grid_coords(&sw->grid, cell, coord);
     for (size_t a = 0; a < sw->grid.naxes; a++)
         if (hx_values_set(vals, sw->grid.axes[a].spec->name, sw->grid.axes[a].values[coord[a]],
@@ -576,7 +576,7 @@ static json_t *cell_json(const sweep *sw, const sweep_opts *s, size_t cell, json
                          char *err, size_t errlen)
 {
     json_t *params = json_object(), *out = NULL;
-    size_t coord[64];
+    size_t coord[HX_GRID_MAX_AXES];
     hx_grid_coords(&sw->grid, cell, coord);
     for (size_t i = 0; i < sw->grid.naxes; i++)
         json_object_set_new(params, sw->grid.axes[i].spec->name,
