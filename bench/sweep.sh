@@ -11,11 +11,13 @@ BIN=${1:?usage: sweep.sh THEORYCHECK_BINARY}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 now() { date +%s.%N; }
+# Peak RSS through GNU time when it is installed (Debian package `time`); else not measured.
+rss() { local out=$1; shift; if [ -x /usr/bin/time ]; then /usr/bin/time -f %M -o "$out" "$@"; else echo nan >"$out"; "$@"; fi; }
 ETF=(sweep etf_definition --set etf_definition.classes=2 --set etf_definition.extra_dims=0 --no-plots --jobs 1)
 
-t0=$(now); /usr/bin/time -f %M -o "$T/rss1000" "$BIN" "${ETF[@]}" --grid orientations=1:1000:1000 --out "$T/e1000" >/dev/null; t1=$(now)
+t0=$(now); rss "$T/rss1000" "$BIN" "${ETF[@]}" --grid orientations=1:1000:1000 --out "$T/e1000" >/dev/null; t1=$(now)
 t2=$(now); "$BIN" "${ETF[@]}" --grid orientations=1:1000:1000 --out "$T/e1000" >/dev/null; t3=$(now)
-/usr/bin/time -f %M -o "$T/rss100" "$BIN" "${ETF[@]}" --grid orientations=1:100:100 --out "$T/e100" >/dev/null
+rss "$T/rss100" "$BIN" "${ETF[@]}" --grid orientations=1:100:100 --out "$T/e100" >/dev/null
 inside=$(cat "$T"/e1000/cells/*/results.json | grep -o '"seconds": [0-9.e-]*' | awk '{s += $2} END {printf "%.3f", s}')
 MM=(sweep max_margin --grid n=12:75:64 --set max_margin.gd_iters=20000 --no-plots)
 t4=$(now); "$BIN" "${MM[@]}" --jobs 1 --out "$T/m1" >/dev/null; t5=$(now)
