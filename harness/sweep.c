@@ -300,11 +300,14 @@ static int batch_add(batch *b, const sweep *sw, const sweep_opts *s, size_t cell
              sizeof b->names[0]);
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/cells/%s", s->o.out, b->names[b->plan.n]);
-    if (key->oom || (!s->force && cell_done(dir, key))) {
-        *reused += !key->oom;
+    int oom = key->oom; /* read before cm_buf_free clears it */
+    if (oom || (!s->force && cell_done(dir, key))) {
+        *reused += !oom;
         hx_values_free(&j->vals);
         cm_buf_free(key);
-        return key->oom ? (snprintf(err, errlen, "out of memory"), -1) : 0;
+        if (oom)
+            snprintf(err, errlen, "out of memory");
+        return oom ? -1 : 0;
     }
     j->claim = sw->claim;
     j->data = sw->base->data;
