@@ -241,3 +241,80 @@ void hx_grid_free(hx_grid *g)
     g->axes = NULL;
     g->naxes = g->ncells = 0;
 }
+
+/* The midpoint text between two values of a numeric axis, or 0 when none lies strictly
+ * between them (adjacent integers). Log axes take the geometric mean. */
+static int midpoint(const hx_axis *ax, const char *a, const char *b, char *text, size_t len)
+{
+    double x = strtod(a, NULL), y = strtod(b, NULL);
+    double m = ax->log && x > 0 && y > 0 ? sqrt(x * y) : 0.5 * (x + y);
+    if (ax->spec->type == TC_PARAM_INT) {
+        m = floor(m);
+        if (!(m > fmin(x, y) && m < fmax(x, y)))
+            return 0;
+        snprintf(text, len, "%.0f", m);
+        return 1;
+    }
+    snprintf(text, len, "%.15g", m);
+    return strtod(text, NULL) != x && strtod(text, NULL) != y;
+}
+
+size_t hx_grid_stride(const hx_grid *g, size_t a)
+{
+    size_t s = 1;
+    for (size_t b = a + 1; b < g->naxes; b++)
+        s *= g->axes[b].nvalues;
+    return s;
+}
+
+/* Insert into axis a the midpoints after the value indices flagged in gap[]. */
+static int insert_midpoints(hx_axis *ax, const bool *gap, size_t *added)
+{
+    size_t n = ax->nvalues, m = 0;
+    char **v = calloc(2 * n, sizeof *v);
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        v[m++] = ax->values[i];
+        char text[64];
+        if (i + 1 < n && gap[i] && midpoint(ax, ax->values[i], ax->values[i + 1], text,
+                                            sizeof text)) {
+            if (!(v[m++] = strdup(text))) {
+                free(v);
+                return -1;
+            }
+            (*added)++;
+        }
+    }
+    free(ax->values);
+    ax->values = v;
+    ax->nvalues = m;
+    return 0;
+}
+
+int hx_grid_refine(hx_grid *g, const signed char *cls, size_t *added)
+{
+    *added = 0;
+    if (g->zip)
+        return 0;
+    for (size_t a = 0; a < g->naxes; a++) {
+        hx_axis *ax = &g->axes[a];
+        if (ax->spec->type != TC_PARAM_INT && ax->spec->type != TC_PARAM_REAL)
+            continue;
+        bool *gap = calloc(ax->nvalues, sizeof *gap);
+        if (!gap)
+            return -1;
+        size_t st = hx_grid_stride(g, a), coord[HX_GRID_MAX_AXES];
+        for (size_t c = 0; c < g->ncells; c++) {
+            hx_grid_coords(g, c, coord);
+            size_t i = coord[a];
+            if (i + 1 < ax->nvalues && cls[c] >= 0 && cls[c + st] >= 0 && cls[c] != cls[c + st])
+                gap[i] = true;
+        }
+        int rc = insert_midpoints(ax, gap, added);
+        free(gap);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}

@@ -47,6 +47,18 @@ int hx_grid_finish(hx_grid *g, bool zip, size_t max_cells, char *err, size_t err
 /* The value index on every axis of cell `index` (< ncells): coord[a] for axis a. */
 void hx_grid_coords(const hx_grid *g, size_t index, size_t *coord);
 
+/* How far apart in the cell index two neighbours along axis a are (Cartesian grids): the
+ * product of the later axes' lengths. */
+size_t hx_grid_stride(const hx_grid *g, size_t a);
+
+/* --refine: cls[c] is cell c's measured class (1 holds at every seed, 0 refuted at every seed,
+ * -1 undecided or mixed). Where two neighbouring cells of a numeric axis are decided
+ * differently, the midpoint of their values is inserted into that axis (geometric on a log
+ * axis; integer axes stop at adjacent integers), so the next pass resolves where the verdict
+ * flips. *added counts the new values; g->ncells is stale until hx_grid_finish. A --zip grid
+ * is left alone. 0, or -1 when out of memory. */
+int hx_grid_refine(hx_grid *g, const signed char *cls, size_t *added);
+
 void hx_grid_free(hx_grid *g);
 
 #endif /* HX_GRID_H */

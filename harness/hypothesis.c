@@ -90,18 +90,10 @@ static json_t *axis_value(const hx_axis *x, size_t k)
 }
 
 /* Cell index stride of axis a in a Cartesian grid (first axis slowest). */
-static size_t axis_stride(const hx_grid *g, size_t a)
-{
-    size_t s = 1;
-    for (size_t b = a + 1; b < g->naxes; b++)
-        s *= g->axes[b].nvalues;
-    return s;
-}
-
 /* flip[k] = 1 when some pair of neighbours at indices k, k+1 of axis a has h 1 and 0. */
 static size_t axis_flips(const hx_grid *g, size_t a, const signed char *h, unsigned char *flip)
 {
-    size_t stride = g->zip ? 1 : axis_stride(g, a), coord[HX_GRID_MAX_AXES], nflip = 0;
+    size_t stride = g->zip ? 1 : hx_grid_stride(g, a), coord[HX_GRID_MAX_AXES], nflip = 0;
     for (size_t c = 0; c < g->ncells; c++) {
         hx_grid_coords(g, c, coord);
         size_t k = coord[a];

@@ -49,7 +49,7 @@ typedef struct {
     char **grids;        /* the --grid texts */
     size_t ngrids;
     bool zip, force, all;
-    size_t seeds, max_cells, shard_k, shard_n;
+    size_t seeds, max_cells, shard_k, shard_n, refine;
 } sweep_opts;
 
 static int usage(const char *fmt, const char *a)
@@ -95,7 +95,8 @@ static void shard_from_slurm(sweep_opts *s)
     s->shard_n = n;
 }
 
-enum { SW_GRID = HX_EXTRA_OPTION_BASE, SW_SEEDS, SW_SHARD, SW_MAX_CELLS, SW_ZIP, SW_FORCE, SW_ALL };
+enum { SW_GRID = HX_EXTRA_OPTION_BASE, SW_SEEDS, SW_SHARD, SW_MAX_CELLS, SW_ZIP, SW_FORCE, SW_ALL,
+       SW_REFINE };
 
 static const struct option sweep_options[] = {
     {"grid", required_argument, NULL, SW_GRID},
@@ -105,6 +106,7 @@ static const struct option sweep_options[] = {
     {"zip", no_argument, NULL, SW_ZIP},
     {"force", no_argument, NULL, SW_FORCE},
     {"all", no_argument, NULL, SW_ALL},
+    {"refine", required_argument, NULL, SW_REFINE},
     {NULL, 0, NULL, 0}};
 
 static int sweep_option(void *user, int opt, const char *v)
@@ -122,6 +124,10 @@ static int sweep_option(void *user, int opt, const char *v)
                            v)
                    : 0;
     case SW_SHARD: return parse_shard(s, v);
+    case SW_REFINE:
+        return parse_count(v, 0, 10, &s->refine)
+                   ? usage("--refine '%s' is not allowed: must be an integer in [0, 10]", v)
+                   : 0;
     case SW_ZIP: s->zip = true; return 0;
     case SW_FORCE: s->force = true; return 0;
     default: s->all = true; return 0;
@@ -148,6 +154,8 @@ static int split_args(sweep_opts *s, int argc, char **argv)
     }
     if (s->o.nclaims != 1)
         return usage("needs exactly one claim (got %s)", s->o.nclaims ? "several" : "none");
+    if (s->refine && (s->zip || s->shard_n || getenv("SLURM_ARRAY_TASK_ID")))
+        return usage("--refine needs the whole grid in one run (no --zip, no --shard)%s", "");
     if (strcmp(s->o.out, "results/latest") == 0)
         s->o.out = "results/sweep";
     shard_from_slurm(s);
@@ -651,6 +659,42 @@ static void hypothesis_summary(const sweep *sw, const sweep_opts *s, json_t *sum
     free(h);
 }
 
+/* Each cell's measured class. by_verdict: the verdict all its seeds share (0..5 in the order
+ * pass fail xfail xpass skip error) or 6 when they differ — what --refine separates; else 1 the
+ * claim holds at every seed, 0 refuted at every seed, -1 otherwise (the measured boundary).
+ * NULL after a message in err. */
+static signed char *cell_classes(const sweep *sw, const sweep_opts *s, bool by_verdict,
+                                 char *err, size_t errlen)
+{
+    static const char *const names[6] = {"pass", "fail", "xfail", "xpass", "skip", "error"};
+    signed char *cls = calloc(sw->grid.ncells ? sw->grid.ncells : 1, 1);
+    json_t *scratch = hx_sweep_summary_new();
+    for (size_t c = 0; cls && c < sw->grid.ncells; c++) {
+        json_t *cj = cell_json(sw, s, c, scratch, err, errlen);
+        if (!cj) {
+            free(cls);
+            cls = NULL;
+            break;
+        }
+        size_t holds = 0, refuted = 0, n = json_array_size(json_object_get(cj, "verdicts"));
+        int common = -1;
+        for (size_t k = 0; k < n; k++) {
+            const char *v = json_string_value(json_array_get(json_object_get(cj, "verdicts"), k));
+            holds += !strcmp(v, "pass") || !strcmp(v, "xpass");
+            refuted += !strcmp(v, "fail") || !strcmp(v, "xfail");
+            int code = 6;
+            for (int i = 0; i < 6; i++)
+                code = strcmp(v, names[i]) == 0 ? i : code;
+            common = k == 0 ? code : common == code ? common : 6;
+        }
+        cls[c] = (signed char)(by_verdict ? common
+                               : n && holds == n ? 1 : n && refuted == n ? 0 : -1);
+        json_decref(cj);
+    }
+    json_decref(scratch);
+    return cls;
+}
+
 static json_t *sweep_json(const sweep *sw, const sweep_opts *s, size_t reused, char *err,
                           size_t errlen)
 {
@@ -672,6 +716,12 @@ static json_t *sweep_json(const sweep *sw, const sweep_opts *s, size_t reused, c
     }
     json_object_set_new(summary, "cells", json_integer((json_int_t)json_array_size(cells)));
     hypothesis_summary(sw, s, summary);
+    if (s->refine) { /* the measured counterpart of hypothesis_boundary (whole grid: no shard) */
+        signed char *cls = cell_classes(sw, s, true, err, errlen); /* where the verdict flips */
+        json_object_set_new(summary, "measured_boundary",
+                            cls ? hx_hypothesis_boundaries(&sw->grid, cls) : json_null());
+        free(cls);
+    }
     json_t *shard = s->shard_n ? json_pack("{s:I, s:I}", "k", (json_int_t)s->shard_k, "n",
                                            (json_int_t)s->shard_n)
                                : json_null();
@@ -777,6 +827,37 @@ static int sweep_publish(const sweep *sw, const sweep_opts *s, size_t reused)
     return rc ? HX_EXIT_INTERNAL : HX_EXIT_OK;
 }
 
+/* ---- --refine ---------------------------------------------------------------------------- */
+
+/* Up to --refine passes: midpoints between neighbouring cells decided differently, then the
+ * new cells (the old ones are reused through their keys). 0, or an exit code. */
+static int refine_cells(sweep *sw, const sweep_opts *s)
+{
+    char err[1024];
+    size_t reused = 0; /* "reused" reports the first pass: these are this run's own cells */
+    for (size_t r = 0; r < s->refine; r++) {
+        signed char *cls = cell_classes(sw, s, true, err, sizeof err);
+        size_t added = 0;
+        int rc = cls ? hx_grid_refine(&sw->grid, cls, &added) : -1;
+        free(cls);
+        if (rc || added == 0) {
+            if (rc)
+                fprintf(stderr, "theorycheck: sweep: --refine: %s\n", cls ? "out of memory" : err);
+            return rc ? HX_EXIT_INTERNAL : 0;
+        }
+        if (hx_grid_finish(&sw->grid, false, s->max_cells, err, sizeof err)) {
+            fprintf(stderr, "theorycheck: sweep: --refine pass %zu: %s (the cells so far are "
+                            "kept; rerun with a larger --max-cells to go on)\n", r + 1, err);
+            return HX_EXIT_USAGE;
+        }
+        if (run_cells(sw, s, &reused, err, sizeof err)) {
+            fprintf(stderr, "theorycheck: sweep: %s\n", err);
+            return HX_EXIT_INTERNAL;
+        }
+    }
+    return 0;
+}
+
 int hx_cmd_sweep(int argc, char **argv)
 {
     sweep_opts s = {0};
@@ -792,7 +873,7 @@ int hx_cmd_sweep(int argc, char **argv)
         if (run_cells(&sw, &s, &reused, err, sizeof err)) {
             fprintf(stderr, "theorycheck: sweep: %s\n", err);
             rc = HX_EXIT_INTERNAL;
-        } else {
+        } else if ((rc = refine_cells(&sw, &s)) == 0) {
             rc = sweep_publish(&sw, &s, reused);
         }
     }

@@ -119,12 +119,45 @@ static void bad_grids_refused(void **state)
     refuse("n=2:1000:500", "step=0.1:4:500", false, 10000, "more than --max-cells 10000");
 }
 
+/* --refine: midpoints only between neighbours decided differently; geometric on a log axis;
+ * integer axes stop at adjacent integers; a zip grid is left alone. */
+static void refine_inserts_midpoints(void **state)
+{
+    (void)state;
+    size_t added;
+    hx_grid g = grid_of("n=10,20,30,31", NULL, false);
+    const signed char c1[] = {1, 1, 0, 4}; /* flips between 20|30 and 30|31 (adjacent) */
+    assert_int_equal(hx_grid_refine(&g, c1, &added), 0);
+    expect_values(&g.axes[0], "10|20|25|30|31");
+    assert_int_equal(added, 1);
+    hx_grid_free(&g);
+    g = grid_of("step=0.01:1:3:log", "n=10,20", false); /* 0.01, 0.1, 1 x 10, 20 */
+    /* cells (step, n): (0.01,10) 0, (0.01,20) 0, (0.1,10) 0, (0.1,20) 1, (1,10) 6 (mixed
+     * seeds: decided differently from 0), (1,20) -1 (no class: never separated). Step flips
+     * 0.01|0.1 (at n = 20) and 0.1|1 (at n = 10); n flips 10|20 at step 0.1 only. */
+    const signed char c2[] = {0, 0, 0, 1, 6, -1};
+    assert_int_equal(hx_grid_refine(&g, c2, &added), 0);
+    expect_values(&g.axes[0], "0.01|0.0316227766016838|0.1|0.316227766016838|1");
+    expect_values(&g.axes[1], "10|15|20");
+    assert_int_equal(added, 3);
+    char err[128];
+    assert_int_equal(hx_grid_finish(&g, false, HX_GRID_MAX_CELLS, err, sizeof err), 0);
+    assert_int_equal(g.ncells, 15);
+    hx_grid_free(&g);
+    g = grid_of("n=10,20", "step=1,2", true);
+    const signed char c3[] = {0, 1};
+    assert_int_equal(hx_grid_refine(&g, c3, &added), 0);
+    assert_int_equal(added, 0);
+    hx_grid_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lists_and_ranges),
         cmocka_unit_test(cell_order_and_zip),
         cmocka_unit_test(bad_grids_refused),
+        cmocka_unit_test(refine_inserts_midpoints),
     };
     return TC_RUN("harness/grid", tests);
 }
