@@ -1,6 +1,8 @@
 /* harness/cli.c — see cli.h. */
 #include "harness/cli.h"
 
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,4 +47,28 @@ int hx_cli_parse(int argc, char **argv, int first, const struct option *opts, hx
     }
     free(args);
     return rc;
+}
+
+int hx_cli_usage(const char *prog, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", prog);
+    vfprintf(stderr, fmt, ap);
+    fputs("\n" HX_CLI_HINT, stderr);
+    va_end(ap);
+    return -1;
+}
+
+int hx_cli_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || errno)
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
 }

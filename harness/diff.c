@@ -47,10 +47,7 @@ bool hx_diff_moved(double old, double new, double threshold, int ok_old, int ok_
 
 static int diff_usage(const char *fmt, const char *a)
 {
-    fprintf(stderr, "theorycheck: diff: ");
-    fprintf(stderr, fmt, a);
-    fprintf(stderr, "\n(see 'theorycheck --help')\n");
-    return -1;
+    return hx_cli_usage("theorycheck: diff", fmt, a);
 }
 
 enum { DIFF_FORMAT = 1000, DIFF_RTOL };
@@ -87,7 +84,7 @@ static int diff_args(diff_opts *d, int argc, char **argv)
 {
     d->rtol = HX_DIFF_RTOL;
     static const hx_cli_text text = {"theorycheck: diff", "a value",
-                                     "(see 'theorycheck --help')\n"};
+                                     HX_CLI_HINT};
     if (hx_cli_parse(argc, argv, 2, diff_options, diff_option, d, &text))
         return -1;
     if (!d->new_dir)

@@ -94,9 +94,7 @@ static const char usage[] =
 
 static int cmd_usage_error(const char *msg, const char *arg)
 {
-    fprintf(stderr, "theorycheck: ");
-    fprintf(stderr, msg, arg);
-    fprintf(stderr, "\n(see 'theorycheck --help')\n");
+    hx_cli_usage("theorycheck", msg, arg);
     return HX_EXIT_USAGE;
 }
 
@@ -139,7 +137,7 @@ static int parse_small(int argc, char **argv, small_args *a)
     static const struct option opts[] = {{"format", required_argument, NULL, SMALL_FORMAT},
                                          {"no-plots", no_argument, NULL, SMALL_NO_PLOTS},
                                          {NULL, 0, NULL, 0}};
-    static const hx_cli_text text = {"theorycheck", "a value", "(see 'theorycheck --help')\n"};
+    static const hx_cli_text text = {"theorycheck", "a value", HX_CLI_HINT};
     return hx_cli_parse(argc, argv, 2, opts, small_option, a, &text);
 }
 

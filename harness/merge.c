@@ -43,10 +43,7 @@ typedef struct {
 
 static int merge_usage(const char *fmt, const char *a)
 {
-    fprintf(stderr, "theorycheck: merge: ");
-    fprintf(stderr, fmt, a);
-    fprintf(stderr, "\n(see 'theorycheck --help')\n");
-    return -1;
+    return hx_cli_usage("theorycheck: merge", fmt, a);
 }
 
 enum { MERGE_OUT = 1000, MERGE_PARTIAL, MERGE_NO_PLOTS };
@@ -77,7 +74,7 @@ static int merge_args(merge_opts *m, int argc, char **argv)
     if (!m->dirs)
         return merge_usage("%sout of memory", "");
     static const hx_cli_text text = {"theorycheck: merge", "a value",
-                                     "(see 'theorycheck --help')\n"};
+                                     HX_CLI_HINT};
     if (hx_cli_parse(argc, argv, 2, merge_options, merge_option, m, &text))
         return -1;
     if (m->ndirs == 0)

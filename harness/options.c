@@ -12,10 +12,7 @@
 
 static int usage_error(const char *fmt, const char *a, const char *b)
 {
-    fprintf(stderr, "theorycheck run: ");
-    fprintf(stderr, fmt, a, b);
-    fprintf(stderr, "\n(see 'theorycheck --help')\n");
-    return -1;
+    return hx_cli_usage("theorycheck run", fmt, a, b);
 }
 
 int hx_format_parse(const char *s, hx_format *out, bool allow_junit)
@@ -36,19 +33,6 @@ int hx_override_parse(hx_override *ov, const char *text)
     ov->param = strndup(dot + 1, (size_t)(eq - dot - 1));
     ov->value = strndup(eq + 1, strlen(eq + 1));
     return (ov->claim && ov->param && ov->value) ? 0 : -1;
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    if (*s < '0' || *s > '9') /* no sign, no blank: strtoull would accept " -1" as 2^64-1 */
-        return -1;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end || errno)
-        return -1;
-    *out = (uint64_t)v;
-    return 0;
 }
 
 static int push_set(hx_run_options *o, const char *text)
@@ -108,7 +92,7 @@ static int apply_option(hx_run_options *o, int opt, const char *v)
         return 0;
     case OPT_SEED:
         /* The record stores the seed as a JSON integer (signed 64-bit). */
-        if (parse_u64(v, &o->seed) || o->seed > (uint64_t)INT64_MAX)
+        if (hx_cli_u64(v, &o->seed) || o->seed > (uint64_t)INT64_MAX)
             return usage_error("--seed '%s' is not allowed: must be an integer in [0, 2^63)%s", v, "");
         return 0;
     case OPT_SET: return push_set(o, v);
@@ -121,7 +105,7 @@ static int apply_option(hx_run_options *o, int opt, const char *v)
         return 0;
     case OPT_JOBS: {
         uint64_t j;
-        if (parse_u64(v, &j) || j < 1 || j > 256)
+        if (hx_cli_u64(v, &j) || j < 1 || j > 256)
             return usage_error("--jobs '%s' is not allowed: must be an integer in [1, 256]%s", v, "");
         o->jobs = (int)j;
         return 0;
@@ -180,7 +164,7 @@ int hx_run_options_parse_ext(hx_run_options *o, int argc, char **argv, int first
     if (nextra)
         memcpy(all + nrun, extra->opts, nextra * sizeof *all);
     hx_cli_text text = {extra ? extra->prog : "theorycheck run", "a value",
-                        "(see 'theorycheck --help')\n"};
+                        HX_CLI_HINT};
     parse_state st = {o, extra};
     int rc = hx_cli_parse(argc, argv, first, all, apply_cb, &st, &text);
     free(all);

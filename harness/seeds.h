@@ -12,7 +12,8 @@
 #include "harness/options.h"
 
 /* Run seed k of a run with --seed `seed`: `seed` itself for k = 0, then streams derived from
- * it (below 2^63, the record's JSON integer). Sweeps use the same seeds. */
+ * it (below 2^63, the record's JSON integer). Sweeps use the same seeds, and a cell's
+ * parameters never enter them, so neighbouring cells are paired. */
 uint64_t hx_run_seed(uint64_t seed, size_t k);
 
 /* Run o's claims under `nseeds` seeds; records under o->out/seed-<k>/, the summary in

@@ -29,6 +29,7 @@
 
 #include "common/atomic.h"
 #include "common/buf.h"
+#include "harness/cli.h"
 #include "harness/exitcodes.h"
 #include "harness/grid.h"
 #include "harness/csv.h"
@@ -54,20 +55,13 @@ typedef struct {
 
 static int usage(const char *fmt, const char *a)
 {
-    fprintf(stderr, "theorycheck: sweep: ");
-    fprintf(stderr, fmt, a);
-    fprintf(stderr, "\n(see 'theorycheck --help')\n");
-    return -1;
+    return hx_cli_usage("theorycheck: sweep", fmt, a);
 }
 
 static int parse_count(const char *v, size_t lo, size_t hi, size_t *out)
 {
-    char *end;
-    if (!v || !(*v >= '0' && *v <= '9'))
-        return -1;
-    errno = 0;
-    unsigned long long x = strtoull(v, &end, 10);
-    if (*end || errno || x < lo || x > hi)
+    uint64_t x;
+    if (hx_cli_u64(v, &x) || x < lo || x > hi)
         return -1;
     *out = (size_t)x;
     return 0;
@@ -180,14 +174,6 @@ uint64_t hx_sweep_hash(const char *s, size_t n)
         h *= 1099511628211ull;
     }
     return h;
-}
-
-/* Run seed k: the run's --seed itself for k = 0 (a one-seed sweep cell is the plain run at
- * those parameters), then streams derived from it; the cell's parameters never enter, so
- * neighbouring cells share their seeds (paired comparisons). Kept below 2^63 (JSON integer). */
-static uint64_t seed_of(uint64_t seed, size_t k)
-{
-    return hx_run_seed(seed, k);
 }
 
 /* The values of cell `cell`: the claim's defaults, the user's --set/--config, the cell. */
@@ -780,7 +766,7 @@ static int sweep_setup(sweep *sw, sweep_opts *s, hx_plan *base)
     if (!sw->seeds)
         return usage("%sout of memory", "");
     for (size_t k = 0; k < s->seeds; k++)
-        sw->seeds[k] = seed_of(s->o.seed, k);
+        sw->seeds[k] = hx_run_seed(s->o.seed, k);
     if (data_hash(s, sw->claim->id, sw->data_hash, sizeof sw->data_hash))
         return usage("cannot read the --data file: %s", strerror(errno));
     char cells[4096];
