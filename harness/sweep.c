@@ -31,14 +31,14 @@
 #include "common/buf.h"
 #include "harness/cli.h"
 #include "harness/exitcodes.h"
-#include "harness/grid.h"
 #include "harness/csv.h"
+#include "harness/grid.h"
 #include "harness/hypothesis.h"
 #include "harness/plan.h"
 #include "harness/records.h"
 #include "harness/runner.h"
 #include "harness/seeds.h"
-#include "numerics/rng.h"
+#include "harness/verdict.h"
 #include "numerics/stats.h"
 #include "reports/report.h"
 
@@ -645,14 +645,26 @@ static void hypothesis_summary(const sweep *sw, const sweep_opts *s, json_t *sum
     free(h);
 }
 
-/* Each cell's measured class. by_verdict: the verdict all its seeds share (0..5 in the order
- * pass fail xfail xpass skip error) or 6 when they differ — what --refine separates; else 1 the
- * claim holds at every seed, 0 refuted at every seed, -1 otherwise (the measured boundary).
- * NULL after a message in err. */
-static signed char *cell_classes(const sweep *sw, const sweep_opts *s, bool by_verdict,
-                                 char *err, size_t errlen)
+/* A cell's measured class (from its sweep.json entry): the verdict all its seeds share, as an
+ * hx_verdict, or HX_NVERDICTS when they differ. Neighbours of different classes are where
+ * --refine adds cells and where summary.measured_boundary puts the flip. */
+static signed char cell_class(const json_t *cell)
 {
-    static const char *const names[6] = {"pass", "fail", "xfail", "xpass", "skip", "error"};
+    const json_t *vs = json_object_get(cell, "verdicts");
+    int common = HX_NVERDICTS;
+    for (size_t k = 0; k < json_array_size(vs); k++) {
+        const char *v = json_string_value(json_array_get(vs, k));
+        int code = HX_NVERDICTS;
+        for (int i = 0; i < HX_NVERDICTS; i++)
+            code = v && strcmp(v, hx_verdict_name((hx_verdict)i)) == 0 ? i : code;
+        common = k == 0 || common == code ? code : HX_NVERDICTS;
+    }
+    return (signed char)common;
+}
+
+/* The class of every cell of the grid (read from the records). NULL after a message in err. */
+static signed char *cell_classes(const sweep *sw, const sweep_opts *s, char *err, size_t errlen)
+{
     signed char *cls = calloc(sw->grid.ncells ? sw->grid.ncells : 1, 1);
     json_t *scratch = hx_sweep_summary_new();
     for (size_t c = 0; cls && c < sw->grid.ncells; c++) {
@@ -662,19 +674,7 @@ static signed char *cell_classes(const sweep *sw, const sweep_opts *s, bool by_v
             cls = NULL;
             break;
         }
-        size_t holds = 0, refuted = 0, n = json_array_size(json_object_get(cj, "verdicts"));
-        int common = -1;
-        for (size_t k = 0; k < n; k++) {
-            const char *v = json_string_value(json_array_get(json_object_get(cj, "verdicts"), k));
-            holds += !strcmp(v, "pass") || !strcmp(v, "xpass");
-            refuted += !strcmp(v, "fail") || !strcmp(v, "xfail");
-            int code = 6;
-            for (int i = 0; i < 6; i++)
-                code = strcmp(v, names[i]) == 0 ? i : code;
-            common = k == 0 ? code : common == code ? common : 6;
-        }
-        cls[c] = (signed char)(by_verdict ? common
-                               : n && holds == n ? 1 : n && refuted == n ? 0 : -1);
+        cls[c] = cell_class(cj);
         json_decref(cj);
     }
     json_decref(scratch);
@@ -702,8 +702,11 @@ static json_t *sweep_json(const sweep *sw, const sweep_opts *s, size_t reused, c
     }
     json_object_set_new(summary, "cells", json_integer((json_int_t)json_array_size(cells)));
     hypothesis_summary(sw, s, summary);
-    if (s->refine) { /* the measured counterpart of hypothesis_boundary (whole grid: no shard) */
-        signed char *cls = cell_classes(sw, s, true, err, errlen); /* where the verdict flips */
+    if (s->refine) { /* the measured counterpart of hypothesis_boundary (whole grid: no shard,
+                        * so cells[c] is cell c) */
+        signed char *cls = calloc(sw->grid.ncells ? sw->grid.ncells : 1, 1);
+        for (size_t c = 0; cls && c < sw->grid.ncells; c++)
+            cls[c] = cell_class(json_array_get(cells, c));
         json_object_set_new(summary, "measured_boundary",
                             cls ? hx_hypothesis_boundaries(&sw->grid, cls) : json_null());
         free(cls);
@@ -822,7 +825,7 @@ static int refine_cells(sweep *sw, const sweep_opts *s)
     char err[1024];
     size_t reused = 0; /* "reused" reports the first pass: these are this run's own cells */
     for (size_t r = 0; r < s->refine; r++) {
-        signed char *cls = cell_classes(sw, s, true, err, sizeof err);
+        signed char *cls = cell_classes(sw, s, err, sizeof err);
         size_t added = 0;
         int rc = cls ? hx_grid_refine(&sw->grid, cls, &added) : -1;
         free(cls);
