@@ -354,8 +354,12 @@ static json_t *merge_cell(const tc_claim *claim, const merge_slot *s, size_t c, 
             return NULL;
         }
     }
-    json_t *cj = hx_sweep_cell_build(claim, c, json_object_get(s->cell, "params"), s->dir, paths,
-                                     n, summary, err, errlen);
+    /* The declared hypothesis as the shard evaluated it (at its own resolved values). */
+    const json_t *h = json_object_get(s->cell, "hypothesis");
+    const char *why = json_string_value(json_object_get(s->cell, "hypothesis_why"));
+    json_t *cj = hx_sweep_cell_build(claim, c, json_object_get(s->cell, "params"),
+                                     json_is_boolean(h) ? json_is_true(h) : -1, why ? why : "",
+                                     s->dir, paths, n, summary, err, errlen);
     free(paths);
     return cj;
 }

@@ -31,7 +31,6 @@
 #include "common/buf.h"
 #include "harness/cli.h"
 #include "harness/exitcodes.h"
-#include "harness/csv.h"
 #include "harness/grid.h"
 #include "harness/hypothesis.h"
 #include "harness/plan.h"
@@ -405,7 +404,6 @@ static double metric_value(const json_t *rec, const char *name)
 typedef struct {
     size_t runs, holds, refuted, undecided;
     json_t *verdicts, *records;
-    json_t *first; /* the first seed's claim record (its parameters, for the hypothesis) */
     char names[SWEEP_METRICS][64];
     size_t nmetrics;
     double values[SWEEP_METRICS][SWEEP_MAX_SEEDS];
@@ -431,10 +429,8 @@ static int cell_read(const tc_claim *claim, const char *dir, const char *rel, ce
     a->undecided += !json_is_boolean(holds);
     json_array_append(a->verdicts, json_object_get(rec, "verdict"));
     json_array_append_new(a->records, json_string(rel));
-    if (a->runs == 0) {
+    if (a->runs == 0)
         a->nmetrics = metric_names(claim, rec, a->names, SWEEP_METRICS);
-        a->first = json_incref((json_t *)rec);
-    }
     for (size_t m = 0; m < a->nmetrics; m++)
         a->values[m][a->runs] = metric_value(rec, a->names[m]);
     a->runs++;
@@ -456,67 +452,13 @@ static json_t *median_json(double *v, size_t n)
 
 /* ---- hypothesis regions (harness/hypothesis.h) ------------------------------------------ */
 
-/* A record's parameter value as the text --set would take. */
-static void param_text(const json_t *v, char *buf, size_t len)
-{
-    if (json_is_integer(v))
-        snprintf(buf, len, "%lld", (long long)json_integer_value(v));
-    else if (json_is_real(v))
-        snprintf(buf, len, "%.17g", json_real_value(v));
-    else if (json_is_boolean(v))
-        snprintf(buf, len, "%s", json_is_true(v) ? "true" : "false");
-    else if (json_is_string(v))
-        snprintf(buf, len, "%s", json_string_value(v));
-    else {
-        buf[0] = '\0';
-        for (size_t i = 0; i < json_array_size(v); i++) {
-            size_t used = strlen(buf);
-            snprintf(buf + used, len - used, "%s%.17g", i ? "," : "",
-                     json_number_value(json_array_get(v, i)));
-        }
-    }
-}
-
-/* The claim's declared hypothesis at the parameters (and data) a cell's first record ran
- * with: 1, 0 with `why`, -1 (none declared, or cannot tell). From the record, not from the
- * sweep's options, so that `merge` computes exactly what `sweep` did. */
-static int record_hypothesis(const tc_claim *claim, const json_t *rec, char *why, size_t whylen)
-{
-    why[0] = '\0';
-    if (!claim->hypothesis)
-        return -1;
-    hx_values vals;
-    char err[512], text[4096];
-    int h = -1, bad = hx_values_init(&vals, claim, "quick", err, sizeof err);
-    const char *name;
-    const json_t *v;
-    json_object_foreach((json_t *)json_object_get(rec, "params"), name, v) {
-        param_text(v, text, sizeof text);
-        bad = bad || hx_values_set(&vals, name, text, HX_SRC_CMDLINE, err, sizeof err);
-    }
-    tc_dataset data = {0};
-    const char *path = json_string_value(json_object_get(rec, "data"));
-    hx_value *t = hx_values_find(&vals, "targets");
-    bool has_data = !bad && path &&
-                    hx_dataset_load(&data, path, claim->data, t ? (size_t)t->i : 1, err,
-                                    sizeof err) == 0;
-    if (!bad && (!path || has_data))
-        h = hx_hypothesis_eval(claim, &vals, has_data ? &data : NULL, why, whylen);
-    if (has_data)
-        hx_dataset_free(&data);
-    hx_values_free(&vals);
-    return h;
-}
-
 /* Cell "hypothesis" (true, false, null) and "hypothesis_why"; summary "hypothesis_disagree"
  * counts the cells where the declared region and the measured verdicts disagree outright:
  * the hypothesis holds and the claim is refuted at every seed, or it fails and the claim
  * holds at every seed (skipped or errored seeds never count as either). */
-static void hypothesis_cell(const tc_claim *claim, const json_t *rec, const cell_acc *a,
+static void hypothesis_cell(const tc_claim *claim, int h, const char *why, const cell_acc *a,
                             json_t *out, json_t *summary)
 {
-    char why[512];
-    int h = record_hypothesis(claim, rec, why, sizeof why);
     json_object_set_new(out, "hypothesis", h < 0 ? json_null() : json_boolean(h));
     if (h == 0)
         json_object_set_new(out, "hypothesis_why", json_string(why));
@@ -529,8 +471,9 @@ static void hypothesis_cell(const tc_claim *claim, const json_t *rec, const cell
 
 /* See sweep.h. The one place a cell of sweep.json is made: `sweep` and `merge` both call it. */
 json_t *hx_sweep_cell_build(const tc_claim *claim, size_t cell, const json_t *params,
-                            const char *dir, const char *const *records, size_t n,
-                            json_t *summary, char *err, size_t errlen)
+                            int hypothesis, const char *why, const char *dir,
+                            const char *const *records, size_t n, json_t *summary, char *err,
+                            size_t errlen)
 {
     cell_acc *a = calloc(1, sizeof *a);
     if (!a)
@@ -552,7 +495,7 @@ json_t *hx_sweep_cell_build(const tc_claim *claim, size_t cell, const json_t *pa
                         "holds", (json_int_t)a->holds, "runs", (json_int_t)a->runs, "ci", lo, hi,
                         "seed_dependent", dependent, "hypothesis", "records", a->records,
                         "metrics", metrics);
-        hypothesis_cell(claim, a->first, a, out, summary);
+        hypothesis_cell(claim, hypothesis, why, a, out, summary);
         const char *count = a->holds == a->runs     ? "holds_everywhere"
                             : a->refuted == a->runs ? "refuted_everywhere"
                             : dependent             ? "seed_dependent"
@@ -563,9 +506,32 @@ json_t *hx_sweep_cell_build(const tc_claim *claim, size_t cell, const json_t *pa
     json_decref(metrics);
     json_decref(a->verdicts);
     json_decref(a->records);
-    json_decref(a->first);
     free(a);
     return out;
+}
+
+/* The claim's declared hypothesis at resolved values (with the sweep's --data): 1, 0 with
+ * `why`, -1 (none declared, or cannot tell). Pure: no record is read or changed. */
+static int hypothesis_at(const sweep *sw, const hx_values *vals, char *why, size_t whylen)
+{
+    why[0] = '\0';
+    if (!sw->claim->hypothesis)
+        return -1;
+    return hx_hypothesis_eval(sw->claim, vals, sw->base->has_data ? &sw->base->data : NULL, why,
+                              whylen);
+}
+
+/* The declared hypothesis at cell `cell` of this sweep's grid. */
+static int hypothesis_of(const sweep *sw, const sweep_opts *s, size_t cell, char *why,
+                         size_t whylen)
+{
+    hx_values vals;
+    char err[1024];
+    int h = cell_values(sw, cell, s->o.profile, &vals, err, sizeof err) == 0
+                ? hypothesis_at(sw, &vals, why, whylen)
+                : (why[0] = '\0', -1);
+    hx_values_free(&vals);
+    return h;
 }
 
 /* Cell `cell` of this sweep: its swept values and the records of its seeds. */
@@ -578,24 +544,25 @@ static json_t *cell_json(const sweep *sw, const sweep_opts *s, size_t cell, json
     for (size_t i = 0; i < sw->grid.naxes; i++)
         json_object_set_new(params, sw->grid.axes[i].spec->name,
                             typed(sw->grid.axes[i].spec, sw->grid.axes[i].values[coord[i]]));
-    char (*names)[224] = calloc(s->seeds, sizeof *names);
+    char (*names)[224] = calloc(s->seeds, sizeof *names), why[512] = "";
     const char **recs = calloc(s->seeds, sizeof *recs);
-    int rc = names && recs ? 0 : (snprintf(err, errlen, "out of memory"), -1);
+    hx_values vals; /* the same at every seed: only the key's seed line differs */
+    int rc = names && recs ? cell_values(sw, cell, s->o.profile, &vals, err, errlen)
+                           : (snprintf(err, errlen, "out of memory"), -1);
+    int h = rc == 0 ? hypothesis_at(sw, &vals, why, sizeof why) : -1;
     for (size_t k = 0; k < s->seeds && rc == 0; k++) {
-        hx_values vals;
         cm_buf key = {0};
         char name[200];
-        rc = cell_values(sw, cell, s->o.profile, &vals, err, errlen);
-        if (rc == 0)
-            cell_key(sw, &vals, s->o.profile, sw->seeds[k], &key, name, sizeof name);
-        hx_values_free(&vals);
+        cell_key(sw, &vals, s->o.profile, sw->seeds[k], &key, name, sizeof name);
         cm_buf_free(&key);
         snprintf(names[k], sizeof names[k], "cells/%s/results.json", name);
         recs[k] = names[k];
     }
     if (rc == 0)
-        out = hx_sweep_cell_build(sw->claim, cell, params, s->o.out, recs, s->seeds, summary,
-                                  err, errlen);
+        out = hx_sweep_cell_build(sw->claim, cell, params, h, why, s->o.out, recs, s->seeds,
+                                  summary, err, errlen);
+    if (names && recs)
+        hx_values_free(&vals);
     json_decref(params);
     free(names);
     free(recs);
@@ -607,22 +574,6 @@ json_t *hx_sweep_summary_new(void)
 {
     return json_pack("{s:i, s:i, s:i, s:i}", "holds_everywhere", 0, "refuted_everywhere", 0,
                      "seed_dependent", 0, "undecided", 0);
-}
-
-/* The declared hypothesis at cell `cell` of this sweep's grid (for the boundary). */
-static int hypothesis_of(const sweep *sw, const sweep_opts *s, size_t cell, char *why,
-                         size_t whylen)
-{
-    hx_values vals;
-    char err[1024];
-    int h = -1;
-    why[0] = '\0';
-    if (sw->claim->hypothesis && cell_values(sw, cell, s->o.profile, &vals, err, sizeof err) == 0)
-        h = hx_hypothesis_eval(sw->claim, &vals, sw->base->has_data ? &sw->base->data : NULL,
-                               why, whylen);
-    if (sw->claim->hypothesis)
-        hx_values_free(&vals);
-    return h;
 }
 
 /* Summary "hypothesis_disagree" (null when the claim declares no hypothesis) and

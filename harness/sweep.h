@@ -29,13 +29,16 @@ json_t *hx_sweep_summary_new(void);
 /* The sweep.json entry of cell `cell` of a sweep of `claim`, assembled from its cell-seed
  * records: `records` are n (>= 1) paths of results.json files relative to the sweep
  * directory `dir` ("cells/<claim>-<hash>/results.json"), in seed order; `params` the cell's
- * swept values (typed JSON, copied). Counts the cell in `summary`. Used by `sweep` and by
+ * swept values (typed JSON, copied); `hypothesis` the claim's declared hypothesis there (1,
+ * 0 with `why`, -1 none or unknown: sweep evaluates it, merge takes the shard's). Counts the
+ * cell in `summary`. Used by `sweep` and by
  * `merge` (which rebuilds every cell from the shards' records), so that a merged sweep.json
  * is the unsharded one. Returns a new object, or NULL with a message in err (a record
  * missing or unreadable). */
 json_t *hx_sweep_cell_build(const tc_claim *claim, size_t cell, const json_t *params,
-                            const char *dir, const char *const *records, size_t n,
-                            json_t *summary, char *err, size_t errlen);
+                            int hypothesis, const char *why, const char *dir,
+                            const char *const *records, size_t n, json_t *summary, char *err,
+                            size_t errlen);
 
 /* FNV-1a (64 bits) of n bytes: the name of a cell-seed directory is the hash of its key. */
 uint64_t hx_sweep_hash(const char *s, size_t n);
