@@ -632,6 +632,27 @@ static signed char *cell_classes(const sweep *sw, const sweep_opts *s, char *err
     return cls;
 }
 
+/* The run options that are not axes but change what every cell computes: the parameters set
+ * by --set or --config (name -> value as given) and the claim's --data file (its path as given
+ * and the hash that enters every cell's key), so that sweep.json alone says how to rerun it. */
+static void fixed_json(const sweep *sw, const sweep_opts *s, json_t *out)
+{
+    json_t *set = json_object();
+    for (size_t i = 0; i < sw->base->vals.n; i++) {
+        const hx_value *v = &sw->base->vals.v[i];
+        if (v->source != HX_SRC_DEFAULT)
+            json_object_set_new(set, v->spec->name, json_string(v->text));
+    }
+    json_object_set_new(out, "set", set);
+    json_t *data = json_null();
+    for (size_t i = 0; i < s->o.ndata; i++)
+        if (strcmp(s->o.data[i].claim, sw->claim->id) == 0) {
+            json_decref(data);
+            data = json_pack("{s:s, s:s}", "path", s->o.data[i].path, "fnv1a", sw->data_hash);
+        }
+    json_object_set_new(out, "data", data);
+}
+
 static json_t *sweep_json(const sweep *sw, const sweep_opts *s, size_t reused, char *err,
                           size_t errlen)
 {
@@ -665,14 +686,18 @@ static json_t *sweep_json(const sweep *sw, const sweep_opts *s, size_t reused, c
     json_t *shard = s->shard_n ? json_pack("{s:I, s:I}", "k", (json_int_t)s->shard_k, "n",
                                            (json_int_t)s->shard_n)
                                : json_null();
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:b, s:I, s:o, s:o, s:I, s:o}",
-                     "schema", HX_SWEEP_SCHEMA, "version", TC_VERSION, "claim",
-                     sw->claim->id, "expect",
-                     sw->claim->expect == TC_EXPECT_REFUTED ? "refuted" : "holds", "profile",
-                     s->o.profile, "seed", (json_int_t)s->o.seed, "seeds", seeds, "axes",
-                     axes_json(&sw->grid), "zip", s->zip, "ncells",
-                     (json_int_t)sw->grid.ncells, "shard", shard, "cells", cells, "reused",
-                     (json_int_t)reused, "summary", summary);
+    json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:b}", "schema",
+                            HX_SWEEP_SCHEMA, "version", TC_VERSION, "claim", sw->claim->id,
+                            "expect", sw->claim->expect == TC_EXPECT_REFUTED ? "refuted" : "holds",
+                            "profile", s->o.profile, "seed", (json_int_t)s->o.seed, "seeds", seeds,
+                            "axes", axes_json(&sw->grid), "zip", s->zip);
+    fixed_json(sw, s, out);
+    json_object_set_new(out, "ncells", json_integer((json_int_t)sw->grid.ncells));
+    json_object_set_new(out, "shard", shard);
+    json_object_set_new(out, "cells", cells);
+    json_object_set_new(out, "reused", json_integer((json_int_t)reused));
+    json_object_set_new(out, "summary", summary);
+    return out;
 }
 
 /* ---- the command ------------------------------------------------------------------------ */

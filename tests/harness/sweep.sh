@@ -40,6 +40,15 @@ if [ -n "$CHECK" ]; then
   if "$CHECK" "$SRC/docs/sweep.schema.json" "$OUT/sweep.json"; then ok; else bad "sweep.json against docs/sweep.schema.json"; fi
 fi
 n=$(grep -c '"index": ' "$OUT/sweep.json"); if [ "$n" -eq 4 ]; then ok; else bad "4 cells expected, got $n"; fi
+# the fixed (--set) parameters and the --data file are in the header: sweep.json says how to rerun
+expect_grep "$OUT/sweep.json" '"set": \{' "set in the header"
+expect_grep "$OUT/sweep.json" '"gd_iters": "20000"' "--set value in the header"
+expect_grep "$OUT/sweep.json" '"data": null' "no --data"
+D="$TMP/swd"
+expect_exit 0 "sweep with --data" -- "$TC" sweep max_margin --grid step=0.5,1 --set max_margin.gd_iters=20000 \
+    --data max_margin="$SRC/tests/data/separable.csv" --no-plots --jobs 1 --out "$D"
+expect_grep "$D/sweep.json" '"path": ".*tests/data/separable.csv"' "--data path in the header"
+expect_grep "$D/sweep.json" '"fnv1a": "[0-9a-f]{16}"' "--data hash in the header"
 n=$(ls "$OUT/cells" | wc -l); if [ "$n" -eq 8 ]; then ok; else bad "8 cell-seed records expected, got $n"; fi
 # 2 of 2 seeds hold: Clopper-Pearson lower bound (alpha/2)^(1/2) = 0.158113883...
 expect_grep "$OUT/sweep.json" '0\.15811388300841' "Clopper-Pearson interval of 2/2"
