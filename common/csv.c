@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/atomic.h"
+#include "common/number.h"
 
 void cm_csv_free(cm_csv *csv)
 {
@@ -83,17 +84,6 @@ static size_t count_fields(const char *line)
     return n;
 }
 
-/* A finite number filling the whole field (an overflow to inf is not one). */
-static int finite_number(const char *f, double *v)
-{
-    char *end;
-    if (!*f)
-        return -1;
-    errno = 0;
-    *v = strtod(f, &end);
-    return (*end || errno == ERANGE || !isfinite(*v)) ? -1 : 0;
-}
-
 /* A lenient value: strtod's nan/inf accepted, anything unparsable NAN. */
 static double lenient_number(const char *f)
 {
@@ -165,7 +155,7 @@ static int take_row(reader *r, cm_csv *csv, size_t n, size_t lineno)
     for (size_t j = 0; j < n; j++) {
         if (!(r->flags & CM_CSV_FINITE)) {
             row[j] = lenient_number(r->fields[j]);
-        } else if (finite_number(r->fields[j], &row[j])) {
+        } else if (cm_number_finite(r->fields[j], &row[j])) {
             snprintf(r->err, r->errlen, "%s:%zu: field %zu ('%.40s') is not a finite number",
                      r->path, lineno, j + 1, r->fields[j]);
             return -1;
@@ -175,12 +165,14 @@ static int take_row(reader *r, cm_csv *csv, size_t n, size_t lineno)
     return 0;
 }
 
-/* Whether a first line is a header under CM_CSV_HEADER_DETECT: none of its fields a number. */
+/* Whether a first line is a header under CM_CSV_HEADER_DETECT: none of its fields is a number.
+ * A number that is not finite (nan, inf, 1e400) is still a number: such a row is data, and bad
+ * data under CM_CSV_FINITE, never a header dropped in silence. */
 static int looks_like_header(char **fields, size_t n)
 {
     double v;
     for (size_t j = 0; j < n; j++)
-        if (finite_number(fields[j], &v) == 0)
+        if (cm_number_parse(fields[j], &v) == 0)
             return 0;
     return 1;
 }
@@ -222,6 +214,24 @@ static int parse_lines(reader *r, cm_csv *csv, char *text)
     return 0;
 }
 
+/* A NUL byte would end a row early without a trace: refuse the file, naming its line. A UTF-8
+ * byte order mark (which some editors write) is blanked out so the first field reads as written. */
+static int text_ok(reader *r, char *text, size_t len)
+{
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        size_t line = 1;
+        for (const char *c = text; c < nul; c++)
+            line += *c == '\n';
+        snprintf(r->err, r->errlen, "%s:%zu: the line holds a NUL byte (not a text file?)",
+                 r->path, line);
+        return -1;
+    }
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        memset(text, ' ', 3); /* blanks are trimmed from fields and lines alike */
+    return 0;
+}
+
 int cm_csv_read(const char *path, unsigned flags, cm_csv *csv, char *err, size_t errlen)
 {
     memset(csv, 0, sizeof *csv);
@@ -232,7 +242,7 @@ int cm_csv_read(const char *path, unsigned flags, cm_csv *csv, char *err, size_t
         return -1;
     }
     reader r = {.path = path, .flags = flags, .err = err, .errlen = errlen};
-    int rc = parse_lines(&r, csv, text);
+    int rc = text_ok(&r, text, len) ? -1 : parse_lines(&r, csv, text);
     free(r.fields);
     free(text);
     if (rc)

@@ -1,6 +1,8 @@
 /* harness/grid.c — parsing and expanding sweep grids (see grid.h). */
 #include "harness/grid.h"
 
+#include "common/number.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -48,10 +50,7 @@ static bool seen(const hx_axis *ax, const char *text)
 /* A number of the range syntax; -1 if not a finite number. */
 static int number(const char *s, double *v)
 {
-    char *end;
-    errno = 0;
-    *v = strtod(s, &end);
-    return (end == s || *end || errno == ERANGE || !isfinite(*v)) ? -1 : 0;
+    return cm_number_finite(s, v);
 }
 
 /* "LO:HI:COUNT[:log]" -> the values as text. 1 if `vals` is not a range, 0 done, -1 error. */

@@ -67,6 +67,24 @@ typedef struct {
 
 enum { MC_FEATURES = 1000, MC_LABELS, MC_WEIGHTS, MC_HELP };
 
+/* Every metric is invariant under a positive scaling of the features, and of the weights, each
+ * on its own: ratios of covariances, coefficients of variation, cosines, normalised distances,
+ * argmax. Their squares and sums of squares overflow from ~1e154 on, so each matrix is brought
+ * to a largest entry in [0.5, 1) first, by a power of two — exact, so the numbers are the same
+ * at any scale. */
+static void scale_unit(double *a, size_t n)
+{
+    double big = 0;
+    for (size_t i = 0; i < n; i++)
+        big = fmax(big, fabs(a[i]));
+    if (big == 0)
+        return;
+    int e;
+    frexp(big, &e);
+    for (size_t i = 0; i < n; i++)
+        a[i] = ldexp(a[i], -e);
+}
+
 static const struct option mc_options[] = {
     {"features", required_argument, NULL, MC_FEATURES},
     {"labels", required_argument, NULL, MC_LABELS},
@@ -216,6 +234,9 @@ int hx_measure_collapse(int argc, char **argv)
         goto done;
     }
 
+    scale_unit(H, n * p);
+    if (W)
+        scale_unit(W, wr * wc);
     work = num_collapse_work_alloc(n, p, C);
     num_collapse_metrics m;
     num_status st = work ? num_collapse_measure(work, H, y, n, p, C, W, NULL, &m) : NUM_ENOMEM;

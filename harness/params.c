@@ -1,6 +1,8 @@
 /* harness/params.c — parsing and validating parameter values (see params.h). */
 #include "harness/params.h"
 
+#include "common/number.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -49,21 +51,18 @@ void hx_param_allowed(const tc_param_spec *spec, char *buf, size_t len)
     }
 }
 
+/* A finite real, blanks around it allowed (as --set and INI values come). */
 static int parse_real(const char *s, double *out)
 {
-    char *end;
     while (isspace((unsigned char)*s))
         s++;
-    if (!*s)
-        return -1;
-    errno = 0;
-    double v = strtod(s, &end);
-    while (isspace((unsigned char)*end))
-        end++;
-    if (*end || errno == ERANGE || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    char *text = strndup(s, n);
+    int rc = text ? cm_number_finite(text, out) : -1;
+    free(text);
+    return rc;
 }
 
 static int parse_bool(const char *s, bool *out)

@@ -82,12 +82,40 @@ static void lenient_values_for_series(void **state)
     unlink(path);
 }
 
+/* issue #15: non-finite first rows are data (bad data), a NUL is refused, a BOM is skipped. */
+static void first_row_nul_and_bom(void **state)
+{
+    (void)state;
+    cm_csv c;
+    char err[256];
+    const unsigned f = CM_CSV_HEADER_DETECT | CM_CSV_FINITE;
+    write_file("nan,inf\n1,2\n");
+    assert_int_equal(cm_csv_read(path, f, &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, ":1: field 1 ('nan') is not a finite number"));
+    write_file("1e400,1\n1,2\n");
+    assert_int_equal(cm_csv_read(path, f, &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, ":1: field 1 ('1e400')"));
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    fwrite("1,2\n3,4\0\n", 1, 9, fp);
+    fclose(fp);
+    assert_int_equal(cm_csv_read(path, f, &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, ":2: the line holds a NUL byte"));
+    write_file("\xEF\xBB\xBF" "a,b\n1,2e-310\n");
+    assert_int_equal(cm_csv_read(path, f, &c, err, sizeof err), 0);
+    assert_string_equal(c.cols[0], "a");
+    expect_close("a subnormal value is finite", c.rows[1], 2e-310, 0.0);
+    cm_csv_free(&c);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(data_with_detected_header_comments_and_crlf),
         cmocka_unit_test(errors_name_file_line_and_field),
         cmocka_unit_test(lenient_values_for_series),
+        cmocka_unit_test(first_row_nul_and_bom),
     };
     return TC_RUN("common/csv", tests);
 }
