@@ -1,7 +1,9 @@
 # Thin wrapper around CMake so that `make verify` and `make test` work from a fresh clone.
 #   make verify   install missing packages (as root), build, run every claim (quick, --strict)
 #   make verify-seeds  the catalogue under 20 seeds: lists claims whose verdict depends on it
-#   make test     install, build, run all tests with ctest, then again under ASan+UBSan
+#   make test     install, build, run all tests with ctest, then again under ASan+UBSan, then
+#                 each fuzz target for FUZZ_SECONDS (20) from its seed corpus
+#   make fuzz     the fuzz targets for longer (FUZZ_LONG seconds each, default 600)
 #   make build    build/theorycheck
 #   make figures  the full profile, for papers (results/full)
 #   make bench    benchmarks -> bench/RESULTS.md
@@ -9,13 +11,17 @@
 #   make clean
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 20
+FUZZ_LONG  ?= 600
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 ifeq ($(CI),true)
 CMAKE_ARGS += -DTC_WERROR=ON
 endif
 
-.PHONY: all deps build build-asan verify verify-seeds test test-asan figures bench readme clean
+.PHONY: all deps build build-asan build-fuzz verify verify-seeds test test-asan fuzz-test fuzz \
+        figures bench readme clean
 
 all: build
 
@@ -30,6 +36,18 @@ build-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTC_SANITIZE=ON $(CMAKE_ARGS) >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
+# libFuzzer targets (tests/fuzz): clang, every layer instrumented, ASan + UBSan.
+build-fuzz: deps
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTC_FUZZ=ON \
+	  -DTC_FUZZ_SECONDS=$(FUZZ_SECONDS) $(CMAKE_ARGS) >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+
+fuzz-test: build-fuzz
+	cd $(FUZZ_BUILD) && ctest -L fuzz --output-on-failure -j $(JOBS)
+
+fuzz: FUZZ_SECONDS = $(FUZZ_LONG)
+fuzz: fuzz-test
+
 verify: build
 	./$(BUILD)/theorycheck run --profile quick --strict --out results/latest
 
@@ -43,6 +61,7 @@ test: build build-asan
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  THEORYCHECK_SANITIZED=1 ctest --output-on-failure -j $(JOBS)
+	$(MAKE) fuzz-test
 
 # The full profile trains the MLP collapse claims on the shipped digits data (data/README.md).
 DIGITS = data/optdigits.csv
@@ -65,4 +84,4 @@ readme: build
 	rm -f README.claims.tmp && mv README.md.tmp README.md
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) results
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) results

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Install the Debian packages theorycheck needs (DESIGN.md "Dependencies") when missing.
+# Install the Debian packages theorycheck needs (DESIGN.md "Dependencies") when missing
+# (clang and libclang-rt-dev build the fuzz targets of `make test`: libFuzzer).
 # As root: apt-get update + install. Otherwise: print the exact command and stop.
 # The optional packages serve one test only (tests/slurm/cluster.sh, a single-node Slurm
 # cluster, skipped without them): they are installed when possible and never fail the build.
 set -euo pipefail
 pkgs=(cmake pkg-config gcc make libgsl-dev liblapacke-dev libopenblas-dev libjansson-dev
-      libinih-dev libcmocka-dev gnuplot-nox)
+      libinih-dev libcmocka-dev gnuplot-nox clang libclang-rt-dev)
 optional=(slurm-wlm munge)
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=() opt_missing=()
