@@ -81,9 +81,11 @@ static int expand_range(hx_axis *ax, const char *opt, const char *vals, char *er
     size_t n = (size_t)cnt;
     for (size_t k = 0; k < n; k++) {
         double t = n == 1 ? 0.0 : (double)k / (double)(n - 1);
-        double v = geo ? exp(log(lo) + (log(hi) - log(lo)) * t) : lo + (hi - lo) * t;
-        if (k == n - 1 && n > 1)
-            v = hi; /* the end point exactly, not up to rounding */
+        double v = geo ? lo * pow(hi / lo, t) : lo + (hi - lo) * t;
+        if (k == 0)
+            v = lo; /* the end points exactly, not up to rounding (exp(log(1e-14)) is not) */
+        else if (k == n - 1)
+            v = hi;
         char text[64];
         /* A range's value is its 15-digit decimal: 0.1 + 10 x 0.2 is the 2.1 a reader
          * expects, not 2.0999999999999996 (the rounding is far below any tolerance). */
