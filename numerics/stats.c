@@ -45,6 +45,11 @@ double num_stats_z1(double alpha, double ntests)
     return gsl_cdf_ugaussian_Qinv(alpha / ntests);
 }
 
+double num_stats_t2(double alpha, double dof)
+{
+    return gsl_cdf_tdist_Qinv(alpha / 2.0, dof);
+}
+
 void num_stats_clopper_pearson(size_t k, size_t n, double alpha, double *lo, double *hi)
 {
     double a = (double)k, b = (double)(n - k);

@@ -5,6 +5,7 @@
  *   num_stats_t          mean, standard error and two-sided 95% Student-t half-width;
  *   num_stats_binom_p2   exact two-sided binomial p-value (twice the smaller tail, <= 1);
  *   num_stats_chisq_p2   two-sided chi-square p-value (twice the smaller tail, <= 1);
+ *   num_stats_t2         two-sided Student-t critical value at any level;
  *   num_stats_z2 / z1    Bonferroni normal critical values for ntests simultaneous tests at
  *                        family-wise level alpha (two- and one-sided);
  *   num_stats_clopper_pearson  exact interval of a binomial proportion (sweeps: the fraction
@@ -36,6 +37,10 @@ double num_stats_chisq_p2(double x, double nu);
  * P(Z > z) = alpha / ntests (one-sided), Z standard normal. */
 double num_stats_z2(double alpha, double ntests);
 double num_stats_z1(double alpha, double ntests);
+
+/* Student-t critical value with P(|T| > t) = alpha, T with dof degrees of freedom: the
+ * half-width of a two-sided 1 - alpha interval is t * se. */
+double num_stats_t2(double alpha, double dof);
 
 /* Clopper-Pearson (exact) two-sided 1 - alpha interval [*lo, *hi] for a proportion with k
  * successes in n >= 1 trials: the beta quantiles B(alpha/2; k, n-k+1) and

@@ -76,6 +76,16 @@ static void bonferroni_z(void **state)
 /* Closed forms: k = 0 gives hi = 1 - (alpha/2)^(1/n), k = n gives lo = (alpha/2)^(1/n); the
  * symmetric case k = n/2 is symmetric about 1/2; and the tabulated n = 10, k = 5 interval
  * [0.187086, 0.812914] (e.g. R's binom.test(5, 10)). */
+/* Student t: one degree of freedom is the Cauchy law, P(|T| > t) = 1 - (2/pi) atan t, so
+ * t = tan(pi (1 - alpha) / 2); with many degrees of freedom t tends to the normal quantile. */
+static void t_critical(void **state)
+{
+    (void)state;
+    expect_rel("Cauchy, alpha = 0.05", num_stats_t2(0.05, 1), tan(M_PI * 0.95 / 2), 1e-10);
+    expect_rel("Cauchy, alpha = 1e-6", num_stats_t2(1e-6, 1), tan(M_PI * (1 - 1e-6) / 2), 1e-6);
+    expect_rel("dof 1e7 -> normal", num_stats_t2(1e-6, 1e7), num_stats_z2(1e-6, 1), 1e-5);
+}
+
 static void clopper_pearson_known_values(void **state)
 {
     (void)state;
@@ -100,6 +110,7 @@ int main(void)
         cmocka_unit_test(t_interval_by_hand),
         cmocka_unit_test(bonferroni_z),
         cmocka_unit_test(clopper_pearson_known_values),
+        cmocka_unit_test(t_critical),
     };
     return TC_RUN("numerics/stats", tests);
 }
