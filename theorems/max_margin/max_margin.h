@@ -92,8 +92,20 @@
 
 /* GD: |w_gd(k) - w_flow(1 + eta k)| <= sum of local Euler errors (non-expansive flow, see
  * numerics/gd.h), with the sup over each step replaced by its start value; factor 2 for that,
- * plus the flow's own error. */
+ * plus the flow's own error. A rigorous but loose bound (10^3-10^4 times the deviation): it
+ * bounds gd_gap_log_t against the flow's value; the decisive GD check is Richardson's. */
 #define MM_GD_FACTOR 2.0
+
+/* GD against the flow by Richardson (numerics/gd.h, num_gd_richardson_eval): GD with steps eta
+ * and eta/2 to the same time T. Forward Euler gives D(h) = a h + r(h), |r(h)| <= C h^2, so
+ * q = |D(eta) - 2 D(eta/2)| / |D(eta)| <= 1.5 C eta / (|a| - C eta) = 1.5 x / (1 - x) with
+ * x = C eta / |a|: q <= 1/2 whenever the second-order remainder is at most a quarter of the
+ * first-order term (x <= 1/4), the regime in which "GD is a first-order discretisation of the
+ * flow" is a statement at this step at all. A GD whose step (or gradient, or time map) is off
+ * by a factor c != 1 tends to the flow at another time, D(h) -> s(T) != 0, and q -> 1 - O(h).
+ * Measured (40 seeds, n = 40, d = 2, 10^5 steps): q <= 0.03 at step 1, <= 0.33 at step 1.9
+ * (logistic), 0.9999 with the step doubled. */
+#define MM_GD_RICHARDSON_Q 0.5
 
 /* Number of log-spaced output times of a trajectory (series rows). */
 #define MM_NOUT 100
