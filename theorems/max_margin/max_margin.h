@@ -144,8 +144,16 @@ mm_problem *mm_problem_new(tc_ctx *ctx, size_t n, size_t d);
 /* num_ib_setup with this family's rank constant and on-margin tolerance. */
 num_status mm_setup(mm_problem *p, const double *X, const double *y);
 
-/* The horizon: at least `horizon`, extended to 2 log(1/MM_EPS_ASYM) / kappa, capped. */
-double mm_horizon(const mm_problem *p, double horizon);
+/* The horizon: at least `horizon`, extended to 2 log(1/MM_EPS_ASYM) / kappa, capped at
+ * min(cap, MM_S_CAP) (cap: parameter max_log_t). */
+double mm_horizon(const mm_problem *p, double horizon, double cap);
+
+/* Convergence gate (issue #12): the flow has converged to the asymptotic regime when the
+ * neglected terms of the expansion (tolerances.c, relative size on the support-vector identity)
+ * are below 1/2 at s_end/2 and s_end: the linearisation behind every threshold needs
+ * |g.delta| <= 1/2. Otherwise the run ends with error "inconclusive: not converged after N
+ * steps ...", never a verdict. Reported as flow_neglected_terms. */
+#define MM_CONV_BOUND 0.5
 
 /* Record the SVM's certificate; a residual above MM_KKT_TOL is a solver failure (the run ends
  * with `error`). */
