@@ -398,10 +398,11 @@ const tc_claim tc_claim_max_margin_square = {
     .expect = TC_EXPECT_REFUTED,
     .refuted_reason =
         "003 §11.1: the square-loss flow converges to w_inf = P_null(w0) + X^+ y (checked against "
-        "this closed form to 5e-13), which depends on w0 and is not the SVM unless every sample "
-        "is a support vector. Default seed, quick profile: direction_gap_min = 0.086 and "
-        "direction_gap_max = 1.34 over 5 initialisations (claim: <= 1e-6), spread_ratio = 1.00 "
-        "(claim: the spread at least halves when log t doubles, <= 0.5).",
+        "this closed form, limit_closed_form_relerr), which depends on w0 and is not the SVM "
+        "unless every sample is a support vector: direction_gap_min and direction_gap_max stay "
+        "far above the 1e-6 of the transplanted claim, and spread_ratio is 1 (the spread does "
+        "not shrink when log t doubles). Refuted at every seed of 20 and every d of 20..60 with "
+        "n = 12 (docs/claims/max_margin.md, map).",
     .params = params_init,
     .data = TC_DATA_NONE,
     .run = run_inits,
