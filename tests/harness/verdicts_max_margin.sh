@@ -21,7 +21,7 @@ expect_grep "$TMP/v1" "^residual_sv_relerr <= .* True$" "Figure 1 data: A2 check
 expect_grep "$TMP/v1" "^gd_richardson_q <= .* True$" "Figure 1 data: GD checked"
 
 expect_exit 0 "degenerate data" -- "$TC" run max_margin --data max_margin="$SRC/tests/data/degenerate_on_margin.csv" \
-  --set max_margin.gd_iters=20000 --no-plots --jobs 1 --out "$TMP/deg"
+  --set max_margin.gd_iters=20000 --set max_margin.loss=exp --no-plots --jobs 1 --out "$TMP/deg"
 verdict "$TMP/deg/$J" >"$TMP/v2"
 expect_grep "$TMP/v2" "^pass$" "degenerate data: A1 decided"
 expect_grep "$TMP/v2" "on the margin with alpha = 0.*A2 and A3 not applicable" "degenerate data: reason"
