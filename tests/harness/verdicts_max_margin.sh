@@ -27,6 +27,14 @@ expect_grep "$TMP/v2" "^pass$" "degenerate data: A1 decided"
 expect_grep "$TMP/v2" "on the margin with alpha = 0.*A2 and A3 not applicable" "degenerate data: reason"
 expect_grep "$TMP/v2" "^direction_gap_decrease >= .* True$" "degenerate data: A1 checked"
 
+# symmetric data with three support vectors on a line (dependent): the gap falls to ~1e-19, below
+# the integrator's resolution, which decides A1 (a decrease check alone would fail there)
+expect_exit 0 "degenerate dependent data" -- "$TC" run max_margin --data max_margin="$SRC/tests/data/degenerate_dependent.csv" \
+  --set max_margin.gd_iters=20000 --set max_margin.loss=exp --no-plots --jobs 1 --out "$TMP/dep"
+verdict "$TMP/dep/$J" >"$TMP/v3"
+expect_grep "$TMP/v3" "^pass$" "degenerate dependent data: A1 decided"
+expect_grep "$TMP/v3" "^direction_gap <= .* True$" "degenerate dependent data: gap at resolution"
+
 for c in "max_margin max_margin.max_log_t=20" "max_margin_init max_margin_init.max_log_t=20" \
          "max_margin_square_loss max_margin_square_loss.max_log_t=1"; do
   set -- $c
