@@ -173,3 +173,27 @@ done:
     free(u);
     return st;
 }
+
+num_status num_gd_richardson_eval(size_t d, const double *w_flow, const double *w_gd,
+                                  const double *w_gd_half, num_gd_richardson *out)
+{
+    if (d == 0 || !w_flow || !w_gd || !w_gd_half || !out)
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: d == 0 || !w_flow || !w_gd || "
+                                     "!w_gd_half || !out");
+    double a = 0.0, b = 0.0, e = 0.0;
+    for (size_t j = 0; j < d; j++) {
+        double d1 = w_gd[j] - w_flow[j], d2 = w_gd_half[j] - w_flow[j];
+        a += d1 * d1;
+        b += d2 * d2;
+        e += (d1 - 2.0 * d2) * (d1 - 2.0 * d2);
+    }
+    if (!isfinite(a + b + e))
+        return NUM_ERROR(NUM_ENAN, "non-finite value: a GD iterate or the flow state");
+    out->dev = sqrt(a);
+    out->dev_half = sqrt(b);
+    out->ratio = out->dev / out->dev_half;
+    out->q = sqrt(e) / out->dev;
+    if (!(out->dev > 0.0))
+        out->ratio = out->q = NAN;
+    return NUM_OK;
+}

@@ -48,4 +48,29 @@ num_status num_gd_run(num_margin_loss loss, size_t n, size_t d, const double *X,
                       const double *y, const double *w0, double eta, size_t nout,
                       const unsigned long *kout, double *W, double *logL, double *lerr);
 
+/* Richardson comparison of GD with the flow it discretises (max_margin, issue #12 finding 8).
+ * GD is forward Euler for dw/dt = -grad L, a first-order method: at a fixed time T its
+ * deviation from the flow is D(h) = a h + r(h) with |r(h)| <= C h^2. From two runs to the same
+ * T with steps h and h/2:
+ *   ratio = |D(h)| / |D(h/2)|            (2 at first order)
+ *   q     = |D(h) - 2 D(h/2)| / |D(h)|   (the part of D(h) that Richardson extrapolation leaves:
+ *                                         O(h) for a consistent method)
+ * A GD whose step or gradient is off by a constant factor c != 1 (or whose time map t = 1 + h k
+ * is wrong) converges as h -> 0 to the flow at another time, D(h) -> s(T) != 0, so q -> 1 and
+ * ratio -> 1 however small h is. See docs/claims/max_margin.md for the threshold on q.
+ *   w_flow      d: the flow at T
+ *   w_gd        d: GD with step h after k steps (T = t0 + h k)
+ *   w_gd_half   d: GD with step h/2 after 2k steps
+ * Returns NUM_OK; NUM_EINVAL (NULL, d == 0); NUM_ENAN (non-finite input). dev == 0 gives
+ * ratio and q NaN (GD equal to the flow: nothing to extrapolate). */
+typedef struct {
+    double dev;      /* |D(h)| */
+    double dev_half; /* |D(h/2)| */
+    double ratio;    /* dev / dev_half */
+    double q;        /* |D(h) - 2 D(h/2)| / |D(h)| */
+} num_gd_richardson;
+
+num_status num_gd_richardson_eval(size_t d, const double *w_flow, const double *w_gd,
+                                  const double *w_gd_half, num_gd_richardson *out);
+
 #endif /* NUM_GD_H */

@@ -25,6 +25,7 @@ num_ib_problem *num_ib_alloc(size_t n, size_t d)
     p->G = calloc(n * d, sizeof *p->G);
     p->svm = num_svm_alloc(n, d);
     p->GS = calloc(n * d, sizeof *p->GS);
+    p->aS = calloc(n, sizeof *p->aS);
     p->wt = calloc(d, sizeof *p->wt);
     p->PS = calloc(d * d, sizeof *p->PS);
     p->Pnull = calloc(d * d, sizeof *p->Pnull);
@@ -32,7 +33,7 @@ num_ib_problem *num_ib_alloc(size_t n, size_t d)
     p->M = calloc(n * n, sizeof *p->M);
     p->ev = calloc(n, sizeof *p->ev);
     p->sv = calloc(n < d ? n : d, sizeof *p->sv);
-    if (!p->X || !p->y || !p->G || !p->svm || !p->GS || !p->wt || !p->PS || !p->Pnull ||
+    if (!p->X || !p->y || !p->G || !p->svm || !p->GS || !p->aS || !p->wt || !p->PS || !p->Pnull ||
         !p->rhs || !p->M || !p->ev || !p->sv) {
         num_ib_free(p);
         return NULL;
@@ -49,6 +50,7 @@ void num_ib_free(num_ib_problem *p)
     free(p->G);
     num_svm_free(p->svm);
     free(p->GS);
+    free(p->aS);
     free(p->wt);
     free(p->PS);
     free(p->Pnull);
@@ -62,14 +64,14 @@ void num_ib_free(num_ib_problem *p)
 /* kappa_S, sigma_S and kappa from the support vectors (after ib_solve). */
 static num_status ib_rates(num_ib_problem *p, double rank_c)
 {
-    size_t d = p->d, ns = p->ns;
-    const num_svm *s = p->svm;
+    size_t d = p->d, ns = p->nsu;
     double *M = p->M, *ev = p->ev, *sv = p->sv;
     num_status st;
-    /* kappa_S: nonzero spectrum of H_S = G_S^T A G_S equals that of A^1/2 G_S G_S^T A^1/2. */
+    /* kappa_S: nonzero spectrum of H_S = G_S^T A G_S equals that of A^1/2 G_S G_S^T A^1/2
+     * (a group of c equal samples with alpha_u / c each contributes alpha_u g g^T). */
     for (size_t a = 0; a < ns; a++)
         for (size_t b = 0; b < ns; b++)
-            M[a * ns + b] = sqrt(s->alpha[s->sv[a]] * s->alpha[s->sv[b]]) *
+            M[a * ns + b] = sqrt(p->aS[a] * p->aS[b]) *
                             cblas_ddot((int)d, p->GS + a * d, 1, p->GS + b * d, 1);
     if ((st = num_linalg_eigh(ns, M, ev, NULL)) != NUM_OK)
         return st;
@@ -90,7 +92,78 @@ static num_status ib_rates(num_ib_problem *p, double rank_c)
     return NUM_OK;
 }
 
-/* The data, G, and the SVM with its support-vector statistics. */
+/* first[i]: the first sample whose g equals g_i bit for bit (i itself if none); returns the
+ * number of distinct g's. Quadratic in n, comparing with the distinct rows only (a comparison
+ * of random rows stops at the first entry). */
+static size_t ib_groups(const double *G, size_t n, size_t d, size_t *first)
+{
+    size_t nu = 0;
+    for (size_t i = 0; i < n; i++) {
+        first[i] = i;
+        for (size_t j = 0; j < i; j++)
+            if (first[j] == j && memcmp(G + i * d, G + j * d, d * sizeof *G) == 0) {
+                first[i] = j;
+                break;
+            }
+        nu += first[i] == i;
+    }
+    return nu;
+}
+
+/* The SVM of data with repeated g's: solved on the nu distinct samples, then written into p->svm
+ * per sample (alpha and the certificate shared equally within a group), with the KKT residuals
+ * of the per-sample (w, alpha) on the full data. */
+static num_status ib_svm_merged(num_ib_problem *p, const size_t *first, size_t nu)
+{
+    size_t n = p->n, d = p->d;
+    num_svm *s = p->svm, *m = num_svm_alloc(nu, d);
+    double *Xu = malloc(nu * d * sizeof *Xu), *yu = malloc(nu * sizeof *yu);
+    size_t *at = malloc(n * sizeof *at), *cnt = calloc(nu, sizeof *cnt);
+    num_status st = NUM_ENOMEM;
+    if (!m || !Xu || !yu || !at || !cnt)
+        goto done;
+    for (size_t i = 0, u = 0; i < n; i++) {
+        if (first[i] == i) {
+            memcpy(Xu + u * d, p->X + i * d, d * sizeof *Xu);
+            yu[u] = p->y[i];
+            at[i] = u++;
+        } else {
+            at[i] = at[first[i]];
+        }
+        cnt[at[i]]++;
+    }
+    st = num_svm_solve(m, Xu, yu);
+    if (st != NUM_OK && st != NUM_EINFEASIBLE)
+        goto done;
+    memcpy(s->w, m->w, d * sizeof *s->w);
+    s->norm_w = m->norm_w;
+    s->margin = m->margin;
+    s->scale = m->scale;
+    s->iterations = m->iterations;
+    s->cert_residual = m->cert_residual;
+    s->cert_tol = m->cert_tol;
+    s->nsv = 0;
+    for (size_t i = 0; i < n; i++) {
+        s->alpha[i] = m->alpha[at[i]] / (double)cnt[at[i]];
+        s->fmargin[i] = m->fmargin[at[i]];
+        s->cert[i] = m->cert[at[i]] / (double)cnt[at[i]];
+        if (s->alpha[i] > 0.0)
+            s->sv[s->nsv++] = i;
+    }
+    if (st == NUM_OK)
+        st = num_svm_kkt_eval(n, d, p->X, p->y, s->w, s->alpha, &s->kkt);
+done:
+    num_svm_free(m);
+    free(Xu);
+    free(yu);
+    free(at);
+    free(cnt);
+    return st;
+}
+
+/* The data, G, and the SVM with its support-vector statistics; repeated g's merged (see
+ * num_ib_setup). GS holds the distinct support vectors, aS their merged duals, rhs the
+ * per-sample -log alpha_n that w_tilde_S solves. */
 static num_status ib_solve(num_ib_problem *p, const double *X, const double *y)
 {
     size_t n = p->n, d = p->d;
@@ -102,21 +175,37 @@ static num_status ib_solve(num_ib_problem *p, const double *X, const double *y)
             p->G[i * d + j] = y[i] * X[i * d + j];
         p->R = fmax(p->R, num_linalg_nrm2(d, X + i * d));
     }
-    num_status st = num_svm_solve(p->svm, X, y);
-    if (st != NUM_OK)
+    size_t *first = malloc(n * sizeof *first);
+    if (!first)
+        return NUM_ENOMEM;
+    size_t nu = ib_groups(p->G, n, d, first);
+    p->merged = n - nu;
+    num_status st = nu == n ? num_svm_solve(p->svm, X, y) : ib_svm_merged(p, first, nu);
+    if (st != NUM_OK) {
+        free(first);
         return st;
+    }
     num_svm *s = p->svm;
     p->ns = s->nsv;
+    p->nsu = 0;
     p->alpha_max = p->alpha_sum = p->alpha_log_alpha = 0.0;
     for (size_t k = 0; k < p->ns; k++) {
         size_t i = s->sv[k];
         double a = s->alpha[i];
-        memcpy(p->GS + k * d, p->G + i * d, d * sizeof(double));
-        p->rhs[k] = -log(a);
+        if (first[i] == i) {
+            memcpy(p->GS + p->nsu * d, p->G + i * d, d * sizeof(double));
+            p->rhs[p->nsu] = -log(a);
+            p->aS[p->nsu++] = a;
+        } else {
+            for (size_t u = 0; u < p->nsu; u++) /* the group's row: add this sample's share */
+                if (memcmp(p->GS + u * d, p->G + i * d, d * sizeof(double)) == 0)
+                    p->aS[u] += a;
+        }
         p->alpha_max = fmax(p->alpha_max, a);
         p->alpha_sum += a;
         p->alpha_log_alpha += a * log(a);
     }
+    free(first);
     p->m2 = INFINITY;
     for (size_t i = 0; i < n; i++)
         if (!(s->alpha[i] > 0.0))
@@ -135,16 +224,16 @@ num_status num_ib_setup(num_ib_problem *p, const double *X, const double *y, dou
      * exp(-(m_n - 1) s) does not decay, alpha is not unique, and Soudry et al.'s expansion (for
      * almost every dataset) does not apply as stated. */
     int on_margin = p->m2 - 1.0 <= on_margin_tol;
-    if ((st = num_linalg_rank(p->ns, d, p->GS, rank_c, &p->rank_S, NULL)) != NUM_OK ||
+    if ((st = num_linalg_rank(p->nsu, d, p->GS, rank_c, &p->rank_S, NULL)) != NUM_OK ||
         (st = num_linalg_rank(n, d, X, rank_c, &p->rank_X, NULL)) != NUM_OK)
         return st;
-    p->degenerate = p->rank_S < p->ns || on_margin;
-    /* w_tilde_S: minimum-norm solution of G_S w = -log alpha_S. */
-    if ((st = num_linalg_lstsq(p->ns, d, 1, p->GS, p->rhs, rank_c * (double)(n > d ? n : d) *
+    p->degenerate = p->rank_S < p->nsu || on_margin;
+    /* w_tilde_S: minimum-norm solution of G_S w = -log alpha_S (one row per distinct g). */
+    if ((st = num_linalg_lstsq(p->nsu, d, 1, p->GS, p->rhs, rank_c * (double)(n > d ? n : d) *
                                DBL_EPSILON, p->wt, NULL)) != NUM_OK)
         return st;
     /* P_S = I - (projector onto the null space of G_S); P_null of X. */
-    if ((st = num_linalg_null_projector(p->ns, d, p->GS, rank_c, p->PS, NULL)) != NUM_OK ||
+    if ((st = num_linalg_null_projector(p->nsu, d, p->GS, rank_c, p->PS, NULL)) != NUM_OK ||
         (st = num_linalg_null_projector(n, d, X, rank_c, p->Pnull, NULL)) != NUM_OK)
         return st;
     for (size_t i = 0; i < d * d; i++)

@@ -31,8 +31,11 @@ typedef struct {
     double *X, *y;       /* data (copied) */
     double *G;           /* n x d, rows g_n = y_n x_n */
     num_svm *svm;
-    size_t ns;           /* support vectors (alpha > 0) */
-    double *GS;          /* ns x d */
+    size_t ns;           /* support vectors (alpha > 0), counted per sample */
+    size_t nsu;          /* distinct support vectors g_n (duplicates merged, see below) */
+    size_t merged;       /* samples whose g_n = y_n x_n repeats an earlier sample's */
+    double *GS;          /* nsu x d: the distinct support vectors */
+    double *aS;          /* nsu: their merged dual variables (sum of the group's alpha_n) */
     double *wt;          /* w_tilde_S (d) */
     double *PS;          /* d x d projector onto span{g_n : n in S} */
     double *Pnull;       /* d x d projector onto the null space of X */
@@ -54,9 +57,15 @@ num_ib_problem *num_ib_alloc(size_t n, size_t d);
 void num_ib_free(num_ib_problem *p);
 
 /* Solve the SVM for (X, y) (n x d row-major, labels +-1; copied) and derive w_tilde_S, the
- * projectors and the rates. rank_c: the constant c of the rank decisions (numerics/linalg.h:
- * singular values above c max(m, n) eps s_max count); on_margin_tol: a non-support sample with
- * functional margin within this of 1 counts as on the margin (degenerate). Returns NUM_OK, or
+ * projectors and the rates. Samples with the same g_n = y_n x_n (bit for bit) enter the loss as
+ * one sample with multiplicity c (sum_n exp(-g_n.w) has c equal terms), so the SVM is solved on
+ * the distinct g's and each sample of a group gets the equal share alpha_u / c of the group's
+ * dual: the flow's terms are exp(-g.rho) = alpha_u / c per sample (Soudry et al.'s A2 per
+ * sample), and the per-sample duals stay unique where the distinct support vectors are
+ * independent. Data without repeats take the unmerged path unchanged.
+ * rank_c: the constant c of the rank decisions (numerics/linalg.h: singular values above
+ * c max(m, n) eps s_max count); on_margin_tol: a non-support sample with functional margin
+ * within this of 1 counts as on the margin (degenerate). Returns NUM_OK, or
  * the SVM's status (NUM_EINFEASIBLE for non-separable data: p->svm keeps the certificate), or
  * a LAPACK failure of the derivations. */
 num_status num_ib_setup(num_ib_problem *p, const double *X, const double *y, double rank_c,

@@ -21,10 +21,11 @@ num_status mm_setup(mm_problem *p, const double *X, const double *y)
     return num_ib_setup(p, X, y, MM_RANK_C, MM_MARGIN_DEGENERATE);
 }
 
-double mm_horizon(const mm_problem *p, double horizon)
+double mm_horizon(const mm_problem *p, double horizon, double cap)
 {
-    double need = p->kappa > 0.0 ? 2.0 * log(1.0 / MM_EPS_ASYM) / p->kappa : MM_S_CAP;
-    return fmin(MM_S_CAP, fmax(horizon, need));
+    cap = fmin(cap, MM_S_CAP);
+    double need = p->kappa > 0.0 ? 2.0 * log(1.0 / MM_EPS_ASYM) / p->kappa : cap;
+    return fmin(cap, fmax(horizon, need));
 }
 
 void mm_svm_metrics(tc_ctx *ctx, tc_result *res, const mm_problem *p)
