@@ -347,6 +347,7 @@ int main(int argc, char **argv)
      * and turn failures into NUM_* codes (a claim's `error` verdict), so switch it off once,
      * here, before any thread starts: numerics/ never touches this global. */
     gsl_set_error_handler_off();
+    rep_set_family_of(hx_family_of); /* report.html's family filter */
     if (argc < 2) {
         fputs(usage, stderr);
         return HX_EXIT_USAGE;

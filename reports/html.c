@@ -1,5 +1,7 @@
-/* reports/html.c — report.html: one self-contained page (inline CSS, figures as inline SVG,
- * no scripts, no external resources), so it can be mailed or archived as a single file.
+/* reports/html.c — report.html: one self-contained page (inline CSS, figures as inline SVG, a
+ * few lines of inline script, no external resources), so it can be mailed or archived as a
+ * single file. The verdict table fits a 1,280-pixel window (fixed layout, long words wrap),
+ * sorts by any column (click its header) and filters by verdict and family.
  *
  * Every string from the record goes through cm_esc_html. Figure SVGs are the files gnuplot
  * drew in this call, inlined by rep_figure_inline_svg (prolog removed, ids made unique).
@@ -14,14 +16,17 @@
 
 static const char css[] =
     "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,"
-    "sans-serif;max-width:1200px;margin:2em auto;padding:0 1.2em;color:#202124;line-height:1.45}"
+    "sans-serif;max-width:1200px;margin:2em auto;padding:0 1.2em;color:#202124;line-height:1.45;"
+    "overflow-wrap:anywhere}"
     "h1{margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:.2em}"
     "h3{margin-bottom:.3em}.run,.env,.cmd{margin:.2em 0;color:#555}.cmd code{font-size:.9em}"
     "code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em}"
     "table{border-collapse:collapse;margin:.6em 0 1em}"
     "th,td{border:1px solid #dadce0;padding:.3em .6em;vertical-align:top;text-align:left}"
     "th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}"
-    "table.verdicts td:nth-child(5){font-size:.9em}"
+    "table.verdicts{width:100%;table-layout:fixed}table.verdicts td:nth-child(5){font-size:.9em}"
+    "table.verdicts th{cursor:pointer;user-select:none;overflow-wrap:normal;font-size:.92em}table.verdicts th:after{content:' \\2195';"
+    "color:#aaa;font-weight:400}.filters select{margin:0 1em 0 .3em}"
     ".badge{display:inline-block;padding:.1em .55em;border-radius:.8em;font-weight:600;"
     "font-size:.85em;margin-right:.3em}"
     ".v-pass{background:#e6f4ea;color:#137333}.v-fail{background:#fce8e6;color:#c5221f}"
@@ -121,31 +126,104 @@ static void fig_link(cm_buf *b, const char *text, const char *path)
     cm_buf_puts(b, "</a>");
 }
 
+static rep_family_fn html_family_of;
+
+void rep_set_family_of(rep_family_fn family_of) { html_family_of = family_of; }
+
+static const char *family_name(const json_t *c)
+{
+    const char *f = html_family_of ? html_family_of(rep_jstr(c, "id", "")) : NULL;
+    return f ? f : "";
+}
+
+/* Filter by verdict and family: the rows carry data-verdict and data-family; sort by the
+ * clicked column: numbers by value (data-v), text otherwise. */
+static const char table_js[] =
+    "(function(){var t=document.querySelector('table.verdicts'),fv=document.getElementById("
+    "'fv'),ff=document.getElementById('ff');function f(){Array.from(t.tBodies[0].rows)."
+    "forEach(function(r){r.hidden=(fv.value&&r.dataset.verdict!==fv.value)||(ff.value&&"
+    "r.dataset.family!==ff.value);});}fv.addEventListener('change',f);ff.addEventListener("
+    "'change',f);t.querySelectorAll('th').forEach(function(th,i){th.addEventListener('click',"
+    "function(){var b=t.tBodies[0],r=Array.from(b.rows),d=th.dataset.dir==='a'?-1:1;"
+    "th.dataset.dir=d>0?'a':'d';r.sort(function(x,y){var p=x.cells[i].dataset.v,"
+    "q=y.cells[i].dataset.v,a=parseFloat(p),c=parseFloat(q);return d*(isNaN(a)||isNaN(c)?"
+    "p.localeCompare(q):a-c);});r.forEach(function(e){b.appendChild(e);});});});"
+    "document.documentElement.dataset.scrollWidth=document.documentElement.scrollWidth;})();";
+
+/* <select id=ID> with "all" and each distinct value of `key` among the claims, in order. */
+static void filter_select(cm_buf *b, const char *id, const char *label, const json_t *claims,
+                          const char *(*key)(const json_t *))
+{
+    cm_buf_printf(b, "<label for=\"%s\">%s</label><select id=\"%s\"><option value=\"\">all"
+                     "</option>", id, label, id);
+    for (size_t i = 0; i < json_array_size(claims); i++) {
+        const char *v = key(json_array_get(claims, i));
+        size_t j = 0;
+        while (j < i && strcmp(key(json_array_get(claims, j)), v) != 0)
+            j++;
+        if (j < i || !*v)
+            continue; /* shown already, or unknown */
+        cm_buf_puts(b, "<option>");
+        cm_esc_html(b, v);
+        cm_buf_puts(b, "</option>");
+    }
+    cm_buf_puts(b, "</select>");
+}
+
+static const char *verdict_of(const json_t *c) { return rep_jstr(c, "verdict", "?"); }
+
+/* A cell's sort key: data-v="text" (escaped). */
+static void sort_key(cm_buf *b, const char *text)
+{
+    cm_buf_puts(b, "<td data-v=\"");
+    cm_esc_html(b, text);
+    cm_buf_puts(b, "\"");
+}
+
 static void verdict_table(cm_buf *b, const json_t *claims, const rep_figset *fs)
 {
-    cm_buf_puts(b, "<h2>Verdicts</h2>\n<table class=\"verdicts\">\n<thead><tr><th>Claim</th>"
-                    "<th>Source</th><th>Expectation</th><th>Verdict</th><th>Key metrics</th>"
-                    "<th>Seconds</th><th>Figures</th></tr></thead>\n<tbody>\n");
+    cm_buf_puts(b, "<h2>Verdicts</h2>\n<p class=\"filters\">");
+    filter_select(b, "fv", "Verdict", claims, verdict_of);
+    filter_select(b, "ff", "Family", claims, family_name);
+    cm_buf_puts(b, "<span class=\"muted\">Click a column to sort.</span></p>\n"
+                   "<table class=\"verdicts\">\n<colgroup><col style=\"width:21%\">"
+                   "<col style=\"width:12%\"><col style=\"width:9%\"><col style=\"width:8%\">"
+                   "<col style=\"width:27%\"><col style=\"width:8%\"><col style=\"width:15%\">"
+                   "</colgroup>\n<thead><tr><th>Claim</th>"
+                   "<th>Source</th><th>Expectation</th><th>Verdict</th><th>Key metrics</th>"
+                   "<th>Seconds</th><th>Figures</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < json_array_size(claims); i++) {
         const json_t *c = json_array_get(claims, i);
         const char *id = rep_jstr(c, "id", "?"), *verdict = rep_jstr(c, "verdict", "?");
-        cm_buf_puts(b, "<tr><td><a href=\"#claim-");
+        cm_buf_puts(b, "<tr data-verdict=\"");
+        cm_esc_html(b, verdict);
+        cm_buf_puts(b, "\" data-family=\"");
+        cm_esc_html(b, family_name(c));
+        cm_buf_puts(b, "\">");
+        sort_key(b, id);
+        cm_buf_puts(b, "><a href=\"#claim-");
         cm_esc_html(b, id);
         cm_buf_puts(b, "\"><code>");
         cm_esc_html(b, id);
         cm_buf_puts(b, "</code></a><br>");
         cm_esc_html(b, rep_jstr(c, "title", ""));
-        cm_buf_puts(b, "</td><td>");
+        cm_buf_puts(b, "</td>");
+        sort_key(b, rep_jstr(c, "source", ""));
+        cm_buf_puts(b, ">");
         cm_esc_html(b, rep_jstr(c, "source", ""));
-        cm_buf_puts(b, "</td><td>");
+        cm_buf_puts(b, "</td>");
+        sort_key(b, rep_jstr(c, "expect", ""));
+        cm_buf_puts(b, ">");
         cm_esc_html(b, rep_jstr(c, "expect", ""));
-        cm_buf_printf(b, "</td><td class=\"v v-%s\">", verdict_class(verdict));
+        cm_buf_puts(b, "</td>");
+        sort_key(b, verdict);
+        cm_buf_printf(b, " class=\"v v-%s\">", verdict_class(verdict));
         cm_esc_html(b, verdict);
-        cm_buf_puts(b, "</td><td>");
+        cm_buf_puts(b, "</td><td data-v=\"\">");
         key_metrics_cell(b, c);
-        cm_buf_puts(b, "</td><td class=\"num\">");
+        cm_buf_printf(b, "</td><td class=\"num\" data-v=\"%.17g\">", rep_jnum(c, "seconds"));
         rep_fmt_seconds(b, rep_jnum(c, "seconds"));
-        cm_buf_puts(b, "</td><td>");
+        cm_buf_puts(b, "</td><td data-v=\"\">");
         int first = 1;
         for (size_t k = 0; k < fs->n; k++) {
             if (fs->v[k].claim != (int)i || !fs->v[k].drawn)
@@ -316,6 +394,6 @@ int rep_html_render(cm_buf *b, const char *outdir, const json_t *results, const 
         cm_buf_puts(b, "; figures drawn with ");
         cm_esc_html(b, fs->gnuplot_version);
     }
-    cm_buf_puts(b, ".</footer>\n</body>\n</html>\n");
+    cm_buf_printf(b, ".</footer>\n<script>%s</script>\n</body>\n</html>\n", table_js);
     return b->oom ? -1 : 0;
 }

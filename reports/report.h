@@ -37,6 +37,10 @@ typedef const char *(*rep_family_fn)(const char *id);
  * classname "theorycheck.<family_of(id)>"; fail and xpass are failures, error an error, skip
  * skipped. Rendered from the record alone, so `report DIR` rebuilds it. */
 char *rep_junit_render(const json_t *record, rep_family_fn family_of);
+/* How report.html names a claim's family, for its family filter (reports/ cannot see the
+ * registry): the harness sets it once at start; unset, every claim's family is "" and the
+ * filter offers "all" only. */
+void rep_set_family_of(rep_family_fn family_of);
 /* The terminal verdict table of a record: claim, expect, verdict, seconds, two key metrics,
  * the reason under any verdict other than pass and xfail, then the verdict counts. */
 void rep_table_print(FILE *f, const json_t *record);

@@ -2,12 +2,13 @@
 # Install the Debian packages theorycheck needs (DESIGN.md "Dependencies") when missing
 # (clang and libclang-rt-dev build the fuzz targets of `make test`: libFuzzer).
 # As root: apt-get update + install. Otherwise: print the exact command and stop.
-# The optional packages serve one test only (tests/slurm/cluster.sh, a single-node Slurm
-# cluster, skipped without them): they are installed when possible and never fail the build.
+# The optional packages serve one test each (tests/slurm/cluster.sh, a single-node Slurm
+# cluster; tests/harness/report_html.sh, report.html in headless Chromium), skipped without
+# them: they are installed when possible and never fail the build.
 set -euo pipefail
 pkgs=(cmake pkg-config gcc make libgsl-dev liblapacke-dev libopenblas-dev libjansson-dev
       libinih-dev libcmocka-dev gnuplot-nox clang libclang-rt-dev)
-optional=(slurm-wlm munge)
+optional=(slurm-wlm munge chromium)
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=() opt_missing=()
 for p in "${pkgs[@]}"; do installed "$p" || missing+=("$p"); done
@@ -16,7 +17,7 @@ for p in "${optional[@]}"; do installed "$p" || opt_missing+=("$p"); done
 install="apt-get install -y --no-install-recommends"
 if [ "$(id -u)" -ne 0 ]; then
   if [ ${#opt_missing[@]} -gt 0 ]; then
-    echo "theorycheck: optional packages for the Slurm test missing: ${opt_missing[*]}" \
+    echo "theorycheck: optional packages for the Slurm and browser tests missing: ${opt_missing[*]}" \
          "(sudo $install ${opt_missing[*]}); that test is skipped without them" >&2
   fi
   [ ${#missing[@]} -eq 0 ] && exit 0
@@ -32,10 +33,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   updated=1
 fi
 if [ ${#opt_missing[@]} -gt 0 ]; then
-  echo "theorycheck: installing ${opt_missing[*]} (optional, for the Slurm test)" >&2
+  echo "theorycheck: installing ${opt_missing[*]} (optional, for the Slurm and browser tests)" >&2
   if ! { [ -n "${updated:-}" ] || apt-get update -qq; } ||
      ! $install "${opt_missing[@]}" >/dev/null 2>&1; then
-    echo "theorycheck: could not install ${opt_missing[*]}: the Slurm test will be skipped" >&2
+    echo "theorycheck: could not install ${opt_missing[*]}: the tests that need them are skipped" >&2
   fi
 fi
 exit 0
