@@ -11,7 +11,8 @@
  * directory (no symbolic link to versions), and every link inside it is relative, so a record
  * reads the same wherever it is moved. On a file system without RENAME_EXCHANGE (EINVAL) the
  * switch falls back to two renames, --out to PARENT/.NAME.old.<pid> and staging to --out: a
- * crash between them leaves no --out but the previous record complete under the .old name.
+ * crash between them leaves no --out but the previous record complete under the .old name,
+ * which the next run puts back before anything else.
  * Directories are fsynced before and after, so a power loss does not reorder the switch before
  * the files it publishes.
  *
@@ -218,8 +219,10 @@ static int is_leftover(const char *entry, const char *prefix)
 }
 
 /* Remove the staging and old directories killed runs left beside --out. Called with the lock
- * held, so none of them belongs to a live run. */
-static void remove_leftovers(const hx_outdir *d)
+ * held, so none of them belongs to a live run. An old directory while --out is missing is the
+ * previous record of a run killed between the two renames of the fallback switch: it is put
+ * back at --out instead. */
+static void remove_leftovers(hx_outdir *d)
 {
     char *staging = str_printf(".%s.staging.", d->name);
     char *old = str_printf(".%s.old.", d->name);
@@ -229,7 +232,9 @@ static void remove_leftovers(const hx_outdir *d)
         if (!is_leftover(e->d_name, staging) && !is_leftover(e->d_name, old))
             continue;
         char *path = cm_join(d->parent, e->d_name);
-        if (path && cm_remove_tree(path) != 0)
+        if (path && !d->existed && is_leftover(e->d_name, old) && rename(path, d->out) == 0)
+            d->existed = 1;
+        else if (path && cm_remove_tree(path) != 0)
             fprintf(stderr, "theorycheck: note: cannot remove %s, left by a killed run: %s\n",
                     path, strerror(errno));
         free(path);

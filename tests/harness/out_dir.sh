@@ -88,6 +88,18 @@ expect_absent "$TMP/.rec.old.12" "leftover old record removed"
 if [ -d "$TMP/.rec.staging.x" ]; then ok; else bad "a name that is not a leftover was removed"; fi
 if ls -a "$TMP" | grep -q "^\.rec\.staging\.[0-9]"; then bad "the run left its staging"; else ok; fi
 
+# Killed between the two renames of the fallback switch (no RENAME_EXCHANGE): no --out, the
+# previous record under .NAME.old.<pid>. The next run puts it back first, so interrupting that
+# run leaves the previous record at --out.
+mkdir -p "$TMP/fb" && cp -a "$TMP/rec.want" "$TMP/fb/.rec.old.77"
+"$TC" run max_margin --no-plots --out "$TMP/fb/rec" >/dev/null 2>"$TMP/fb.err" &
+pid=$!
+for _ in $(seq 3000); do [ -d "$TMP/fb/.rec.staging.$pid" ] && break; sleep 0.02; done
+kill -INT "$pid"; wait "$pid"; code=$?
+[ "$code" = 130 ] && ok || bad "fallback leftover: exit $code, expected 130"
+diff -r "$TMP/fb/rec" "$TMP/rec.want" >/dev/null && ok || bad "fallback leftover: not put back"
+expect_absent "$TMP/fb/.rec.old.77" "fallback leftover moved"
+
 # A busy lock: refused at once, naming the holder (the pid written in the lock file).
 if command -v flock >/dev/null; then
   echo 4242 >"$TMP/.rec.lock"
