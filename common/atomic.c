@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,4 +167,34 @@ int cm_fsync_path(const char *path)
     int rc = fsync(fd);
     close(fd);
     return rc;
+}
+
+/* nftw keeps no user pointer, so the first error is kept here; cm_remove_tree is called from
+ * one thread at a time (the run's own staging and leftovers). */
+static int remove_errno;
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    if (remove(path) != 0 && errno != ENOENT && remove_errno == 0)
+        remove_errno = errno;
+    return 0; /* keep going: remove as much as possible */
+}
+
+int cm_remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : -1;
+    remove_errno = 0;
+    /* FTW_DEPTH: a directory after its entries; FTW_PHYS: links are removed, not followed. */
+    if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0 && remove_errno == 0)
+        remove_errno = errno ? errno : EIO;
+    if (remove_errno) {
+        errno = remove_errno;
+        return -1;
+    }
+    return 0;
 }

@@ -21,5 +21,9 @@ int cm_file_nonempty(const char *path);
 char *cm_join(const char *outdir, const char *rel);
 /* fsync an existing file by path. 0 or -1. */
 int cm_fsync_path(const char *path);
+/* rm -rf: remove path and, if it is a directory, everything under it, without following
+ * symbolic links (a link is removed, never its target). 0 (also when path does not exist) or
+ * -1 (errno of the first failure; the rest is still attempted). */
+int cm_remove_tree(const char *path);
 
 #endif /* CM_ATOMIC_H */

@@ -27,6 +27,7 @@
 #include "harness/measure_collapse.h"
 #include "harness/merge.h"
 #include "harness/options.h"
+#include "harness/outdir.h"
 #include "harness/plan.h"
 #include "harness/records.h"
 #include "harness/runner.h"
@@ -190,22 +191,42 @@ static int exit_code(const hx_plan *plan, bool strict)
     return HX_EXIT_OK;
 }
 
-/* Write the records and reports; print the chosen format on stdout. */
-static int publish(const hx_run_options *o, const hx_plan *plan, const hx_run_info *info)
+/* What the record writer needs (hx_outdir_publish runs it in a child process). */
+typedef struct {
+    const hx_run_options *o;
+    const hx_plan *plan;
+    const json_t *record;
+    const char *junit;
+} record_job;
+
+/* The whole record into dir (the staging directory): data, results.json, junit.xml, figures,
+ * report.md and report.html. */
+static int write_record(const char *dir, void *arg, char *err, size_t errlen)
 {
-    char err[1024];
+    const record_job *r = arg;
+    if (hx_records_write(dir, r->plan, r->record, r->junit, err, errlen) != 0 ||
+        rep_render_all(dir, r->record, r->o->no_plots, err, errlen) != 0)
+        return -1;
+    return 0;
+}
+
+/* Write the records and reports through od (whole or not at all); print the chosen format on
+ * stdout, except after an interruption. */
+static int publish(const hx_run_options *o, const hx_plan *plan, const hx_run_info *info,
+                   hx_outdir *od)
+{
     int rc = HX_EXIT_OK;
     json_t *record = hx_record_build(plan, info);
     char *junit = record ? rep_junit_render(record, hx_family_of) : NULL;
     if (!record || !junit) {
         fprintf(stderr, "theorycheck: out of memory building the record\n");
         rc = HX_EXIT_INTERNAL;
-    } else if (hx_records_write(o->out, plan, record, junit, err, sizeof err) ||
-               rep_render_all(o->out, record, o->no_plots, err, sizeof err)) {
-        fprintf(stderr, "theorycheck: %s\n", err);
-        rc = HX_EXIT_INTERNAL;
+    } else {
+        record_job job = {o, plan, record, junit};
+        rc = hx_outdir_publish(od, write_record, &job);
     }
-    if (record && o->format == HX_FMT_JSON) {
+    if (rc > HX_EXIT_INTERNAL) { /* interrupted: the message is the only output */
+    } else if (record && o->format == HX_FMT_JSON) {
         char *s = json_dumps(record, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
         if (s)
             printf("%s\n", s);
@@ -226,6 +247,7 @@ static int cmd_run(int argc, char **argv)
 {
     hx_run_options o;
     hx_plan plan;
+    hx_outdir od;
     int rc;
     if (hx_run_options_parse(&o, argc, argv, 2)) {
         hx_run_options_free(&o);
@@ -236,14 +258,14 @@ static int cmd_run(int argc, char **argv)
         hx_run_options_free(&o);
         return HX_EXIT_USAGE;
     }
-    /* An output directory that cannot be made is bad input too: say so before any work. */
-    if (cm_mkdirs(o.out) != 0) {
-        fprintf(stderr, "theorycheck: --out %s: cannot create the directory: %s\n", o.out,
-                strerror(errno));
+    /* Everything about --out is bad input too: checked, locked and staged before any work. */
+    if (hx_outdir_open(&od, o.out) != 0) {
+        hx_outdir_close(&od);
         hx_plan_free(&plan);
         hx_run_options_free(&o);
         return HX_EXIT_USAGE;
     }
+    hx_outdir_guard(&od);
     hx_run_info info = {.o = &o};
     time_t now = time(NULL);
     strftime(info.started, sizeof info.started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
@@ -251,8 +273,10 @@ static int cmd_run(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     hx_run_plan(&plan, o.profile, o.seed, o.jobs);
     info.seconds = wall_seconds(&t0);
-    rc = publish(&o, &plan, &info);
-    hx_report_unused(&plan);
+    rc = publish(&o, &plan, &info, &od);
+    hx_outdir_close(&od);
+    if (rc <= HX_EXIT_INTERNAL)
+        hx_report_unused(&plan);
     if (rc == HX_EXIT_OK)
         rc = exit_code(&plan, o.strict);
     hx_plan_free(&plan);

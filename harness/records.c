@@ -68,25 +68,33 @@ static const char *style_name(tc_style s)
     return names[s];
 }
 
+/* "fmt" applied to a claim id and a name, as a new JSON string: record paths are built in
+ * memory of any length (no fixed buffer can cut a long id or name short). */
+static json_t *jpath(const char *fmt, const char *id, const char *name)
+{
+    cm_buf b = {0};
+    cm_buf_printf(&b, fmt, id, name);
+    json_t *s = b.oom ? NULL : json_string(cm_buf_str(&b));
+    cm_buf_free(&b);
+    return s;
+}
+
 static json_t *plot_json(const char *id, const tc_plot *p)
 {
-    char file[512];
-    snprintf(file, sizeof file, "figures/%s-%s", id, p->name);
     json_t *curves = json_array();
     for (size_t i = 0; i < p->ncurves; i++) {
         const tc_curve *c = &p->curves[i];
-        char data[512];
-        snprintf(data, sizeof data, "data/%s-%s.csv", id, c->series);
-        json_array_append_new(curves, json_pack("{s:s, s:s, s:s, s:o, s:s, s:s}", "data", data,
+        json_array_append_new(curves, json_pack("{s:o, s:s, s:s, s:o, s:s, s:s}", "data",
+                                                jpath("data/%s-%s.csv", id, c->series),
                                                 "x", c->x, "y", c->y, "yerr",
                                                 c->yerr ? json_string(c->yerr) : json_null(),
                                                 "label", c->label, "style",
                                                 style_name(c->style)));
     }
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "name", p->name, "file", file,
-                     "title", p->title, "xlabel", p->xlabel, "ylabel", p->ylabel, "logx",
-                     (p->flags & TC_PLOT_LOGX) != 0, "logy", (p->flags & TC_PLOT_LOGY) != 0,
-                     "curves", curves);
+    return json_pack("{s:s, s:o, s:s, s:s, s:s, s:b, s:b, s:o}", "name", p->name, "file",
+                     jpath("figures/%s-%s", id, p->name), "title", p->title, "xlabel",
+                     p->xlabel, "ylabel", p->ylabel, "logx", (p->flags & TC_PLOT_LOGX) != 0,
+                     "logy", (p->flags & TC_PLOT_LOGY) != 0, "curves", curves);
 }
 
 json_t *hx_record_claim(const hx_job *j)
@@ -103,16 +111,12 @@ json_t *hx_record_claim(const hx_job *j)
            *plots = json_array();
     for (size_t k = 0; k < r->nmetrics; k++)
         json_array_append_new(metrics, metric_json(&r->metrics[k]));
-    for (size_t k = 0; k < r->nseries; k++) {
-        char file[512];
-        snprintf(file, sizeof file, "data/%s-%s.csv", c->id, r->series[k]->name);
-        json_array_append_new(series, json_pack("{s:s, s:s}", "name", r->series[k]->name,
-                                                "file", file));
-    }
+    for (size_t k = 0; k < r->nseries; k++)
+        json_array_append_new(series, json_pack("{s:s, s:o}", "name", r->series[k]->name,
+                                                "file", jpath("data/%s-%s.csv", c->id,
+                                                              r->series[k]->name)));
     for (size_t k = 0; k < r->nplots; k++) {
-        char file[512];
-        snprintf(file, sizeof file, "figures/%s-%s.svg", c->id, r->plots[k].name);
-        json_array_append_new(figures, json_string(file));
+        json_array_append_new(figures, jpath("figures/%s-%s.svg", c->id, r->plots[k].name));
         json_array_append_new(plots, plot_json(c->id, &r->plots[k]));
     }
     json_t *holds = r->outcome == TC_OUT_HOLDS       ? json_true()
@@ -185,10 +189,20 @@ static void csv_cell(cm_buf *b, double v)
         cm_buf_printf(b, "%.17g", v);
 }
 
+/* outdir/rel as a new string: paths are allocated, never cut to a fixed buffer. Sets an
+ * "out of memory" message in err and returns NULL on failure. */
+static char *out_path(const char *outdir, const char *rel, char *err, size_t errlen)
+{
+    char *p = cm_join(outdir, rel);
+    if (!p)
+        snprintf(err, errlen, "out of memory joining a path under %s", outdir);
+    return p;
+}
+
 static int write_series(const char *outdir, const char *id, const tc_series *s, int durable,
                         char *err, size_t errlen)
 {
-    cm_buf b = {0};
+    cm_buf b = {0}, path = {0};
     for (size_t j = 0; j < s->ncols; j++)
         cm_buf_printf(&b, "%s%s", j ? "," : "", s->cols[j]);
     cm_buf_puts(&b, "\n");
@@ -200,38 +214,52 @@ static int write_series(const char *outdir, const char *id, const tc_series *s, 
         }
         cm_buf_puts(&b, "\n");
     }
-    char path[1024];
-    snprintf(path, sizeof path, "%s/data/%s-%s.csv", outdir, id, s->name);
-    int rc = b.oom ? -1 : cm_write_atomic_opt(path, cm_buf_str(&b), b.len, durable);
+    cm_buf_printf(&path, "%s/data/%s-%s.csv", outdir, id, s->name);
+    int oom = b.oom || path.oom;
+    int rc = oom ? -1 : cm_write_atomic_opt(path.s, cm_buf_str(&b), b.len, durable);
     if (rc)
-        snprintf(err, errlen, "cannot write %s: %s", path, b.oom ? "out of memory" : strerror(errno));
+        snprintf(err, errlen, "cannot write %s: %s", oom ? "a series" : path.s,
+                 oom ? "out of memory" : strerror(errno));
     cm_buf_free(&b);
+    cm_buf_free(&path);
+    return rc;
+}
+
+/* Write `text` (NULL: out of memory) to outdir/name atomically; 0 or -1 with err. */
+static int write_doc(const char *outdir, const char *name, const char *text, int durable,
+                     char *err, size_t errlen)
+{
+    char *path = out_path(outdir, name, err, errlen);
+    if (!path)
+        return -1;
+    int rc = text ? cm_write_atomic_opt(path, text, strlen(text), durable) : -1;
+    if (rc)
+        snprintf(err, errlen, "cannot write %s: %s", path,
+                 text ? strerror(errno) : "out of memory");
+    free(path);
     return rc;
 }
 
 static int records_write(const char *outdir, const hx_plan *plan, const json_t *record,
                          const char *junit, int durable, char *err, size_t errlen)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/data", outdir);
-    if (cm_mkdirs(path)) {
-        snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+    char *data = out_path(outdir, "data", err, errlen);
+    if (!data)
         return -1;
-    }
-    for (size_t i = 0; i < plan->n; i++)
-        for (size_t k = 0; k < plan->jobs[i].res.nseries; k++)
-            if (write_series(outdir, plan->jobs[i].claim->id, plan->jobs[i].res.series[k],
-                             durable, err, errlen))
-                return -1;
-    char *text = json_dumps(record, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-    snprintf(path, sizeof path, "%s/results.json", outdir);
-    int rc = text ? cm_write_atomic_opt(path, text, strlen(text), durable) : -1;
-    if (rc == 0 && junit) { /* a sweep's cell records have no junit.xml */
-        snprintf(path, sizeof path, "%s/junit.xml", outdir);
-        rc = cm_write_atomic(path, junit, strlen(junit));
-    }
+    int rc = cm_mkdirs(data);
     if (rc)
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        snprintf(err, errlen, "cannot create %s: %s", data, strerror(errno));
+    free(data);
+    for (size_t i = 0; rc == 0 && i < plan->n; i++)
+        for (size_t k = 0; rc == 0 && k < plan->jobs[i].res.nseries; k++)
+            rc = write_series(outdir, plan->jobs[i].claim->id, plan->jobs[i].res.series[k],
+                              durable, err, errlen);
+    if (rc)
+        return -1;
+    char *text = json_dumps(record, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+    rc = write_doc(outdir, "results.json", text, durable, err, errlen);
+    if (rc == 0 && junit) /* a sweep's cell records have no junit.xml */
+        rc = write_doc(outdir, "junit.xml", junit, 1, err, errlen);
     free(text);
     return rc;
 }
