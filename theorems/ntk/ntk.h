@@ -65,6 +65,15 @@
  * measured sd the interval exceeds it with probability ~1e-10 (chi-square, 5 dof). */
 #define NTK_RATE_CI_MAX 0.5
 
+/* E4 convergence gate: the exponents fitted from the first half of the run (c: minimum over
+ * k <= K/2; rate: window [K/2, 3K/4]) and from the whole (k <= K; [3K/4, K]) may differ by at
+ * most this. If the drift per doubling of the run decays at least geometrically with ratio
+ * 1/2 (the transients of GD decay exponentially in k), the change still to come is at most the
+ * change seen, so an exponent that passes stays within 1/4 of NTK_EXPONENT_HALF_BAND of its
+ * limit and a mean at a predicted integer cannot be carried across a decision boundary.
+ * Measured under the unit variance: <= 0.04 (10 to 1,000 steps). */
+#define NTK_E4_DRIFT_MAX (NTK_EXPONENT_HALF_BAND / 4.0)
+
 /* E2: E ||K_bar/n - K_inf||_F^2 = (1/n) sum_ij Var(v_i v_j) exactly (K_bar/n is a mean of n
  * i.i.d. matrices with mean K_inf), so the error falls like n^{-1/2}. The alternatives are 0
  * (no convergence: a wrong limit) and -1; the band is [-3/4, -1/4]. */
