@@ -249,8 +249,8 @@ static void e4_figure_rates(tc_result *res, const e4_meas *M)
                   TC_STYLE_DASHED);
 }
 
-/* The hypothesis' record: max_movement (over every run and iterate), the widths inside it,
- * and per width the largest movement (series "hypothesis"). */
+/* The hypothesis' record: max_movement (over every run and iterate), the widths inside it
+ * (checked), and per width the largest movement (series "hypothesis"). */
 static void e4_record_hypothesis(tc_result *res, const e4_meas *M)
 {
     double mx = 0.0;
@@ -261,24 +261,29 @@ static void e4_record_hypothesis(tc_result *res, const e4_meas *M)
         tc_series_row(h, M->widths[w], M->mvmax[w], M->in[w]);
     }
     tc_metric_info(res, "max_movement", mx);
-    tc_metric_info(res, "widths_in_hypothesis", (double)M->Wf);
+    /* the statement needs at least 3 widths (an exponent with an interval) in the ball */
+    tc_metric(res, "widths_in_hypothesis", (double)M->Wf, TC_GE, 3.0);
 }
 
-/* Skip (fewer than 3 widths satisfy the slides' hypothesis) or the convergence error; returns
- * true when the result was set. */
+/* Refuted (fewer than 3 widths satisfy the slides' hypothesis) or the convergence error;
+ * returns true when the result was set. The hypothesis is part of what the slides assert
+ * for wide networks (their "Extension" and Chizat et al. (ii)), so iterates that leave the
+ * ball at the widths tested refute the statement read as "the iterates stay in the ball and
+ * converge at 1 - c eta n/m". A skip would be the verdict of the bare implication; under the
+ * 1/n variance that implication is vacuous at every width (docs/claims/ntk.md). The movement's
+ * maximum only grows with the budget, so this verdict needs no convergence gate. */
 static bool e4_hypothesis_or_gate(tc_result *res, const e4_meas *M, size_t steps,
                                   double target)
 {
     size_t W = M->W;
     if (M->Wf < 3) {
-        double mx = 0.0;
-        for (size_t w = 0; w < W; w++)
-            mx = fmax(mx, M->mvmax[w]);
-        tc_result_skip(res, "hypothesis ||Theta_k - Theta_0|| <= 1 for all k (004, 'Exponential "
-                            "Convergence') violated: max_movement %.3g (all runs), %.3g at n = %zu "
-                            "and %.3g at n = %zu; %zu of %zu widths satisfy it (need 3)",
-                       mx, M->mvmax[0], M->widths[0], M->mvmax[W - 1], M->widths[W - 1], M->Wf,
-                       W);
+        tc_result_holds(res, false,
+                        "the iterates leave the slides' ball ||Theta_k - Theta_0|| <= 1 (004, "
+                        "'Exponential Convergence'): max_movement %.3g at n = %zu and %.3g at "
+                        "n = %zu, widths_in_hypothesis %zu of %zu (need 3): to fit the data GD "
+                        "moves the first layer by O(1) (feature learning), so the perturbation "
+                        "argument behind the rate does not apply; c and the rate are not judged",
+                        M->mvmax[0], M->widths[0], M->mvmax[W - 1], M->widths[W - 1], M->Wf, W);
         return true;
     }
     double worst, drift;
@@ -340,7 +345,10 @@ static const tc_param_spec e4_params[] = {
     TC_P_END};
 
 #define E4_STATEMENT                                                                         \
-    "For sufficiently small eta, r(Theta_{K+1}) <= (1 - c eta n/m) r(Theta_K), so "             \
+    "For sufficiently small eta and wide networks the iterates stay in the ball "              \
+    "||Theta_k - Theta_0|| <= 1 (the argument's hypothesis, asserted for wide networks by the " \
+    "slides' Extension and Chizat et al. (ii)), and "                                            \
+    "r(Theta_{K+1}) <= (1 - c eta n/m) r(Theta_K), so "                                         \
     "r(Theta_K) <~ (1 - c eta n/m)^K r(Theta_0), with c in (0, inf) such that "                 \
     "||grad r(Theta_k)||^2 >= (c n/m) r(Theta_k) (c independent of n: wide networks converge " \
     "exponentially, faster in proportion to n)."
@@ -354,12 +362,16 @@ const tc_claim ntk_claim_convergence = {
     .statement = E4_STATEMENT,
     .hypotheses = "theta1 ~ N(0, 1/n), theta2 ~ N(0, 1/n) as on the slides; eta fixed across "
                   "widths and stable at the largest; rate = OLS slope of log r over the second "
-                  "half of the run; c = min_k m ||grad r_k||^2 / (n r_k).",
+                  "half of the run; c = min_k m ||grad r_k||^2 / (n r_k); a width is inside the "
+                  "slides' hypothesis when every iterate of every seed has "
+                  "||Theta_k - Theta_0|| <= 1, and only such widths are fitted.",
     .expect = TC_EXPECT_REFUTED,
     .refuted_reason =
-        "Under theta1 ~ N(0, 1/n) lambda_min(K_bar) ~ n^-2 (ntk_min_eig), so the slides' "
-        "constant c >= 4 lambda_min/n falls like n^-3: c_width_exponent -2.98 (quick), -3.10 "
-        "(full), not 0; the per-step rate does not grow like n (rate_width_exponent -3.6).",
+        "Under theta1 ~ N(0, 1/n) the output-layer kernel degenerates (lambda_min(K_bar) ~ "
+        "n^-2, ntk_min_eig), so GD fits the data by moving the first layer by O(1): the "
+        "iterates leave the slides' ball ||Theta_k - Theta_0|| <= 1 at every width "
+        "(max_movement, widths_in_hypothesis), and wider networks do not move less "
+        "(lazy_training). The rate claim is not judged outside its hypothesis.",
     .params = e4_params,
     .data = TC_DATA_FEATURES,
     .run = run_convergence,
@@ -373,7 +385,7 @@ const tc_claim ntk_claim_convergence_unit = {
               "initialisation)",
     .statement = E4_STATEMENT,
     .hypotheses = "theta1 ~ N(0, 1), theta2 ~ N(0, 1/n); eta fixed across widths and stable at "
-                  "the largest; rate and c as in ntk_exponential_convergence.",
+                  "the largest; rate, c and the ball as in ntk_exponential_convergence.",
     .expect = TC_EXPECT_HOLDS,
     .params = e4_params,
     .data = TC_DATA_FEATURES,
