@@ -17,7 +17,8 @@
  *   E3 ntk_gradient_bound — ||grad r||^2 >= 4/m^2 lambda_min(K_bar) ||residual||^2
  *      (004, "Controlling the Gradient").
  *   E4 ntk_exponential_convergence(_unit_init) — r(Theta_{K+1}) <= (1 - c eta n/m) r(Theta_K)
- *      with c from ||grad r||^2 >= (c n/m) r (004, "Exponential Convergence").
+ *      with c from ||grad r||^2 >= (c n/m) r (004, "Exponential Convergence"), under the
+ *      slides' hypothesis ||Theta_k - Theta_0|| <= 1, checked per width (convergence.c).
  *   E5 lazy_training(_unit_init) — Chizat, Oyallon & Bach (2019) as quoted in 004: GD reaches
  *      a small risk and the iterates stay near the initialisation (relative movement shrinks
  *      with the width).
