@@ -144,6 +144,17 @@ static double movement(const num_twolayer *t)
     return sqrt(dn / n0);
 }
 
+/* ||th - th0||, absolute. */
+static double distance(const num_twolayer *t)
+{
+    double dn = 0.0;
+    for (size_t i = 0; i < t->P; i++) {
+        double dd = t->th[i] - t->th0[i];
+        dn += dd * dd;
+    }
+    return sqrt(dn);
+}
+
 /* Per-iterate bookkeeping of the run at step k with risk `risk`: returns true when the run
  * ends here (divergence criterion (b), or the target reached). */
 static bool gd_observe(const num_twolayer *t, const num_twolayer_gd *gd, size_t k, double risk,
@@ -161,9 +172,12 @@ static bool gd_observe(const num_twolayer *t, const num_twolayer_gd *gd, size_t 
     }
     if (o->r0 > 0.0)
         o->rmax = fmax(o->rmax, risk / o->r0);
+    o->move_max = fmax(o->move_max, distance(t));
     double g2 = cblas_ddot((int)t->P, t->g, 1, t->g, 1);
     if (risk > 0.0)
         o->c = fmin(o->c, g2 * (double)t->m / ((double)t->n * risk));
+    if (k <= half)
+        o->c_half = o->c;
     if (logr && k >= half)
         logr[k - half] = log(risk);
     if (curve)
@@ -234,9 +248,17 @@ num_status num_twolayer_train(num_twolayer *t, const double *Xt, const double *y
     if (!stop)
         o->reached = o->rK <= gd->target * o->r0;
     o->move = movement(t);
-    o->kappa = NAN;
+    o->kappa = o->kappa_q3 = o->kappa_q4 = NAN;
     if (logr && K - half >= 2)
         st = tail_rate(half, K - half + 1, logr, &o->kappa);
+    /* The two halves of the window, [K/2, 3K/4] and [3K/4, K] (sharing the middle point),
+     * each with at least 3 points: how much the rate still drifts inside its own window. */
+    size_t q = half + (K - half) / 2;
+    if (st == NUM_OK && logr && q - half >= 2 && K - q >= 2) {
+        st = tail_rate(half, q - half + 1, logr, &o->kappa_q3);
+        if (st == NUM_OK)
+            st = tail_rate(q, K - q + 1, logr + (q - half), &o->kappa_q4);
+    }
 done:
     free(logr);
     return st;

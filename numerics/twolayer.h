@@ -71,7 +71,11 @@ typedef struct {
     double kappa;      /* -slope of log r_k over k in [K/2, K] (OLS); NaN when stopping at
                         * the target or with fewer than 3 points */
     double c;          /* min_k m ||grad r_k||^2 / (n r_k), the slides' constant */
+    double c_half;     /* the same minimum over k <= K/2 only (how much c still fell) */
+    double kappa_q3;   /* -slope of log r_k over k in [K/2, 3K/4] and over [3K/4, K] (the */
+    double kappa_q4;   /* two halves of kappa's window); NaN as kappa or with < 3 points */
     double move;       /* ||Theta_end - Theta_0|| / ||Theta_0|| */
+    double move_max;   /* max over the iterates run of ||Theta_k - Theta_0|| (absolute) */
     size_t k_end;      /* step at which r <= target r0 (or K) */
     bool reached;      /* r <= target r0 within K steps */
     bool diverged;     /* a non-finite risk or gradient after step 0, r_k > diverge_factor r_0,

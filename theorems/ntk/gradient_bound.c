@@ -1,6 +1,10 @@
 /* theorems/ntk/gradient_bound.c — E3: ||grad r||^2 >= 4/m^2 lambda_min(K_bar) ||residual||^2
  * at every GD iterate (004, "Controlling the Gradient"), and the negative control with the
- * output-layer gradient removed. */
+ * output-layer gradient removed.
+ *
+ * No convergence gate (issue #12 audit): the statement is an inequality at every Theta and each
+ * iterate's check is complete in itself; GD only supplies the points, and nothing is
+ * extrapolated from where the run ends, so a shorter run checks fewer points, each as strictly. */
 #include "theorems/ntk/ntk.h"
 
 #include <float.h>

@@ -18,44 +18,53 @@ typedef struct {
     const size_t *widths;
     train_out *out;       /* S x W runs */
     double *etas;         /* S: the step of each seed */
-    size_t missed;        /* runs that missed the target */
-    size_t missed_last;   /* of them at the largest width */
-    size_t Wr;            /* widths at which every seed reached the target (the fit) */
-    double *sl, *ic;      /* S: OLS slope and intercept of log movement on log n (Wr widths) */
+    size_t missed;        /* runs that missed the target within their budget */
+    size_t miss_s, miss_w; /* the missed run that ended highest (seed, width index) */
+    double worst;         /* max over runs of (r_end / r_0) / target: <= 1 iff all reached */
+    double used;          /* max over runs of the steps to the target, in budget units */
+    double *sl, *ic;      /* S: OLS slope and intercept of log movement on log n */
 } e5_meas;
 
-/* "End of training" is the first iterate with r <= target r(Theta_0). A width at which
- * some seed misses the target within its budget is not "sufficiently large" for (i) and
- * its movement is not an end-of-training movement: it is left out of the fit. The widest
- * networks must reach the target (004: convergence "if the width n is sufficiently
- * large"; under the unit reading the rate grows like n, so they are the fastest). */
+/* The convergence gate of E5. The decisive quantity is the movement at the end of training,
+ * defined as the first iterate with r <= target r(Theta_0); a run that has not reached the
+ * target has no end-of-training movement, and (i) ("converges ... if n is sufficiently
+ * large") cannot be refuted by a finite budget. So every run of every width must reach the
+ * target, else the claim is inconclusive (error), never decided: at the former quick budget
+ * of 1500 steps lazy_training was refuted by one run ending at r/r0 = 0.0125 against 0.01, a
+ * budget near-miss. Recorded: `final_risk_over_target_max` (<= 1 iff every run reached the
+ * target) and `budget_used_max` (steps to the target over the budget, width-rescaled and in
+ * steps of the un-halved eta; the gate is met iff every run ended within its budget). */
+static void e5_gate(e5_meas *M)
+{
+    size_t S = M->S, W = M->W;
+    for (size_t s = 0; s < S; s++)
+        for (size_t w = 0; w < W; w++) {
+            const train_out *o = &M->out[s * W + w];
+            double f = o->gd.rK / o->gd.r0 / M->target;
+            if (!o->gd.reached) {
+                M->missed++;
+                if (f > M->worst || M->missed == 1) {
+                    M->miss_s = s;
+                    M->miss_w = w;
+                }
+            }
+            M->worst = fmax(M->worst, f);
+            /* width n ran K = budget n_max / n steps, 2^h times more after h halvings */
+            M->used = fmax(M->used, (double)o->gd.k_end / (double)o->gd.K);
+        }
+}
+
+/* Per seed, the OLS slope of log movement on log n over all widths. */
 static void e5_fit(tc_ctx *ctx, e5_meas *M)
 {
     size_t S = M->S, W = M->W;
-    bool *allr = TC_NEW(ctx, bool, W);
-    double *logn = TC_NEW(ctx, double, W), *ly = TC_NEW(ctx, double, W);
+    double *logn = ntk_log_widths(ctx, M->widths, W), *ly = TC_NEW(ctx, double, W);
     M->sl = TC_NEW(ctx, double, S);
     M->ic = TC_NEW(ctx, double, S);
-    for (size_t w = 0; w < W; w++) {
-        allr[w] = true;
-        for (size_t s = 0; s < S; s++)
-            if (!M->out[s * W + w].gd.reached) {
-                allr[w] = false;
-                M->missed++;
-                M->missed_last += w == W - 1;
-            }
-        if (allr[w])
-            logn[M->Wr++] = log((double)M->widths[w]);
-    }
     for (size_t s = 0; s < S; s++) {
-        size_t j = 0;
         for (size_t w = 0; w < W; w++)
-            if (allr[w])
-                ly[j++] = log(M->out[s * W + w].gd.move);
-        if (M->Wr >= 2)
-            ntk_ols(logn, ly, M->Wr, &M->sl[s], &M->ic[s]);
-        else
-            M->sl[s] = M->ic[s] = NAN;
+            ly[w] = log(M->out[s * W + w].gd.move);
+        ntk_ols(logn, ly, W, &M->sl[s], &M->ic[s]);
     }
 }
 
@@ -66,38 +75,35 @@ static void e5_measure(tc_ctx *ctx, const ntk_data *D, const train_cfg *cfg, dou
     M->etas = TC_NEW(ctx, double, M->S);
     ntk_train_all(ctx, D, cfg, M->widths, M->W, M->S, M->steps, ef, M->target, M->out, NULL,
                   0, M->etas);
+    e5_gate(M);
     e5_fit(ctx, M);
 }
 
-/* Metrics of E5; returns true when no verdict on the movement is possible: every run at the
- * largest width reached the target, but fewer than 3 widths did at every seed (a slope from
- * two points has no interval). */
-static bool e5_judge(tc_result *res, const e5_meas *M)
+/* Metrics of E5 (decided only when the gate is met, see run_lazy). */
+static void e5_judge(tc_result *res, const e5_meas *M, num_stats_tint *ts)
 {
     size_t S = M->S, W = M->W;
-    num_stats_tint ts = num_stats_t(M->sl, S);
+    *ts = num_stats_t(M->sl, S);
     double mv_last = 0.0, mv_first = 0.0;
     for (size_t s = 0; s < S; s++) {
         mv_last += M->out[s * W + W - 1].gd.move / (double)S;
         mv_first += M->out[s * W].gd.move / (double)S;
     }
-    /* Chizat et al. (i): GD reaches the small risk target at the largest widths ... */
-    tc_metric(res, "runs_not_reaching_target_largest_width", (double)M->missed_last, TC_EQ,
-              0.0);
+    /* Chizat et al. (ii): the iterates stay near the initialisation, the more so the wider
+     * (NTK_LAZY_EXPONENT_MAX); (i), reaching the target, is the gate. */
     tc_metric_info(res, "runs_not_reaching_target", (double)M->missed);
-    tc_metric_info(res, "widths_in_fit", (double)M->Wr);
-    /* ... and (ii): the iterates stay near the initialisation, the more so the wider. */
-    bool fit_ok = M->missed_last == 0 && M->Wr >= 3;
-    if (fit_ok)
-        tc_metric(res, "movement_width_exponent", ts.mean, TC_LE, NTK_LAZY_EXPONENT_MAX);
+    tc_metric_info(res, "final_risk_over_target_max", M->worst);
+    tc_metric_info(res, "budget_used_max", M->used);
+    if (M->missed == 0)
+        tc_metric(res, "movement_width_exponent", ts->mean, TC_LE, NTK_LAZY_EXPONENT_MAX);
     else
-        tc_metric_info_nan_ok(res, "movement_width_exponent", ts.mean);
-    tc_metric_info_nan_ok(res, "movement_width_exponent_stderr", ts.se);
+        tc_metric_info(res, "movement_width_exponent", ts->mean);
+    tc_metric_info(res, "movement_width_exponent_stderr", ts->se);
+    tc_metric_info(res, "movement_width_exponent_ci_half_width", ts->half);
     tc_metric_info(res, "relative_movement_smallest_width", mv_first);
     tc_metric_info(res, "relative_movement_largest_width", mv_last);
     tc_metric_info(res, "eta", M->etas[0]);
     ntk_train_report(res, M->out, S, W);
-    return M->missed_last == 0 && M->Wr < 3;
 }
 
 /* Figure: the relative movement against the width with the fitted line. */
@@ -137,20 +143,37 @@ static void e5_figure(tc_ctx *ctx, tc_result *res, const train_cfg *cfg, const e
     tc_plot_curve(p, "movement", "n", "fit", NULL, lab, TC_STYLE_DASHED);
 }
 
-/* A failure caused by missed targets at the largest width says so in the reason. */
-static void e5_explain(tc_result *res, const e5_meas *M)
+/* The outcome of E5 once measured: the gate, then the verdict with the mechanism in the
+ * reason. The exponent's decision is robust without an interval rule: over 20 run seeds the
+ * slides' exponent lies in [-0.02, +0.11] and the unit one in [-1.12, -0.92], both > 0.4 from
+ * the boundary -1/2 (docs/claims/ntk.md), while a 95% t-interval from the 3 default seeds
+ * (t = 4.3) is wide enough (up to +-0.58 for the unit reading) to straddle it by chance. */
+static void e5_conclude(tc_result *res, const e5_meas *M, const num_stats_tint *ts)
 {
-    size_t S = M->S, W = M->W;
-    double worst = 0.0;
-    for (size_t s = 0; s < S; s++)
-        worst = fmax(worst, M->out[s * W + W - 1].gd.rK / M->out[s * W + W - 1].gd.r0);
-    char why[512];
-    snprintf(why, sizeof why, "%s", res->reason ? res->reason : "");
+    size_t W = M->W;
+    if (M->missed > 0) {
+        const train_out *o = &M->out[M->miss_s * W + M->miss_w];
+        tc_result_error(res, "inconclusive: not converged after %zu steps (width n runs "
+                             "steps n_max / n): %zu of %zu runs did not reach r <= %g r(Theta_0), "
+                             "the worst (n = %zu, seed %zu) ending at r/r0 = %.3g "
+                             "(final_risk_over_target_max %.3g, bound 1); increase steps",
+                        M->steps, M->missed, M->S * W, M->target, M->widths[M->miss_w],
+                        M->miss_s, o->gd.rK / o->gd.r0, M->worst);
+        return;
+    }
+    tc_result_conclude(res);
+    if (res->outcome != TC_OUT_NOT_HOLDS)
+        return;
+    const tc_metric_rec *a = tc_result_metric(res, "relative_movement_smallest_width");
+    const tc_metric_rec *b = tc_result_metric(res, "relative_movement_largest_width");
     tc_result_holds(res, false,
-                    "%s: %zu of %zu runs at the largest width n = %zu end at r/r0 up to "
-                    "%.3g > target %g after %zu steps (slow convergence at this width, or a "
-                    "`steps` budget too small for these data)",
-                    why, M->missed_last, S, M->widths[W - 1], worst, M->target, M->steps);
+                    "not lazy: every run reached r <= %g r(Theta_0), but at the end of training "
+                    "the parameters have moved ||Theta_end - Theta_0|| / ||Theta_0|| = %.3g "
+                    "(n = %zu) to %.3g (n = %zu), movement_width_exponent %.3g +- %.3g > %g: "
+                    "the movement does not shrink with the width (the first layer learns "
+                    "features instead of staying near the initialisation)",
+                    M->target, a->value, M->widths[0], b->value, M->widths[W - 1], ts->mean,
+                    ts->half, NTK_LAZY_EXPONENT_MAX);
 }
 
 static void run_lazy(tc_ctx *ctx, tc_result *res)
@@ -169,16 +192,10 @@ static void run_lazy(tc_ctx *ctx, tc_result *res)
         return;
     }
     e5_measure(ctx, &D, cfg, ef, &M);
-    bool inconclusive = e5_judge(res, &M);
+    num_stats_tint ts;
+    e5_judge(res, &M, &ts);
     e5_figure(ctx, res, cfg, &M);
-    if (inconclusive) {
-        tc_result_error(res, "inconclusive: only %zu widths reached r <= %g r(Theta_0) at every "
-                             "seed within the budget (need 3); increase steps", M.Wr, M.target);
-        return;
-    }
-    tc_result_conclude(res);
-    if (res->outcome == TC_OUT_NOT_HOLDS && M.missed_last > 0)
-        e5_explain(res, &M);
+    e5_conclude(res, &M, &ts);
 }
 
 static const tc_param_spec e5_params[] = {
@@ -186,8 +203,12 @@ static const tc_param_spec e5_params[] = {
     TC_P_INT("d", TRAIN_D, TC_SAME, 1, 1000, "input dimension (ignored with --data)"),
     TC_P_LIST("widths", TRAIN_WIDTHS_QUICK, TRAIN_WIDTHS_FULL, 1, 65536,
               "widths n (>= m); width n may run up to steps * n_max / n GD steps"),
-    TC_P_INT("steps", "1500", "3000", 10, 1000000,
-              "GD step budget at the largest width (training stops at the target)"),
+    /* Budget: the slides' reading needs up to 3,090 steps (at n_max) to reach the target over
+     * 20 run seeds of the quick profile (budget_used_max); 10,000 leaves a factor 3. It costs
+     * nothing when the target is reached (training stops there); full: see ntk.md. */
+    TC_P_INT("steps", "10000", "40000", 10, 1000000,
+              "GD step budget at the largest width (training stops at the target; a run that "
+              "misses it makes the claim inconclusive)"),
     TC_P_REAL("target", "0.01", TC_SAME, 1e-12, 0.5,
               "end of training: r(Theta_k) <= target * r(Theta_0)"),
     TC_P_INT("seeds", "3", "8", 2, 100, "initialisations per width"),
