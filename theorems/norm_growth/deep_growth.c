@@ -64,8 +64,11 @@ static bool measure_reference(tc_ctx *ctx, tc_result *res, const ng_deep_cfg *c,
     double s_end = R->ref->s[R->ref->nck - 1];
     R->lo = NG_WINDOW_FRAC * s_end;
     R->hi = s_end;
-    if (gd_only) /* GD window: the last two thirds of log t (t from ~e^2 to e^6) */
-        R->lo = s_end / 3.0;
+    if (gd_only) /* GD window: the last half of log t (t from ~e^3 to e^6): the square loss
+                  * converges exponentially in t, and on the last two thirds (from t ~ e^2)
+                  * 2 of 20 seeds had not converged (the one-layer reference, least squares by
+                  * GD, moved by 1.7e-5 and 8e-6) */
+        R->lo = s_end / 2.0;
     if (num_hom_traj_fit(R->ref, R->lo, R->hi, &R->F1) != NUM_OK)
         tc_fail(ctx, "fit of the one-layer reference failed");
     return true;
