@@ -68,14 +68,23 @@
  * (1/2) ln(1 + RATE_C2/m_min) / ln(m_max/m_min), which is added to the statistical tolerance. */
 #define RATE_C2 16.0
 
-/* Intrinsic dimension (D6). "Low-dimensional data remain such ... (almost) do not increase the
- * intrinsic dimension": the estimate at every layer must stay below k + ID_MARGIN, i.e. round
- * to the input's dimension k (0.5 = half-way to the next integer dimension). The estimator is
- * first validated on the input, where the dimension is known: it must be within ID_VALID_TOL
- * of k (half of the margin, so that a correct estimator cannot by itself cross the margin);
- * otherwise the check is skipped (estimator cannot resolve k at this sample size). */
-#define ID_MARGIN 0.5
-#define ID_VALID_TOL 0.25
+/* Intrinsic dimension (D6), decided exactly (intrinsic.c): each tangent ball has
+ * ID_BALL_EXTRA more offsets than the dimension of the tangent space, so a map that raised
+ * the local dimension would show up to ID_BALL_EXTRA excess singular values (and the noisy
+ * control does). The tolerance is a rigorous rounding bound (to first order), so a value
+ * above it is certainly nonzero; a secant rank counts only if (i) the smallest counted singular
+ * value is ID_RANK_MARGIN_DECADES above the bound (a bound 10x looser gives the same count;
+ * the hessian family's HESS_STABLE_MIN_DECADES) and (ii) the spectrum splits there: the
+ * smallest counted value is ID_RANK_GAP_DECADES above the largest uncounted one
+ * (HESS_GAP_MIN_DECADES), so the count is the same for every tolerance across the gap. The
+ * uncounted values are rounding, which sits close to its bound (at the input within a factor
+ * ~15): a margin below the bound is not required. Balls draw from stream ID_BALL_STREAM + seed, disjoint
+ * from the data streams 0..31. ID_SUBSPACE_MAX bounds subspace_dim (stack scratch). */
+#define ID_BALL_EXTRA 4
+#define ID_RANK_MARGIN_DECADES 1.0
+#define ID_RANK_GAP_DECADES 2.0
+#define ID_BALL_STREAM 1000
+#define ID_SUBSPACE_MAX 8
 
 /* Finite-width bias of the depth experiment (D4). The iterated law is the infinite-width
  * limit; a network of width m has, at layer l, an expected (per-network pooled) angle that

@@ -71,3 +71,22 @@ double ng_interp(const double *x, const double *y, size_t n, double x0)
     double w = (x0 - x[j - 1]) / (x[j] - x[j - 1]);
     return (1.0 - w) * y[j - 1] + w * y[j];
 }
+
+double ng_eq57_next_order_bias(double p, double lo, double d)
+{
+    return p * (p * fabs(1.0 - log(lo)) + fabs(d)) / lo;
+}
+
+bool ng_eq57_gate(tc_result *res, const char *label, double p, double lo, double hi, double d)
+{
+    char nm[96];
+    double rel = p > 0.0 ? ng_eq57_next_order_bias(p, lo, d) / p : 0.0;
+    tc_metric_info(res, ng_name(nm, sizeof nm, "%s_eq57_next_order_rel", label), rel);
+    if (rel <= NG_ASYM_MAX)
+        return true;
+    tc_result_error(res, "inconclusive: not converged after log t = %g: %s: the next-order "
+                    "term of eq. (57) at the window start log t = %g is %.3g of 2 - 2/K "
+                    "(%s_eq57_next_order_rel, bound %g)", hi, label, lo, rel, label,
+                    NG_ASYM_MAX);
+    return false;
+}

@@ -201,6 +201,41 @@ static void figure_flow(tc_result *res, tc_plot *p, const b1_problem *P, const b
     }
 }
 
+/* ---- convergence gates ------------------------------------------------------------------- */
+
+/* Margin losses: the slope tolerance holds on a window starting at log t >= NG_B1_WINDOW_MIN
+ * (NG_B1_SLOPE_RTOL); a shorter horizon cannot decide. */
+static bool b1_window_gate(tc_result *res, const b1_problem *P)
+{
+    double lo = NG_WINDOW_FRAC * P->s_max;
+    tc_metric_info(res, "fit_window_start_log_t", lo);
+    if (lo >= NG_B1_WINDOW_MIN)
+        return true;
+    tc_result_error(res, "inconclusive: not converged after log t = %g: the fit window starts "
+                    "at log t = %g (fit_window_start_log_t) < %g, before the remainder's "
+                    "O(||rho|| / S) bias falls below NG_B1_SLOPE_RTOL / 2", P->s_max, lo,
+                    NG_B1_WINDOW_MIN);
+    return false;
+}
+
+/* Square loss: the control's verdict (no growth) is only read off a converged flow: ||w||
+ * must change by less than NG_GROWTH_FLOOR (relative) over the last window [s_max/2, s_max]
+ * of log t (a converged flow changes by rounding only, see NG_GROWTH_FLOOR; the fit window
+ * [s_max/4, s_max] starts inside the exponential transient). */
+static bool b1_square_gate(tc_result *res, const b1_problem *P, const b1_flow *F)
+{
+    size_t a = num_hom_traj_index(F->s, F->m, 0.5 * P->s_max);
+    double ch = fabs(F->nrm[F->m - 1] - F->nrm[a]) / F->nrm[F->m - 1];
+    tc_metric_info(res, "norm_change_last_window", ch);
+    if (ch <= NG_GROWTH_FLOOR)
+        return true;
+    tc_result_error(res, "inconclusive: not converged after t = e^%g: ||w|| changed by %.3g "
+                    "(relative) over the last window [e^%g, e^%g] (norm_change_last_window, "
+                    "bound %g)", P->s_max, ch, 0.5 * P->s_max, P->s_max,
+                    NG_GROWTH_FLOOR);
+    return false;
+}
+
 /* ---- run ---------------------------------------------------------------------------------- */
 
 static void run_b1(tc_ctx *ctx, tc_result *res)
@@ -216,8 +251,12 @@ static void run_b1(tc_ctx *ctx, tc_result *res)
     tc_plot *p = tc_plot_new(res, "norm_over_log_t", "Linear predictor: ||w(t)|| / log t",
                              "log t", "||w(t)|| / log t", TC_PLOT_LOGX);
     b1_flow *F = TC_NEW(ctx, b1_flow, 1);
+    if (!square && !b1_window_gate(res, &P))
+        return;
     for (size_t il = 0; il < L.nl; il++) {
         measure_flow(ctx, &P, L.kind[il], L.name[il], F);
+        if (square && !b1_square_gate(res, &P, F))
+            return;
         judge_flow(res, &P, F, il == 0 || square ? "" : "_logistic");
         figure_flow(res, p, &P, F, L.name[il], il == 0);
     }

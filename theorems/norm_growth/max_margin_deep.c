@@ -170,6 +170,21 @@ static void figure_network(tc_result *res, tc_plot *p, const a5_network *N, size
 
 /* ---- run ---------------------------------------------------------------------------------- */
 
+/* Convergence gate (NG_ASYM_MAX): the late-phase windows [S/4, S] of a homogeneous network
+ * must lie in the asymptotic regime of eq. (57), else the settling it judges is a transient.
+ * (The tanh control is not homogeneous: eq. (57) says nothing about it.) */
+static bool a5_gate(tc_ctx *ctx, tc_result *res, const a5_network *N, size_t K, num_act act)
+{
+    const num_hom_traj *T = N->T;
+    double S = T->s[T->nck - 1];
+    num_hom_traj_fits F;
+    if (num_hom_traj_fit(T, NG_WINDOW_FRAC * S, S, &F) != NUM_OK)
+        tc_fail(ctx, "fit failed for %s K=%zu", num_act_name(act), K);
+    char lab[48];
+    return ng_eq57_gate(res, ng_name(lab, sizeof lab, "%s_K%zu", num_act_name(act), K),
+                        2.0 - 2.0 / (double)K, NG_WINDOW_FRAC * S, S, F.loglog.intercept);
+}
+
 static void run_a5(tc_ctx *ctx, tc_result *res)
 {
     const a5_config *cfg = tc_config(ctx);
@@ -191,6 +206,8 @@ static void run_a5(tc_ctx *ctx, tc_result *res)
             size_t K = (size_t)llround(dep[id]);
             a5_network N;
             if (!measure_network(ctx, res, &c, &D, K, acts[ia], &N))
+                return;
+            if (!cfg->tanh_control && !a5_gate(ctx, res, &N, K, acts[ia]))
                 return;
             judge_network(res, &N, K, acts[ia], gsvm);
             figure_network(res, p, &N, K, acts[ia]);

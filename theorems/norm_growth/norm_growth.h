@@ -76,7 +76,33 @@
  * with the reason. (Seen for ReLU, K = 4, hidden width 10: about 1 seed in 10.) */
 #define NG_INIT_DRAWS 5
 
+/* Convergence of the exponential-loss flows (003 §14, eq. (57)): with u = -log L and
+ * p = 2 - 2/K, u - s = log a + p log s + p (p log s + log a) / s + O(s^-2 log^2 s), so a fit of
+ * u - s against log s over [lo, hi] is biased by about the derivative of the next-order term at
+ * lo, p |p (1 - log lo) - log a| / lo; we take B = p (p |1 - log lo| + |d|) / lo (d the fitted
+ * intercept, for log a), which does not vanish by a cancellation of the two parts (the second
+ * order does not cancel with them), and the window excess by the first-order term. The checks of
+ * the deep and reduced-dynamics claims use that first-order term (2 B, |corr|) and drop the
+ * next, which is about B / p times it. A window is in the asymptotic regime when
+ * B / p <= NG_ASYM_MAX: the dropped term is then at most a quarter of the first-order one,
+ * inside the factor-2 allowance the checks give it. Otherwise the run is too short to decide
+ * (error "inconclusive: not converged ..."). */
+#define NG_ASYM_MAX 0.25
+
+/* B1 (Soudry et al. 2018 Thm 3): the slope tolerance NG_B1_SLOPE_RTOL rests on a fit window
+ * starting at log t >= NG_B1_WINDOW_MIN (see its derivation); a shorter horizon is
+ * inconclusive. */
+#define NG_B1_WINDOW_MIN 50.0
+
 /* ---- helpers (common.c) ------------------------------------------------------------------ */
+
+/* B = p (p |1 - log lo| + |d|) / lo (see NG_ASYM_MAX). */
+double ng_eq57_next_order_bias(double p, double lo, double d);
+
+/* The gate of NG_ASYM_MAX for one trajectory (label names it in the metric
+ * "<label>_eq57_next_order_rel" and the reason): true if B / p <= NG_ASYM_MAX (always for
+ * p = 0), else the result becomes error "inconclusive: not converged after log t = hi ...". */
+bool ng_eq57_gate(tc_result *res, const char *label, double p, double lo, double hi, double d);
 
 /* printf into buf (a metric or series name); returns buf. */
 const char *ng_name(char *buf, size_t len, const char *fmt, ...);

@@ -298,6 +298,11 @@ static void run_ode(tc_ctx *ctx, tc_result *res)
         measure_trajectories(ctx, model, S, (size_t)llround(S->Ks[iK]), R);
         judge_eq57(res, S, R);
         measure_loglog(ctx, S, R);
+        char lab[16];
+        if (model != NUM_RHO_TIED_SQUARE &&
+            !ng_eq57_gate(res, ng_name(lab, sizeof lab, "K%zu", R->K), 2.0 - 2.0 / (double)R->K,
+                          NG_WINDOW_FRAC * S->s_max, S->s_max, R->fl.intercept))
+            return;
         judge_loglog(res, S, R);
         figure_run(res, pA, S, R);
         if (R->K != 2)
