@@ -10,7 +10,9 @@
     X(hess_claim_underparam) \
     X(hess_claim_symmetry) \
     X(hess_claim_decay) \
+    X(hess_claim_decay_control) \
     X(hess_claim_decay_min) \
+    X(hess_claim_decay_min_2lambda) \
     X(hess_claim_exp) \
     X(hess_claim_exp_linear)
 

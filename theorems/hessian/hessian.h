@@ -66,7 +66,6 @@
  * 2 lambda. The rounding floor of the gradient, |J| eps S sqrt(n d') ~ 1e-14, is below
  * 1e-4 * 2e-8 = 2e-12 for the smallest lambda used (1e-8). */
 #define HESS_NEWTON_GTOL_REL 1e-4
-#define HESS_NEWTON_MAX_ITER 500
 
 #define HESS_MAX_ARCH 8
 #define HESS_MAX_DEPTH 16
@@ -158,6 +157,11 @@ bool hess_decay_setup_read(tc_ctx *ctx, tc_result *res, hess_decay_setup *S);
 num_status hess_decay_start(tc_ctx *ctx, uint64_t stream, const hess_arch *a, num_act act,
                             const hess_data *D, num_mlp **pnet, double **ptheta);
 
+/* The network and its Gaussian starting point theta_0 (stream `stream`, as hess_decay_start
+ * draws it), untrained (owned by the context). */
+void hess_decay_initial(tc_ctx *ctx, uint64_t stream, const hess_arch *a, num_act act,
+                        const hess_data *D, num_mlp **pnet, double **ptheta);
+
 /* Spectrum (ascending, P values) of the Hessian of the regularised square loss, penalty
  * lambda on every layer; H is P^2 scratch. */
 num_status hess_decay_spectrum(num_hess_work *hw, const num_mlp *net, const double *theta,
@@ -169,7 +173,9 @@ extern const tc_claim hess_claim_degeneracy;
 extern const tc_claim hess_claim_underparam;
 extern const tc_claim hess_claim_symmetry;
 extern const tc_claim hess_claim_decay;
+extern const tc_claim hess_claim_decay_control;
 extern const tc_claim hess_claim_decay_min;
+extern const tc_claim hess_claim_decay_min_2lambda;
 extern const tc_claim hess_claim_exp;
 extern const tc_claim hess_claim_exp_linear;
 
