@@ -3,6 +3,8 @@
 #  - eq. (29) at the regularised minimiser as the document states it (definite: pass), the
 #    catalogue's ">= 2 lambda" as its own reading (xfail), the zero-loss reading's negative
 #    control (xfail), and the convergence gate (a Newton budget too small gives error);
+#  - eq. (46): the binary128 counts do not move with tol_factor (1, 10, 1000), a scale beyond
+#    binary128's resolution is an error, and the limit reading is refuted (4 distinct).
 . "$(dirname "$0")/../lib.sh"
 
 verdict() { # verdict DIR CLAIM VERDICT
@@ -38,5 +40,32 @@ expect_verdict "$TMP/wd2" hessian_weight_decay_minimiser_2lambda error
 expect_grep "$TMP/wd2/results.json" "inconclusive: not converged after 2 Newton iterations" \
   "the reason names the budget"
 expect_grep "$TMP/wd2/results.json" '"name": "grad_over_2lambda_a1_l1"' "criterion recorded"
+
+# Finding 4: counts independent of the tolerance factor, or an error.
+counts() { # counts DIR: the checked counts of hessian_exp_rank_linear, one line
+  python3 - "$1/results.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = [c for c in d["claims"] if c["id"] == "hessian_exp_rank_linear"][0]
+print(c["verdict"], [(m["name"], m["value"]) for m in c["metrics"] if m["op"] != "info"])
+PY
+}
+for tf in 1 10 1000; do
+  expect_exit 0 "eq. (46) tol_factor $tf" -- "$TC" run hessian_exp_rank_linear \
+    --set hessian_exp_rank_linear.tol_factor=$tf --no-plots --jobs 1 --out "$TMP/lin$tf"
+  expect_verdict "$TMP/lin$tf" hessian_exp_rank_linear pass
+  counts "$TMP/lin$tf" >"$TMP/counts$tf"
+done
+if cmp -s "$TMP/counts1" "$TMP/counts10" && cmp -s "$TMP/counts10" "$TMP/counts1000"; then ok
+else bad "eq. (46) counts move with tol_factor"; cat "$TMP"/counts* >&2; fi
+expect_exit 1 "eq. (46) beyond binary128 (error: exit 1)" -- "$TC" run hessian_exp_rank_linear \
+  --set hessian_exp_rank_linear.scales=1,64 --no-plots --jobs 1 --out "$TMP/lin_far"
+expect_verdict "$TMP/lin_far" hessian_exp_rank_linear error
+expect_grep "$TMP/lin_far/results.json" "inconclusive: no gap at this precision" "no-gap reason"
+expect_exit 0 "eq. (46) limit" -- "$TC" run hessian_exp_rank_linear_limit --no-plots --jobs 1 \
+  --out "$TMP/lim"
+expect_verdict "$TMP/lim" hessian_exp_rank_linear_limit xfail
+expect_grep "$TMP/lim/results.json" '"name": "distinct_limit_s1",
+ *"value": 4' "limit: 4 distinct"
 
 finish

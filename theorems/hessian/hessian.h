@@ -178,5 +178,6 @@ extern const tc_claim hess_claim_decay_min;
 extern const tc_claim hess_claim_decay_min_2lambda;
 extern const tc_claim hess_claim_exp;
 extern const tc_claim hess_claim_exp_linear;
+extern const tc_claim hess_claim_exp_linear_limit;
 
 #endif /* TC_THEOREMS_HESSIAN_H */
