@@ -68,4 +68,12 @@ expect_verdict "$TMP/lim" hessian_exp_rank_linear_limit xfail
 expect_grep "$TMP/lim/results.json" '"name": "distinct_limit_s1",
  *"value": 4' "limit: 4 distinct"
 
+# Convergence gate of the zero-loss points (GD + LM): a budget too small is an error.
+expect_exit 1 "degeneracy, 3 GD steps and 1 LM step (error: exit 1)" -- "$TC" run \
+  hessian_degeneracy --set hessian_degeneracy.gd_iters=3 --set hessian_degeneracy.lm_iters=1 \
+  --no-plots --jobs 1 --out "$TMP/dg"
+expect_verdict "$TMP/dg" hessian_degeneracy error
+expect_grep "$TMP/dg/results.json" "inconclusive: not converged after 3 GD steps and 1 LM" \
+  "degeneracy: the reason names the budget"
+
 finish

@@ -215,10 +215,11 @@ static bool judge_linear(tc_result *res, const exp_params *p, const exp_measures
                         q->distinct_stable, HESS_STABLE_MIN_DECADES, M->second[is]);
         return false;
     }
-    snprintf(b, sizeof b, "nonzero_%s_s%zu", what, is + 1);
-    tc_metric(res, b, (double)q->nonzero, TC_GT, (double)p->n);
+    /* The decisive count first (the sweep's verdict map plots the first checked metric). */
     snprintf(b, sizeof b, "distinct_%s_s%zu", what, is + 1);
     tc_metric(res, b, (double)q->distinct, TC_GT, (double)p->n);
+    snprintf(b, sizeof b, "nonzero_%s_s%zu", what, is + 1);
+    tc_metric(res, b, (double)q->nonzero, TC_GT, (double)p->n);
     return true;
 }
 
@@ -393,9 +394,9 @@ static const tc_param_spec exp_linear_params[] = {
     TC_P_INT("samples", "12", "24", 2, 1000, "n samples (labels +-1)"),
     TC_P_INT("inputs", "30", "60", 2, 1000, "d > n"),
     TC_P_INT("hidden", "10", "40", 1, 1000, "N_1 of W2 W1 x"),
-    TC_P_LIST("scales", "1,4,16,32", TC_SAME, 1e-3, 1e6,
-              "norm scale a of the separating points (W1, a W2): margins a y f_0; beyond ~64 "
-              "(quick) the weights exp(-a Delta) split eigenvalues below binary128's "
+    TC_P_LIST("scales", "1,4,16", TC_SAME, 1e-3, 1e6,
+              "norm scale a of the separating points (W1, a W2): margins a y f_0; from ~32 "
+              "(some seeds) the weights exp(-a Delta) split eigenvalues below binary128's "
               "resolution and the claim reports an error"),
     TC_P_REAL("tol_factor", "10", TC_SAME, 1e-3, 1e6,
               "c in the tolerance c*P*eps*lambda_max for zero and for distinct eigenvalues"),

@@ -45,7 +45,10 @@ static const tc_param_spec min_params[] = {
     TC_P_INT("inputs", "5", "8", 1, 1000, "d, input dimension"),
     TC_P_CHOICE("activation", "tanh", TC_SAME, "tanh|relu|erf|softplus|sigmoid|smooth_relu|linear",
               "hidden activation"),
-    TC_P_LIST("lambdas", "1e-2,1e-4,1e-6,1e-8", TC_SAME, 1e-12, 1e3,
+    /* Full profile without 1e-8: there (P = 576, lambda_max ~ 1e2) lambda_min ~ 0.007 * 2 lambda
+     * = 1.5e-10 is at the eigenvalue accuracy c P eps lambda_max ~ 1.3e-10, so definiteness is
+     * not resolved in double precision (the claim would say so: error). */
+    TC_P_LIST("lambdas", "1e-2,1e-4,1e-6,1e-8", "1e-2,1e-4,1e-6", 1e-12, 1e3,
               "weight decay coefficients lambda (the same on every layer), penalty lambda ||W_k||^2"),
     TC_P_REAL("tol_factor", "10", TC_SAME, 1e-3, 1e6,
               "c in the eigenvalue accuracy c*P*eps*lambda_max"),
@@ -256,9 +259,10 @@ static bool run_arch(tc_ctx *ctx, tc_result *res, const hess_decay_setup *S,
     num_mlp *net = NULL;
     num_status st = hess_decay_start(ctx, 1 + ia, &S->archs[ia], S->act, &S->D, &net,
                                      &A.theta);
-    if (st != NUM_OK)
-        tc_fail(ctx, "architecture %zu: zero-loss point not reached: %s", ia + 1,
-                num_strerror(st));
+    if (st == NUM_ENOCONV) /* the start of the continuation: the zero-loss floor */
+        tc_fail(ctx, "inconclusive: architecture %zu: GD + LM did not reach the zero-loss "
+                "floor (num_zeroloss_tol) of the starting point", ia + 1);
+    tc_check(ctx, st, "zero-loss starting point");
     A.net = net;
     A.P = net->nparams;
     A.ev = TC_NEW(ctx, double, A.P);
