@@ -10,10 +10,13 @@
  *                                   the nullity the activation pattern implies (symmetry.c)
  *   hessian_weight_decay            C2  003 eq. (29), reading A: at a zero-loss point of the
  *                                   unregularised loss (weight_decay.c)
- *   hessian_weight_decay_minimiser  C2  reading B: at a minimiser of the regularised loss
- *                                   (weight_decay_minimiser.c)
+ *   hessian_weight_decay_nonzero_loss  its negative control: the same check at theta_0
+ *   hessian_weight_decay_minimiser  C2  as 003 states it: positive definite at a minimiser of
+ *                                   the regularised loss (weight_decay_minimiser.c)
+ *   hessian_weight_decay_minimiser_2lambda  the strengthening lambda_min >= 2 lambda there
  *   hessian_exp_rank                C3  003 §12.3.2 eqs. (44)–(46) (exp_rank.c)
- *   hessian_exp_rank_linear
+ *   hessian_exp_rank_linear         eq. (46), counted in binary128 (numerics/hessian_quad.h)
+ *   hessian_exp_rank_linear_limit   eq. (46) read in the limit of large norm
  *
  * Conventions. Square loss L = 1/2 ||Y_hat - Y||_F^2 as in Theorem 4 (eq. (26) omits the 1/2:
  * every Hessian there is twice ours; counts and ranks are unaffected). Networks have no
