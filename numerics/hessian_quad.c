@@ -75,11 +75,13 @@ num_quad num_quad_exp_neg(num_quad t)
 static num_quad qabs(num_quad x) { return x < 0 ? -x : x; }
 
 /* One rotation in the (p, q) plane that annihilates A[p][q] (Golub & Van Loan Alg. 8.5.1:
- * tau = (a_qq - a_pp) / (2 a_pq), t the smaller root of t^2 + 2 tau t - 1 = 0). */
-static void jacobi_rotate(size_t n, num_quad *A, size_t p, size_t q)
+ * tau = (a_qq - a_pp) / (2 a_pq), t the smaller root of t^2 + 2 tau t - 1 = 0). Entries with
+ * |a_pq| <= skip are left (threshold Jacobi): all of them together have Frobenius norm
+ * <= n skip, which the caller keeps at eps ||A||_F, the accuracy already accepted. */
+static void jacobi_rotate(size_t n, num_quad *A, size_t p, size_t q, num_quad skip)
 {
     num_quad apq = A[p * n + q];
-    if (apq == 0)
+    if (qabs(apq) <= skip)
         return;
     num_quad tau = (A[q * n + q] - A[p * n + p]) / (2 * apq), t;
     /* For |tau| > 1e17, sqrt(1 + tau^2) = |tau| (1 + O(1e-35)): t = 1 / (2 tau). */
@@ -115,6 +117,7 @@ num_status num_quad_eigh(size_t n, num_quad *A, num_quad *evals)
     for (size_t i = 0; i < n * n; i++)
         fro += A[i] * A[i];
     num_quad thr = NUM_QUAD_EPS * NUM_QUAD_EPS * fro;
+    num_quad skip = NUM_QUAD_EPS * num_quad_sqrt(fro) / (num_quad)n;
     bool conv = false;
     for (int sweep = 0; sweep < 60 && !conv; sweep++) {
         num_quad off = 0;
@@ -127,7 +130,7 @@ num_status num_quad_eigh(size_t n, num_quad *A, num_quad *evals)
         }
         for (size_t p = 0; p < n; p++)
             for (size_t q = p + 1; q < n; q++)
-                jacobi_rotate(n, A, p, q);
+                jacobi_rotate(n, A, p, q, skip);
     }
     if (!conv)
         return NUM_ERROR(NUM_ENOCONV, "Jacobi did not converge in 60 sweeps");
