@@ -49,7 +49,8 @@ static const tc_param_spec min_params[] = {
      * = 1.5e-10 is at the eigenvalue accuracy c P eps lambda_max ~ 1.3e-10, so definiteness is
      * not resolved in double precision (the claim would say so: error). */
     TC_P_LIST("lambdas", "1e-2,1e-4,1e-6,1e-8", "1e-2,1e-4,1e-6", 1e-12, 1e3,
-              "weight decay coefficients lambda (the same on every layer), penalty lambda ||W_k||^2"),
+              "weight decay coefficients lambda (the same on every layer), penalty "
+              "lambda ||W_k||^2"),
     TC_P_REAL("tol_factor", "10", TC_SAME, 1e-3, 1e6,
               "c in the eigenvalue accuracy c*P*eps*lambda_max"),
     TC_P_INT("newton_iters", "500", TC_SAME, 1, 100000,
