@@ -161,17 +161,14 @@ static double stable_decades(num_quad tol, num_quad below, bool has_below, num_q
     return s;
 }
 
-num_status num_quad_counts(size_t r, const num_quad *evals, double c, num_quad_count *out)
+/* The counts of evals[0..r) (ascending) at tolerance tol, their stability, the smallest gap
+ * between distinct values; amax = max |mu|. */
+static void counts_at(size_t r, const num_quad *evals, num_quad tol, num_quad amax,
+                      num_quad_count *out)
 {
-    if (r == 0 || !evals || !out || !(c > 0))
-        return NUM_ERROR(NUM_EINVAL, "argument check failed: r == 0 || !evals || !out || c <= 0");
-    num_quad amax = 0;
-    for (size_t i = 0; i < r; i++)
-        amax = qabs(evals[i]) > amax ? qabs(evals[i]) : amax;
-    num_quad tol = (num_quad)c * (num_quad)r * NUM_QUAD_EPS * amax;
     num_quad zmax = 0, nzmin = 0, prev = 0, gin = 0, gout = 0;
     bool hz = false, hnz = false, hprev = false, hin = false, hout = false;
-    *out = (num_quad_count){.r = r, .amax = (double)amax};
+    out->nonzero = out->distinct = 0;
     for (size_t i = 0; i < r; i++) { /* ascending: consecutive nonzero values */
         num_quad a = qabs(evals[i]);
         if (a <= tol) {
@@ -201,6 +198,22 @@ num_status num_quad_counts(size_t r, const num_quad *evals, double c, num_quad_c
     out->nonzero_stable = stable_decades(tol, zmax, hz, nzmin, hnz);
     out->distinct_stable = stable_decades(tol, gin, hin, gout, hout);
     out->min_gap_rel = hout && amax > 0 ? (double)(gout / amax) : NAN;
+}
+
+num_status num_quad_counts(size_t r, const num_quad *evals, double c, num_quad_count *out)
+{
+    if (r == 0 || !evals || !out || !(c > 0))
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: r == 0 || !evals || !out || c <= 0");
+    num_quad amax = 0;
+    for (size_t i = 0; i < r; i++)
+        amax = qabs(evals[i]) > amax ? qabs(evals[i]) : amax;
+    *out = (num_quad_count){.r = r, .amax = (double)amax};
+    num_quad_count fl = *out;
+    num_quad tol = (num_quad)c * (num_quad)r * NUM_QUAD_EPS * amax;
+    counts_at(r, evals, (num_quad)r * NUM_QUAD_EPS * amax, amax, &fl);
+    counts_at(r, evals, tol, amax, out);
+    out->nonzero_floor = fl.nonzero;
+    out->distinct_floor = fl.distinct;
     return NUM_OK;
 }
 

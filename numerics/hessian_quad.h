@@ -63,6 +63,8 @@ typedef struct {
     double distinct_stable; /* the same for the consecutive gaps of the nonzero mu around tol
                              * (within a cluster / between clusters) */
     double min_gap_rel;     /* smallest gap between distinct nonzero eigenvalues / amax */
+    size_t nonzero_floor;   /* the counts at the accuracy floor r eps_q max |mu| (c = 1): a */
+    size_t distinct_floor;  /* count at c > 1 that differs from these moved with the tolerance */
 } num_quad_count;
 
 /* The counts of evals[0..r) (ascending), tolerance factor c > 0. */

@@ -58,6 +58,22 @@ for tf in 1 10 1000; do
 done
 if cmp -s "$TMP/counts1" "$TMP/counts10" && cmp -s "$TMP/counts10" "$TMP/counts1000"; then ok
 else bad "eq. (46) counts move with tol_factor"; cat "$TMP"/counts* >&2; fi
+# Beyond the defaults: a count decided at tol_factor 1000 equals the one at tol_factor 1 (the
+# accuracy floor), else the claim stops with an error at that scale.
+S=1,4,16,32,64,128,256,512,1024
+"$TC" run hessian_exp_rank_linear --set hessian_exp_rank_linear.scales=$S \
+  --set hessian_exp_rank_linear.tol_factor=1 --no-plots --jobs 1 --out "$TMP/f1" >/dev/null 2>&1
+"$TC" run hessian_exp_rank_linear --set hessian_exp_rank_linear.scales=$S \
+  --set hessian_exp_rank_linear.tol_factor=1000 --no-plots --jobs 1 --out "$TMP/f1000" \
+  >/dev/null 2>&1
+if python3 - "$TMP/f1/results.json" "$TMP/f1000/results.json" <<'PY'
+import json, sys
+m = [{x["name"]: x["value"] for x in json.load(open(f))["claims"][0]["metrics"]
+      if x["op"] != "info"} for f in sys.argv[1:]]
+sys.exit(0 if m[1] and all(m[0].get(k) == v for k, v in m[1].items()) else 1)
+PY
+then ok; else bad "eq. (46): a count decided at tol_factor 1000 differs from tol_factor 1"; fi
+
 expect_exit 1 "eq. (46) beyond binary128 (error: exit 1)" -- "$TC" run hessian_exp_rank_linear \
   --set hessian_exp_rank_linear.scales=1,64 --no-plots --jobs 1 --out "$TMP/lin_far"
 expect_verdict "$TMP/lin_far" hessian_exp_rank_linear error

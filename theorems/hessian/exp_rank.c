@@ -206,12 +206,18 @@ static bool judge_linear(tc_result *res, const exp_params *p, const exp_measures
     }
     snprintf(b, sizeof b, "min_margin_s%zu", is + 1);
     tc_metric_info(res, b, M->mm[is]);
+    /* Resolved: the tolerance sits in a gap (one decade either way), and for c >= 1 the counts
+     * equal those at the accuracy floor r eps_q lambda_max, so no eigenvalue between the floor
+     * and the tolerance is dropped: any tol_factor >= 1 gives these counts or this error. */
+    bool same = !(p->c >= 1.0) ||
+                (q->nonzero == q->nonzero_floor && q->distinct == q->distinct_floor);
     if (!(q->nonzero_stable >= HESS_STABLE_MIN_DECADES &&
-          q->distinct_stable >= HESS_STABLE_MIN_DECADES)) {
+          q->distinct_stable >= HESS_STABLE_MIN_DECADES && same)) {
         tc_result_error(res, "inconclusive: no gap at this precision (binary128) at scale %g: "
-                        "the nonzero and distinct counts (%zu, %zu) are stable over %.2g and "
-                        "%.2g decades of the tolerance (need %.0f); the next sample's weight is "
-                        "%.3g", p->scales[is], q->nonzero, q->distinct, q->nonzero_stable,
+                        "the nonzero and distinct counts (%zu, %zu; %zu, %zu at the accuracy "
+                        "floor) are stable over %.2g and %.2g decades of the tolerance (need "
+                        "%.0f); the next sample's weight is %.3g", p->scales[is], q->nonzero,
+                        q->distinct, q->nonzero_floor, q->distinct_floor, q->nonzero_stable,
                         q->distinct_stable, HESS_STABLE_MIN_DECADES, M->second[is]);
         return false;
     }
