@@ -93,13 +93,18 @@ static bool measure_point(tc_ctx *ctx, const degen_params *p, const hess_data *D
         out->gd_lr = path.gd_lr;
         out->lm_steps = path.lm_steps;
     }
+    /* Convergence gate (issue #12): the decisive point must be a zero-loss point to the
+     * rounding floor num_zeroloss_tol (derived in hessian.md, "zero-loss residual"). */
+    out->res_tol = num_zeroloss_tol(A->net, A->theta, D->X, D->Y, n, A->mw, &out->res_max);
+    if (st == NUM_ENOCONV || (st == NUM_OK && !(out->res_max <= out->res_tol)))
+        tc_fail(ctx, "inconclusive: not converged after %zu GD steps and %zu LM steps "
+                "(architecture %zu, %s): residual %.3g above the rounding floor %.3g",
+                method ? p->gd_iters : 0, method ? p->lm_iters : 0, A->ia + 1,
+                method ? "GD + Levenberg-Marquardt" : "least squares", out->res_max,
+                out->res_tol);
     if (st != NUM_OK)
         tc_fail(ctx, "architecture %zu (%s): zero-loss point not reached: %s", A->ia + 1,
                 method ? "GD + Levenberg-Marquardt" : "least squares", num_strerror(st));
-    out->res_tol = num_zeroloss_tol(A->net, A->theta, D->X, D->Y, n, A->mw, &out->res_max);
-    if (!(out->res_max <= out->res_tol))
-        tc_fail(ctx, "architecture %zu: residual %.3g above the rounding floor %.3g: not a "
-                "zero-loss point", A->ia + 1, out->res_max, out->res_tol);
     st = hess_square_point(ctx, A->net, A->theta, D->X, D->Y, n, p->c, A->ck, &out->pt,
                            &out->evals);
     if (st != NUM_OK)

@@ -10,9 +10,12 @@
     X(hess_claim_underparam) \
     X(hess_claim_symmetry) \
     X(hess_claim_decay) \
+    X(hess_claim_decay_control) \
     X(hess_claim_decay_min) \
+    X(hess_claim_decay_min_2lambda) \
     X(hess_claim_exp) \
-    X(hess_claim_exp_linear)
+    X(hess_claim_exp_linear) \
+    X(hess_claim_exp_linear_limit)
 
 CLAIMS(TC_CLAIM_EXTERN)
 static const tc_claim *const claims[] = {CLAIMS(TC_CLAIM_REF) NULL};

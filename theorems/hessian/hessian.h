@@ -10,10 +10,13 @@
  *                                   the nullity the activation pattern implies (symmetry.c)
  *   hessian_weight_decay            C2  003 eq. (29), reading A: at a zero-loss point of the
  *                                   unregularised loss (weight_decay.c)
- *   hessian_weight_decay_minimiser  C2  reading B: at a minimiser of the regularised loss
- *                                   (weight_decay_minimiser.c)
+ *   hessian_weight_decay_nonzero_loss  its negative control: the same check at theta_0
+ *   hessian_weight_decay_minimiser  C2  as 003 states it: positive definite at a minimiser of
+ *                                   the regularised loss (weight_decay_minimiser.c)
+ *   hessian_weight_decay_minimiser_2lambda  the strengthening lambda_min >= 2 lambda there
  *   hessian_exp_rank                C3  003 §12.3.2 eqs. (44)–(46) (exp_rank.c)
- *   hessian_exp_rank_linear
+ *   hessian_exp_rank_linear         eq. (46), counted in binary128 (numerics/hessian_quad.h)
+ *   hessian_exp_rank_linear_limit   eq. (46) read in the limit of large norm
  *
  * Conventions. Square loss L = 1/2 ||Y_hat - Y||_F^2 as in Theorem 4 (eq. (26) omits the 1/2:
  * every Hessian there is twice ours; counts and ranks are unaffected). Networks have no
@@ -66,7 +69,6 @@
  * 2 lambda. The rounding floor of the gradient, |J| eps S sqrt(n d') ~ 1e-14, is below
  * 1e-4 * 2e-8 = 2e-12 for the smallest lambda used (1e-8). */
 #define HESS_NEWTON_GTOL_REL 1e-4
-#define HESS_NEWTON_MAX_ITER 500
 
 #define HESS_MAX_ARCH 8
 #define HESS_MAX_DEPTH 16
@@ -158,6 +160,11 @@ bool hess_decay_setup_read(tc_ctx *ctx, tc_result *res, hess_decay_setup *S);
 num_status hess_decay_start(tc_ctx *ctx, uint64_t stream, const hess_arch *a, num_act act,
                             const hess_data *D, num_mlp **pnet, double **ptheta);
 
+/* The network and its Gaussian starting point theta_0 (stream `stream`, as hess_decay_start
+ * draws it), untrained (owned by the context). */
+void hess_decay_initial(tc_ctx *ctx, uint64_t stream, const hess_arch *a, num_act act,
+                        const hess_data *D, num_mlp **pnet, double **ptheta);
+
 /* Spectrum (ascending, P values) of the Hessian of the regularised square loss, penalty
  * lambda on every layer; H is P^2 scratch. */
 num_status hess_decay_spectrum(num_hess_work *hw, const num_mlp *net, const double *theta,
@@ -169,8 +176,11 @@ extern const tc_claim hess_claim_degeneracy;
 extern const tc_claim hess_claim_underparam;
 extern const tc_claim hess_claim_symmetry;
 extern const tc_claim hess_claim_decay;
+extern const tc_claim hess_claim_decay_control;
 extern const tc_claim hess_claim_decay_min;
+extern const tc_claim hess_claim_decay_min_2lambda;
 extern const tc_claim hess_claim_exp;
 extern const tc_claim hess_claim_exp_linear;
+extern const tc_claim hess_claim_exp_linear_limit;
 
 #endif /* TC_THEOREMS_HESSIAN_H */
