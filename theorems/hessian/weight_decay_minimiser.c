@@ -45,10 +45,12 @@ static const tc_param_spec min_params[] = {
     TC_P_INT("inputs", "5", "8", 1, 1000, "d, input dimension"),
     TC_P_CHOICE("activation", "tanh", TC_SAME, "tanh|relu|erf|softplus|sigmoid|smooth_relu|linear",
               "hidden activation"),
-    /* Full profile without 1e-8: there (P = 576, lambda_max ~ 1e2) lambda_min ~ 0.007 * 2 lambda
-     * = 1.5e-10 is at the eigenvalue accuracy c P eps lambda_max ~ 1.3e-10, so definiteness is
-     * not resolved in double precision (the claim would say so: error). */
-    TC_P_LIST("lambdas", "1e-2,1e-4,1e-6,1e-8", "1e-2,1e-4,1e-6", 1e-12, 1e3,
+    /* Without 1e-8: there lambda_min ~ 0.004..0.4 x 2 lambda ~ 1e-10 sits at the eigenvalue
+     * accuracy c P eps lambda_max (1.3e-10 at the full profile's P = 576) plus the Newton step's
+     * change, so definiteness is not resolved in double precision at every seed (seed 14 of
+     * the quick profile: uncertainty 1.67 x 2 lambda — error, as it should be; a default must
+     * decide at every seed). */
+    TC_P_LIST("lambdas", "1e-2,1e-4,1e-6", TC_SAME, 1e-12, 1e3,
               "weight decay coefficients lambda (the same on every layer), penalty "
               "lambda ||W_k||^2"),
     TC_P_REAL("tol_factor", "10", TC_SAME, 1e-3, 1e6,
