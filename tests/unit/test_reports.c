@@ -279,7 +279,11 @@ static void test_render_full(void **state)
     assert_contains(html, "class=\"v v-fail\"");
     assert_contains(html, "class=\"v v-pass\"");
     assert_not_contains(html, "<link");
-    assert_not_contains(html, "<script");
+    /* self-contained: the one inline script (sorting and filtering the verdict table, issue
+     * #13) and nothing loaded from elsewhere */
+    assert_not_contains(html, "<script src");
+    assert_contains(html, "<script>(function(){");
+    assert_not_contains(strstr(html, "<script>") + 1, "<script");
     assert_not_contains(html, "<?xml");
     assert_int_equal(count_tmp_all(dir), 0);
     assert_false(exists_rel(dir, "figures/beta-missing.svg"));
