@@ -171,8 +171,8 @@ static nc_model mlp_model(tc_ctx *ctx, const mlp_config *cfg, const mlp_dataset 
     return m;
 }
 
-/* nc1 of the inputs themselves (how clustered the data is before any layer): the classes of
- * a mixture with separation s have nc1 ~ C d/(s^2 ...) ; reported, not checked. */
+/* nc1 of the inputs themselves: how clustered by class the data is before any layer (the
+ * smaller the mixture's separation, the larger); reported, not checked. */
 static double input_nc1(tc_ctx *ctx, const mlp_dataset *D)
 {
     num_collapse_work *w = num_collapse_work_alloc(D->n, D->d, D->C);
@@ -266,7 +266,7 @@ static void run_mlp(tc_ctx *ctx, tc_result *res)
             break;
     if (res->outcome == TC_OUT_UNSET) {
         tc_metric_info(res, "seeds", (double)seeds);
-        tc_metric_info(res, "input_nc1", acc.input_nc1_min);
+        tc_metric_info_nan_ok(res, "input_nc1", acc.input_nc1_min);
         nc_judge(res, &acc.w, C, &acc.cr, T);
         nc_stats_report(res, &acc.stats);
         nc_gate_budget(&acc.gate, decay_time(ctx, acc.n), acc.cr.resolution,
