@@ -143,6 +143,35 @@ num_status num_ctrain_update(num_ctrain *t, const num_mlp *net, double *theta,
     return NUM_OK;
 }
 
+num_status num_ctrain_grad_norm(num_ctrain *t, const num_mlp *net, const double *theta,
+                                const num_ctrain_opts *o, double *gnorm)
+{
+    if (!t || !net || !theta || !o || !gnorm || !t->ready || o->weight_decay < 0.0 ||
+        o->first_trained >= net->nlayers)
+        return NUM_ERROR(NUM_EINVAL, "argument check failed");
+    t->ready = 0;
+    num_status st = num_mlp_backward(net, theta, t->work, t->dZ, t->grad);
+    if (st != NUM_OK)
+        return st;
+    if (o->weight_decay > 0.0)
+        cblas_daxpy((int)t->P, o->weight_decay, theta, 1, t->grad, 1);
+    size_t start = o->first_trained ? net->off_w[o->first_trained] : 0;
+    memset(t->grad, 0, start * sizeof *t->grad);
+    *gnorm = cblas_dnrm2((int)t->P, t->grad, 1);
+    if (!isfinite(*gnorm))
+        return NUM_ERROR(NUM_ENAN, "non-finite value: !isfinite(gnorm)");
+    return NUM_OK;
+}
+
+void num_ctrain_gather(const double *X, const size_t *y, size_t d, const size_t *idx, size_t m,
+                       double *Xb, size_t *yb)
+{
+    for (size_t i = 0; i < m; i++) {
+        memcpy(Xb + i * d, X + idx[i] * d, d * sizeof *Xb);
+        yb[i] = y[idx[i]];
+    }
+}
+
 double num_ctrain_flops(const num_mlp *net, size_t n)
 {
     if (!net)

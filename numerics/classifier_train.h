@@ -67,6 +67,15 @@ void num_ctrain_reset(num_ctrain *t);
  * propagated delta (layers 2..K). */
 double num_ctrain_flops(const num_mlp *net, size_t n);
 
+/* ||grad F(theta)|| after num_ctrain_eval at theta, without a step (the velocity is kept):
+ * the full-batch gradient norm of a minibatch-trained network at the end of training. */
+num_status num_ctrain_grad_norm(num_ctrain *t, const num_mlp *net, const double *theta,
+                                const num_ctrain_opts *o, double *gnorm);
+
+/* Rows idx[0..m) of X (n x d) and their labels into Xb (m x d) and yb (m): a minibatch. */
+void num_ctrain_gather(const double *X, const size_t *y, size_t d, const size_t *idx, size_t m,
+                       double *Xb, size_t *yb);
+
 /* ---- training data --------------------------------------------------------------------- */
 
 /* z-score every column of X (n x d, row-major) in place: subtract the column mean and divide

@@ -368,3 +368,76 @@ done:
     free(V);
     return st;
 }
+
+size_t num_collapse_offset_wsize(size_t p, size_t C)
+{
+    return 2 * C * p + 2 * p;
+}
+
+num_status num_collapse_offset(const double *H, const size_t *y, size_t n, size_t p, size_t C,
+                               const double *W, double *ws, double *sd_centred,
+                               double *offset_frac, double *offset_cos)
+{
+    if (!H || !y || !W || !ws || n == 0 || p == 0 || C < 2)
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !H || !y || !W || !ws || n == 0 || "
+                                     "p == 0 || C < 2");
+    double *M = ws, *Wc = ws + C * p, *g = ws + 2 * C * p, *wbar = g + p;
+    num_status st = num_collapse_means(H, y, n, p, C, M, NULL, g);
+    if (st != NUM_OK)
+        return NUM_ERROR(st, "label >= C or empty class");
+    memset(wbar, 0, p * sizeof *wbar);
+    for (size_t c = 0; c < C; c++)
+        cblas_daxpy((int)p, 1.0 / (double)C, W + c * p, 1, wbar, 1);
+    double m2 = 0.0, wc2 = 0.0, w2 = 0.0;
+    for (size_t c = 0; c < C; c++)
+        for (size_t j = 0; j < p; j++) {
+            M[c * p + j] -= g[j];
+            Wc[c * p + j] = W[c * p + j] - wbar[j];
+            m2 += M[c * p + j] * M[c * p + j];
+            wc2 += Wc[c * p + j] * Wc[c * p + j];
+            w2 += W[c * p + j] * W[c * p + j];
+        }
+    if (sd_centred) {
+        double sd = NAN;
+        if (m2 > 0.0 && wc2 > 0.0) {
+            double a = 1.0 / sqrt(wc2), bm = 1.0 / sqrt(m2);
+            sd = 0.0;
+            for (size_t i = 0; i < C * p; i++)
+                sd += (a * Wc[i] - bm * M[i]) * (a * Wc[i] - bm * M[i]);
+        }
+        *sd_centred = sd;
+    }
+    double nb = cblas_dnrm2((int)p, wbar, 1), ng = cblas_dnrm2((int)p, g, 1);
+    if (offset_frac)
+        *offset_frac = w2 > 0.0 ? sqrt((double)C) * nb / sqrt(w2) : NAN;
+    if (offset_cos)
+        *offset_cos = (nb > 0.0 && ng > 0.0) ? cblas_ddot((int)p, wbar, 1, g, 1) / (nb * ng)
+                                             : NAN;
+    return NUM_OK;
+}
+
+num_status num_collapse_limit_interval(double a, double b, double c, double *lo, double *hi)
+{
+    if (!lo || !hi || !isfinite(a) || !isfinite(b) || !isfinite(c))
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: !lo || !hi || non-finite input");
+    double d1 = b - a, d2 = c - b;
+    *lo = *hi = c;
+    if (d2 == 0.0)
+        return NUM_OK;
+    if (d1 * d2 < 0.0) {
+        double f = fmax(fabs(d1), fabs(d2));
+        *lo = c - f;
+        *hi = c + f;
+        return NUM_OK;
+    }
+    double tail = INFINITY;
+    if (fabs(d2) < fabs(d1)) {
+        double q = d2 / d1;
+        tail = fabs(d2) * q / (1.0 - q);
+    }
+    if (d2 > 0.0)
+        *hi = c + tail;
+    else
+        *lo = c - tail;
+    return NUM_OK;
+}

@@ -96,4 +96,35 @@ num_status num_collapse_covariances(const double *H, const size_t *y, size_t n, 
  * *rank receives the number kept. LAPACKE_dsyev. */
 num_status num_collapse_pinv_sym(double *A, size_t p, size_t C_hint, size_t *rank);
 
+/* The classifier's offset and self-duality with the classifier rows centred (NC3 under the
+ * MSE loss). With one-hot targets of mean 1/C, weight decay on (W, b) lets part of the target
+ * offset be carried by a common row wbar = (1/C) sum_c w_c of W along the features' global
+ * mean, which the centred means M (rows summing to zero) cannot match. The least-squares
+ * classifier of Han, Papyan and Donoho (2022, "Neural collapse under MSE loss: proximity to and
+ * dynamics on the central path", the decomposition of the MSE loss) has rows summing to zero,
+ * the offset being carried by the bias. Outputs (each may be NULL):
+ *   sd_centred  = || Wc/||Wc||_F - M/||M||_F ||_F^2, Wc = W - 1 wbar^T (rows centred);
+ *   offset_frac = sqrt(C) ||wbar|| / ||W||_F in [0, 1] (||W||^2 = ||Wc||^2 + C ||wbar||^2);
+ *   offset_cos  = cos(wbar, mu_G), mu_G the mean of the class means (NaN if either is 0).
+ * ws: workspace of num_collapse_offset_wsize(p, C) doubles. NUM_EINVAL for bad sizes, a label
+ * >= C or an empty class; sd_centred is NaN when Wc = 0 or M = 0. */
+size_t num_collapse_offset_wsize(size_t p, size_t C);
+num_status num_collapse_offset(const double *H, const size_t *y, size_t n, size_t p, size_t C,
+                               const double *W, double *ws, double *sd_centred,
+                               double *offset_frac, double *offset_cos);
+
+/* Where a quantity sampled at the ends of two consecutive windows of a training run,
+ * a = m(T - 2W), b = m(T - W), c = m(T), can still go (the convergence gate of the collapse
+ * claims). With d1 = b - a and d2 = c - b:
+ *   d2 = 0                                  -> [c, c] (stationary over the last window);
+ *   d1 d2 > 0 and |d2| < |d1| (decelerating) -> a geometric tail: per window the change
+ *       shrinks by q = d2/d1 (linear convergence, m(t) = m_inf + A rho^t, gives exactly this),
+ *       so the remaining change is d2 (q + q^2 + ...) = d2 q/(1 - q), on the side of the
+ *       motion: [c, c + tail] rising, [c - tail, c] falling;
+ *   d1 d2 < 0 (fluctuating)                  -> c -/+ max(|d1|, |d2|), the size of the
+ *       fluctuation;
+ *   otherwise (not slowing down)             -> unbounded on the side of the motion.
+ * lo <= c <= hi always. NUM_EINVAL for a non-finite input or NULL outputs. */
+num_status num_collapse_limit_interval(double a, double b, double c, double *lo, double *hi);
+
 #endif /* NUM_COLLAPSE_H */

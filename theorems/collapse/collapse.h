@@ -100,6 +100,25 @@
 
 enum { MODEL_UFM = 0, MODEL_MLP = 1 };
 
+/* The decisive quantities of one epoch (a point of the trajectory), indexed by NCV_*: the four
+ * NC metrics of the criterion, the self-duality with the classifier rows centred, the ETF Gram
+ * distance, the NCC mismatch, and the classifier's offset (num_collapse_offset). */
+enum { NCV_NC1, NCV_EQN, NCV_EQA, NCV_SD, NCV_SDC, NCV_GRAM, NCV_NCC, NCV_OFF, NCV_OFFCOS,
+       NCV_N };
+extern const char *const ncv_names[NCV_N];
+typedef struct {
+    double v[NCV_N];
+} nc_point;
+
+/* The convergence gate's window: the last two windows of W = T / GATE_WINDOW_DIV epochs each
+ * (constant step: the last sixth and the one before). Under the step schedule (drops at T/3
+ * and 2T/3) the windows are the last two learning-rate phases themselves, W = T/3: inside the
+ * last phase alone the step lr/100 freezes any state, so stationarity there says nothing; a
+ * run has converged when going from lr/10 to lr/100 (and from lr to lr/10 before it) no longer
+ * moves the metrics beyond the bounds of gate_check (criterion.c). */
+#define GATE_WINDOW_DIV 6
+#define GATE_WINDOW_DIV_DECAY 3
+
 typedef struct {
     int kind;
     size_t n, p, C;
@@ -113,6 +132,15 @@ typedef struct {
     num_ctrain *tr;
     num_ctrain_opts mo;
     const double *X;
+    /* MLP, minibatch SGD (batch > 0; 0 = full-batch GD): per epoch a fresh permutation from
+     * `shuffle`, ceil(n / batch) steps; with step_decay the step is lr0 until T/3, lr0/10 until
+     * 2T/3 and lr0/100 after (Papyan, Han, Donoho 2020) */
+    size_t batch;
+    bool step_decay;
+    double lr0;
+    gsl_rng *shuffle;
+    size_t *perm, *yb;
+    double *Xb;
 } nc_model;
 
 #define TRAJ_NCOLS 11
@@ -126,6 +154,14 @@ typedef struct {
     double gram_final; /* etf_gram_distance of the final centred means */
     double *means_final; /* C x p centred class means at the end (for the 2-D figure; owned by
                           * the context) */
+    nc_point pt_t0, pt_final; /* the decisive quantities at t0 and T */
+    nc_point pt_win[2];       /* at T - 2W and T - W (convergence gate) */
+    long window;              /* W; 0 = no window (T < 2, or stopped at t0) */
+    long window_div;          /* T / W (the number of windows in the run) */
+    nc_point pt_ph1[2];       /* step schedule: at T/4 and T/3 (the end of the full step) */
+    nc_point pt_half;         /* at T/2 */
+    bool has_ph1;
+    double input_nc1;         /* nc1 of the inputs themselves (MLP; NaN otherwise) */
 } nc_traj;
 
 /* Train seed `seed` for up to T epochs (GD steps), recording metrics on a logarithmic grid into
@@ -142,6 +178,7 @@ typedef struct {
     double ncc_max;
     bool check_decades; /* (a) decides the verdict (else reported) */
     bool check_finals;  /* (b) decides the verdict (else reported) */
+    bool nc3_centred;   /* NC3 decided on the classifier rows centred (MSE convention) */
 } nc_criterion;
 
 /* Worst case over seeds of the criterion's quantities. */
@@ -152,6 +189,8 @@ typedef struct {
     double t0_max, acc_min, gnorm_max, loss_max;
     double nc1_over_c, equinorm_w, equiangle_w;
     double nc1_init;
+    double sdc_dec, sdc_fin;   /* self-duality with the classifier rows centred */
+    double off_max, offcos_min; /* classifier offset at T */
 } nc_worst;
 
 void nc_worst_init(nc_worst *w);
@@ -159,6 +198,51 @@ void nc_worst_add(nc_worst *w, const nc_traj *t);
 
 /* Record the criterion (a) and (b) on the worst case `w` of C classes after T epochs. */
 void nc_judge(tc_result *res, const nc_worst *w, size_t C, const nc_criterion *cr, long T);
+
+/* The convergence gate (criterion.c): a verdict is decided only when, for every seed and every
+ * check of the criterion (a) and (b) that decides it, the limit of the checked quantity,
+ * extrapolated from its last two windows by num_collapse_limit_interval (a geometric tail:
+ * linear convergence), lies on the same side of the check's threshold as its final value; a
+ * check that is still moving towards its threshold faster than a geometric tail can stop
+ * before it is unresolved (criterion.c, gate_check, gives the rule and its derivation). The
+ * verdict is decided when no pair is unresolved, or when some failing pair is resolved (the
+ * verdict is a conjunction: it is then `refuted` whatever the others do); otherwise the claim
+ * ends in `error` ("inconclusive: not converged ..."). */
+typedef struct {
+    long checks, unresolved;   /* (seed, check) pairs examined, unresolved */
+    long resolved_fail;        /* failing pairs that are resolved (they decide `refuted`) */
+    /* step schedule: quantities still moving at the end of the full step (see nc_gate_add) */
+    long ph1_checks, ph1_unresolved, ph1_seed;
+    const char *ph1_name;
+    double ph1_rel_change, ph1_change, ph1_bound;
+    double tau, budget_needed, t0_max; /* nc_gate_budget */
+    double rel_change_max;     /* max over seeds and checks of |m(T) - m(T-W)| / |m(T)| */
+    long window;               /* W (the largest over seeds) */
+    long first_seed;           /* the first unresolved pair, for the reason */
+    const char *first_name;
+    double first_change, first_bound;
+} nc_gate;
+
+void nc_gate_init(nc_gate *g);
+/* The weight-decay time tau (epochs; 0 or infinite = none) and the latest t0 over seeds:
+ * the terminal phase must last tau ln(1/r) (criterion.c). */
+void nc_gate_budget(nc_gate *g, double tau_epochs, double r, double t0_max);
+void nc_gate_add(nc_gate *g, const nc_traj *t, size_t C, const nc_criterion *cr, long seed);
+/* Record the gate's metrics; when a pair is unresolved, end with `error`. */
+void nc_gate_conclude(tc_result *res, const nc_gate *g, long T);
+
+/* The distribution over seeds of the decisive quantities (MLP claims): each final value and
+ * decade count per seed, reported as NAME_median, NAME_min, NAME_max. */
+#define NC_STATS_MAX 10
+typedef struct {
+    size_t nseeds, cap, nq;
+    const char *names[NC_STATS_MAX];
+    double *v; /* cap x NC_STATS_MAX */
+} nc_stats;
+
+void nc_stats_init(tc_ctx *ctx, nc_stats *st, size_t seeds);
+void nc_stats_add(nc_stats *st, const nc_traj *t, bool nc3_centred);
+void nc_stats_report(tc_result *res, const nc_stats *st);
 
 /* ---- figures (figures.c) ---------------------------------------------------------------- */
 

@@ -2,7 +2,13 @@
  * over seeds of each quantity of the criterion (a)/(b) of collapse.h, and its verdict. */
 #include "theorems/collapse/collapse.h"
 
+#include <float.h>
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 static double decades_of(double a, double b)
 {
@@ -18,6 +24,19 @@ void nc_worst_init(nc_worst *w)
     w->ncc = w->gram = w->t0_max = w->gnorm_max = w->loss_max = -INFINITY;
     w->nc1_over_c = w->equinorm_w = w->equiangle_w = w->nc1_init = -INFINITY;
     w->acc_min = INFINITY;
+    w->sdc_dec = w->offcos_min = INFINITY;
+    w->sdc_fin = w->off_max = -INFINITY;
+}
+
+/* fmin/fmax that keep a NaN (undefined value) sticky */
+static double nan_min(double a, double b)
+{
+    return (isnan(a) || isnan(b)) ? NAN : fmin(a, b);
+}
+
+static double nan_max(double a, double b)
+{
+    return (isnan(a) || isnan(b)) ? NAN : fmax(a, b);
 }
 
 void nc_worst_add(nc_worst *w, const nc_traj *t)
@@ -42,6 +61,10 @@ void nc_worst_add(nc_worst *w, const nc_traj *t)
     w->equinorm_w = fmax(w->equinorm_w, f->equinorm_weights);
     w->equiangle_w = fmax(w->equiangle_w, f->equiangularity_weights);
     w->nc1_init = fmax(w->nc1_init, t->init.nc1);
+    w->sdc_dec = nan_min(w->sdc_dec, decades_of(t->pt_t0.v[NCV_SDC], t->pt_final.v[NCV_SDC]));
+    w->sdc_fin = nan_max(w->sdc_fin, t->pt_final.v[NCV_SDC]);
+    w->off_max = nan_max(w->off_max, t->pt_final.v[NCV_OFF]);
+    w->offcos_min = nan_min(w->offcos_min, t->pt_final.v[NCV_OFFCOS]);
 }
 
 /* Record (a) as checked metrics when cr->check_decades, else as information; the same for
@@ -69,7 +92,13 @@ void nc_judge(tc_result *res, const nc_worst *w, size_t C, const nc_criterion *c
     crit_metric(res, a, "nc1_tpt_decades", w->dec[0], TC_GT, D);
     crit_metric(res, a, "equinorm_means_tpt_decades", w->dec[1], TC_GT, D);
     crit_metric(res, a, "equiangularity_tpt_decades", w->dec[2], TC_GT, D);
-    crit_metric(res, a, "self_duality_tpt_decades", w->dec[3], TC_GT, D);
+    /* NC3 under the MSE loss (cr->nc3_centred): the classifier rows centred, as the
+     * least-squares classifier of Han, Papyan, Donoho 2022 (numerics/collapse.h); the
+     * uncentred value is reported beside it. */
+    bool c3 = cr->nc3_centred;
+    crit_metric(res, a && !c3, "self_duality_tpt_decades", w->dec[3], TC_GT, D);
+    if (c3)
+        crit_metric(res, a, "self_duality_centred_tpt_decades", w->sdc_dec, TC_GT, D);
     /* (b) the final geometry at relative resolution r (thresholds derived in collapse.h):
      * NC1 (C - 1) r^2, NC2 r, NC3 r^2, NC4 ncc_max. */
     crit_metric(res, b, "nc1_final", w->fin[0], TC_LE, (double)(C - 1) * r * r);
@@ -77,8 +106,236 @@ void nc_judge(tc_result *res, const nc_worst *w, size_t C, const nc_criterion *c
     crit_metric(res, b, "equinorm_means_final", w->fin[1], TC_LE, r);
     crit_metric(res, b, "equiangularity_final", w->fin[2], TC_LE, r);
     crit_metric(res, b, "etf_gram_distance_final", w->gram, TC_LE, r);
-    crit_metric(res, b, "self_duality_final", w->fin[3], TC_LE, r * r);
+    crit_metric(res, b && !c3, "self_duality_final", w->fin[3], TC_LE, r * r);
+    if (c3) {
+        crit_metric(res, b, "self_duality_centred_final", w->sdc_fin, TC_LE, r * r);
+        tc_metric_info_nan_ok(res, "classifier_offset_final", w->off_max);
+        tc_metric_info_nan_ok(res, "classifier_offset_cos_final", w->offcos_min);
+    }
     crit_metric(res, b, "ncc_mismatch_final", w->ncc, TC_LE, cr->ncc_max);
     tc_metric_info(res, "equinorm_weights_final", w->equinorm_w);
     tc_metric_info(res, "equiangularity_weights_final", w->equiangle_w);
+}
+
+/* ---- the convergence gate ---------------------------------------------------------------- */
+
+void nc_gate_init(nc_gate *g)
+{
+    *g = (nc_gate){.first_seed = -1, .ph1_seed = -1};
+}
+
+/* One check of seed `seed`: quantity i against threshold thr (passes when m <= thr), read at
+ * relative resolution r. The check is resolved when
+ *   - it passes and the quantity cannot reach thr: neither the geometric tail of its last two
+ *     windows (num_collapse_limit_interval; when it is not slowing down, no tail is assumed)
+ *     nor the last window's change repeated for as long again as the run (k = T/W windows:
+ *     doubling the training at the current rate) carries it across thr; a quantity
+ *     moving away from thr (towards collapse) is resolved;
+ *   - it fails, the same two extrapolations stay above thr, and the quantity is stationary at
+ *     the claim's resolution: |m(T) - m(T - W)| <= (r / k) |m(T)|, so that
+ *     doubling the training at the current rate moves it by less than r relative. A failing
+ *     quantity still on its way (in either direction) is not a limit.
+ * The stationarity bound is what lets a run stopped on purpose early (a quantity that falls
+ * slowly at first and fast later, as nc1 in the UFM) end in `error` instead of `refuted`. */
+static void gate_check(nc_gate *g, const nc_traj *t, int i, double thr, double r,
+                       const char *name, long seed)
+{
+    double a = t->pt_win[0].v[i], b = t->pt_win[1].v[i], c = t->pt_final.v[i];
+    if (!isfinite(c) || !isfinite(thr))
+        return; /* undefined values already make the result an error */
+    g->checks++;
+    double lo = -INFINITY, hi = INFINITY, d2 = c - b, k = (double)t->window_div;
+    bool have = t->window > 0 && num_collapse_limit_interval(a, b, c, &lo, &hi) == NUM_OK;
+    double rel = have ? (d2 == 0.0 ? 0.0 : fabs(d2) / fabs(c)) : INFINITY;
+    g->rel_change_max = fmax(g->rel_change_max, rel);
+    if (have) {
+        /* not slowing down (an unbounded geometric tail): a stationary but noisy quantity
+         * (minibatch SGD) shows no deceleration, so the linear extrapolation decides */
+        if (isinf(hi))
+            hi = c;
+        if (isinf(lo))
+            lo = c;
+        hi = fmax(hi, c + k * fmax(d2, 0.0));
+        lo = fmin(lo, c - k * fmax(-d2, 0.0));
+    }
+    bool pass = c <= thr;
+    double stat_bound = r / k, margin = fabs(thr - c) / fmax(fabs(c), DBL_MIN);
+    /* a failure decides the verdict alone (resolved_fail) only if, besides, the second half of
+     * the run lies in the terminal phase and the quantity moved by at most r relative over it:
+     * a run stopped early, still in its transient, has no such failure */
+    double half = t->pt_half.v[i];
+    bool settled = isfinite(half) && fabs(c - half) <= r * fabs(c) && 2 * t->t0 <= t->last;
+    /* the NCC mismatch is a count of samples: piecewise constant, so a window without change
+     * is no evidence of a limit; it never decides alone */
+    settled = settled && i != NCV_NCC;
+    if (have && !pass && lo > thr && rel <= stat_bound && settled) {
+        g->resolved_fail++;
+        return;
+    }
+    if (have && pass && hi <= thr)
+        return;
+    if (have && !pass && lo > thr && rel <= stat_bound)
+        return; /* resolved, but not settled enough to decide alone */
+    if (g->unresolved++ == 0) {
+        g->first_seed = seed;
+        g->first_name = name;
+        g->first_change = rel;
+        /* the largest last-window change that the linear extrapolation allows */
+        g->first_bound = pass ? margin / k : fmin(stat_bound, margin / k);
+    }
+}
+
+void nc_gate_add(nc_gate *g, const nc_traj *t, size_t C, const nc_criterion *cr, long seed)
+{
+    static const char *const dec_names[] = {"nc1 (decades)", "equinorm_means (decades)",
+                                            "equiangularity (decades)", "self_duality (decades)",
+                                            "self_duality_centred (decades)"};
+    double r = cr->resolution;
+    int idx[4] = {NCV_NC1, NCV_EQN, NCV_EQA, cr->nc3_centred ? NCV_SDC : NCV_SD};
+    double fin_thr[4] = {(double)(C - 1) * r * r, r, r, r * r};
+    g->window = t->window > g->window ? t->window : g->window;
+    /* Step schedule: the state the decays anneal must be the stationary regime of the full
+     * step, not a transient that the small steps freeze. Over [T/4, T/3] (a window of T/12,
+     * k1 = 12 of them in the run) each decisive quantity must move by at most r/k1 relative:
+     * the same bound as a failing check's stationarity in gate_check. */
+    if (t->has_ph1)
+        for (int k = 0; k < 4; k++) {
+            double a = t->pt_ph1[0].v[idx[k]], b = t->pt_ph1[1].v[idx[k]];
+            if (!isfinite(a) || !isfinite(b))
+                continue;
+            g->ph1_checks++;
+            double rel = a == b ? 0.0 : fabs(b - a) / fabs(b);
+            g->ph1_rel_change = fmax(g->ph1_rel_change, rel);
+            if (rel > r / 12.0 && g->ph1_unresolved++ == 0) {
+                g->ph1_seed = seed;
+                g->ph1_name = ncv_names[idx[k]];
+                g->ph1_change = rel;
+                g->ph1_bound = r / 12.0;
+            }
+        }
+    for (int k = 0; k < 4; k++) {
+        int i = idx[k];
+        if (cr->check_decades) /* log10(m(t0)/m) > D  <=>  m < m(t0) 10^-D */
+            gate_check(g, t, i, fmax(t->pt_t0.v[i], DECADES_FLOOR) * pow(10.0, -cr->decades),
+                       r, dec_names[i == NCV_SDC ? 4 : k], seed);
+        if (cr->check_finals)
+            gate_check(g, t, i, fin_thr[k], r, ncv_names[i], seed);
+    }
+    if (cr->check_finals) {
+        gate_check(g, t, NCV_GRAM, r, r, ncv_names[NCV_GRAM], seed);
+        gate_check(g, t, NCV_NCC, cr->ncc_max, r, ncv_names[NCV_NCC], seed);
+    }
+}
+
+/* The budget: with weight decay lambda, heavy-ball momentum mu and step eta, the parameters
+ * forget their initialisation as exp(-t / tau), tau = (1 - mu)/(eta lambda) steps (the
+ * contraction theta -> (1 - eta lambda/(1 - mu)) theta of the decay term, per step at the
+ * momentum's stationary velocity). The final geometry is read at relative resolution r, so
+ * the terminal phase must last T - t0 >= tau ln(1/r) for the remembered part to fall below
+ * r. Without weight decay there is no such time (tau infinite) and the windows decide. */
+void nc_gate_budget(nc_gate *g, double tau_epochs, double r, double t0_max)
+{
+    g->tau = tau_epochs;
+    g->budget_needed = tau_epochs * log(1.0 / r);
+    g->t0_max = t0_max;
+}
+
+void nc_gate_conclude(tc_result *res, const nc_gate *g, long T)
+{
+    if (g->tau > 0.0 && isfinite(g->tau)) {
+        tc_metric_info(res, "convergence_tau_epochs", g->tau);
+        tc_metric_info(res, "convergence_tpt_needed", g->budget_needed);
+        if ((double)T - g->t0_max < g->budget_needed) {
+            tc_metric_info(res, "convergence_window", (double)g->window);
+            tc_result_error(res,
+                            "inconclusive: not converged after %ld epochs: the terminal phase "
+                            "lasted %.0f epochs, below tau ln(1/r) = %.0f (weight-decay time "
+                            "tau = %.3g epochs: the initialisation is not yet forgotten at the "
+                            "resolution r)",
+                            T, (double)T - g->t0_max, g->budget_needed, g->tau);
+            return;
+        }
+    }
+    tc_metric_info(res, "convergence_window", (double)g->window);
+    tc_metric_info_nan_ok(res, "convergence_rel_change", g->rel_change_max);
+    tc_metric_info(res, "convergence_unresolved", (double)g->unresolved);
+    tc_metric_info(res, "convergence_resolved_failures", (double)g->resolved_fail);
+    if (g->ph1_checks > 0)
+        tc_metric_info(res, "convergence_full_step_rel_change", g->ph1_rel_change);
+    /* The verdict is the conjunction of the checks over every seed: one failing check that is
+     * resolved decides it (refuted) whatever the unresolved ones do; otherwise every check must
+     * be resolved. */
+    if (g->ph1_unresolved > 0) {
+        tc_result_error(res,
+                        "inconclusive: not converged after %ld epochs: %s of seed %ld changed "
+                        "by %.3g (relative) over epochs T/4..T/3 at the full step (bound %.3g): "
+                        "the step decays froze a transient; %ld of %ld quantities moving",
+                        T, g->ph1_name, g->ph1_seed, g->ph1_change, g->ph1_bound,
+                        g->ph1_unresolved, g->ph1_checks);
+        return;
+    }
+    if (g->unresolved > 0 && g->resolved_fail == 0)
+        tc_result_error(res,
+                        "inconclusive: not converged after %ld epochs: %s of seed %ld changed "
+                        "by %.3g (relative) over the last %ld epochs (bound %.3g); %ld of %ld "
+                        "checks unresolved",
+                        T, g->first_name, g->first_seed, g->first_change, g->window,
+                        g->first_bound, g->unresolved, g->checks);
+}
+
+/* ---- the distribution over seeds ---------------------------------------------------------- */
+
+void nc_stats_init(tc_ctx *ctx, nc_stats *st, size_t seeds)
+{
+    *st = (nc_stats){.cap = seeds, .v = TC_NEW(ctx, double, seeds * NC_STATS_MAX)};
+}
+
+void nc_stats_add(nc_stats *st, const nc_traj *t, bool nc3_centred)
+{
+    int sd = nc3_centred ? NCV_SDC : NCV_SD;
+    static const char *const fin[] = {"nc1_final", "equinorm_means_final",
+                                      "equiangularity_final", "self_duality_final",
+                                      "self_duality_centred_final"};
+    static const char *const dec[] = {"nc1_tpt_decades", "equinorm_means_tpt_decades",
+                                      "equiangularity_tpt_decades", "self_duality_tpt_decades",
+                                      "self_duality_centred_tpt_decades"};
+    int idx[4] = {NCV_NC1, NCV_EQN, NCV_EQA, sd};
+    if (st->nseeds >= st->cap)
+        return;
+    double *row = st->v + st->nseeds * NC_STATS_MAX;
+    size_t q = 0;
+    for (int k = 0; k < 4; k++) {
+        st->names[q] = fin[idx[k] == NCV_SDC ? 4 : k];
+        row[q++] = t->pt_final.v[idx[k]];
+    }
+    st->names[q] = "etf_gram_distance_final";
+    row[q++] = t->pt_final.v[NCV_GRAM];
+    st->names[q] = "ncc_mismatch_final";
+    row[q++] = t->pt_final.v[NCV_NCC];
+    for (int k = 0; k < 4; k++) {
+        st->names[q] = dec[idx[k] == NCV_SDC ? 4 : k];
+        row[q++] = decades_of(t->pt_t0.v[idx[k]], t->pt_final.v[idx[k]]);
+    }
+    st->nq = q;
+    st->nseeds++;
+}
+
+void nc_stats_report(tc_result *res, const nc_stats *st)
+{
+    double col[100];
+    size_t n = st->nseeds < 100 ? st->nseeds : 100;
+    if (n == 0)
+        return;
+    for (size_t q = 0; q < st->nq; q++) {
+        for (size_t s = 0; s < n; s++)
+            col[s] = st->v[s * NC_STATS_MAX + q];
+        gsl_sort(col, 1, n);
+        char name[80];
+        snprintf(name, sizeof name, "%s_median", st->names[q]);
+        tc_metric_info_nan_ok(res, name, gsl_stats_median_from_sorted_data(col, 1, n));
+        snprintf(name, sizeof name, "%s_min", st->names[q]);
+        tc_metric_info_nan_ok(res, name, col[0]);
+        snprintf(name, sizeof name, "%s_max", st->names[q]);
+        tc_metric_info_nan_ok(res, name, col[n - 1]);
+    }
 }

@@ -5,6 +5,8 @@
 
 #include <math.h>
 
+#include <gsl/gsl_randist.h>
+
 #include "numerics/etf.h"
 
 const char *const nc_traj_cols[TRAJ_NCOLS] = {
@@ -13,6 +15,10 @@ const char *const nc_traj_cols[TRAJ_NCOLS] = {
     "equinorm_weights", "equiangularity", "equiangularity_weights",
     "self_duality",   "ncc_mismatch"};
 
+const char *const ncv_names[NCV_N] = {
+    "nc1", "equinorm_means", "equiangularity", "self_duality", "self_duality_centred",
+    "etf_gram_distance", "ncc_mismatch", "classifier_offset", "classifier_offset_cos"};
+
 static num_status model_eval(nc_model *m, double *loss, double *acc)
 {
     if (m->kind == MODEL_UFM)
@@ -20,10 +26,35 @@ static num_status model_eval(nc_model *m, double *loss, double *acc)
     return num_ctrain_eval(m->tr, m->net, m->theta, m->X, m->y, m->n, &m->mo, loss, acc);
 }
 
-static num_status model_update(nc_model *m, double *gnorm)
+/* One epoch of minibatch SGD: a fresh permutation, ceil(n / batch) steps (the last batch
+ * shorter); gnorm gets the last step's minibatch gradient norm. The full-batch evaluation
+ * before it is overwritten (the caller evaluates again at the next epoch). */
+static num_status sgd_epoch(nc_model *m, double *gnorm)
+{
+    gsl_ran_shuffle(m->shuffle, m->perm, m->n, sizeof *m->perm);
+    size_t d = m->net->widths[0];
+    for (size_t i0 = 0; i0 < m->n; i0 += m->batch) {
+        size_t nb = m->n - i0 < m->batch ? m->n - i0 : m->batch;
+        num_ctrain_gather(m->X, m->y, d, m->perm + i0, nb, m->Xb, m->yb);
+        double loss;
+        num_status st = num_ctrain_eval(m->tr, m->net, m->theta, m->Xb, m->yb, nb, &m->mo,
+                                        &loss, NULL);
+        if (st == NUM_OK)
+            st = num_ctrain_update(m->tr, m->net, m->theta, &m->mo, gnorm);
+        if (st != NUM_OK)
+            return st;
+    }
+    return NUM_OK;
+}
+
+static num_status model_update(nc_model *m, long e, long T, double *gnorm)
 {
     if (m->kind == MODEL_UFM)
         return num_ufm_update(m->ufm, &m->uo, gnorm);
+    if (m->step_decay) /* Papyan, Han, Donoho 2020: the step divided by 10 at T/3 and 2T/3 */
+        m->mo.lr = m->lr0 * (3 * e >= 2 * T ? 0.01 : 3 * e >= T ? 0.1 : 1.0);
+    if (m->batch > 0)
+        return sgd_epoch(m, gnorm);
     return num_ctrain_update(m->tr, m->net, m->theta, &m->mo, gnorm);
 }
 
@@ -79,15 +110,69 @@ static void record_final(tc_ctx *ctx, const nc_model *m, const double *H, long s
     tr->gram_final = num_etf_gram_distance(tr->means_final, C, p);
 }
 
+/* The decisive quantities of the current epoch (cur measured on H, W). */
+static nc_point point_of(tc_ctx *ctx, const nc_model *m, const double *H, const double *W,
+                         const num_collapse_metrics *cur, double *ws, double *means, long seed)
+{
+    size_t C = m->C, p = m->p;
+    nc_point pt = {.v = {[NCV_NC1] = cur->nc1, [NCV_EQN] = cur->equinorm_means,
+                         [NCV_EQA] = cur->equiangularity, [NCV_SD] = cur->self_duality,
+                         [NCV_NCC] = cur->ncc_mismatch}};
+    num_status st = num_collapse_offset(H, m->y, m->n, p, C, W, ws, &pt.v[NCV_SDC],
+                                        &pt.v[NCV_OFF], &pt.v[NCV_OFFCOS]);
+    if (st == NUM_OK)
+        st = num_collapse_means(H, m->y, m->n, p, C, means, NULL, ws);
+    if (st != NUM_OK)
+        seed_failed(ctx, seed, "classifier offset / class means", st);
+    for (size_t c = 0; c < C; c++)
+        for (size_t j = 0; j < p; j++)
+            means[c * p + j] -= ws[j];
+    pt.v[NCV_GRAM] = num_etf_gram_distance(means, C, p);
+    return pt;
+}
+
+/* Training state for nc_train_record: the metric workspaces and the gate's window. */
+typedef struct {
+    num_collapse_work *cw;
+    double *ws, *means;
+    long w1, w2; /* epochs T - 2W and T - W */
+    long p1, p2; /* step schedule: T/4 and the last epoch at the full step (< T/3) */
+    long half;   /* T/2 */
+} rec_state;
+
+static rec_state rec_begin(tc_ctx *ctx, nc_model *m, long T, bool stop_at_t0, nc_traj *tr)
+{
+    rec_state r = {.cw = tc_defer(ctx, release_work, num_collapse_work_alloc(m->n, m->p, m->C)),
+                   .ws = TC_NEW(ctx, double, num_collapse_offset_wsize(m->p, m->C)),
+                   .means = TC_NEW(ctx, double, m->C * m->p), .w1 = -1, .w2 = -1};
+    tr->t0 = -1;
+    tr->final_gnorm = NAN;
+    tr->input_nc1 = NAN;
+    tr->window_div = m->step_decay ? GATE_WINDOW_DIV_DECAY : GATE_WINDOW_DIV;
+    tr->window = stop_at_t0 ? 0 : T / tr->window_div;
+    if (tr->window == 0 && !stop_at_t0 && T >= 2)
+        tr->window = 1;
+    if (tr->window > 0) {
+        r.w1 = T - 2 * tr->window;
+        r.w2 = T - tr->window;
+    }
+    r.p1 = r.p2 = -1;
+    r.half = stop_at_t0 ? -1 : T / 2;
+    tr->has_ph1 = m->step_decay && !stop_at_t0 && T >= 8;
+    if (tr->has_ph1) {
+        r.p1 = T / 4;
+        r.p2 = (T - 1) / 3 + 1; /* the state after the last update at the full step */
+    }
+    return r;
+}
+
 void nc_train_record(tc_ctx *ctx, nc_model *m, long seed, long T, bool stop_at_t0,
                      tc_series *s, nc_traj *tr)
 {
-    num_collapse_work *cw = tc_defer(ctx, release_work,
-                                     num_collapse_work_alloc(m->n, m->p, m->C));
+    rec_state rs = rec_begin(ctx, m, T, stop_at_t0, tr);
+    num_collapse_work *cw = rs.cw;
     double ratio = pow(10.0, 1.0 / TRAJ_PER_DECADE), next = 1.0;
     num_collapse_metrics cur;
-    tr->t0 = -1;
-    tr->final_gnorm = NAN;
     for (long e = 0; e <= T; e++) {
         double loss, acc;
         num_status st = model_eval(m, &loss, &acc);
@@ -96,18 +181,33 @@ void nc_train_record(tc_ctx *ctx, nc_model *m, long seed, long T, bool stop_at_t
         bool first_tpt = (tr->t0 < 0 && acc >= 1.0);
         bool stop = (e == T) || (stop_at_t0 && first_tpt);
         bool on_grid = (e == 0) || ((double)e >= next);
-        if (on_grid || first_tpt || stop) {
+        bool at_win = (e == rs.w1 || e == rs.w2 || e == rs.p1 || e == rs.p2 || e == rs.half);
+        if (on_grid || first_tpt || stop || at_win) {
             const double *H, *W, *b;
             model_view(m, &H, &W, &b);
             st = num_collapse_measure(cw, H, m->y, m->n, m->p, m->C, W, b, &cur);
             if (st != NUM_OK)
                 seed_failed(ctx, seed, "collapse metrics", st);
+            bool need_pt = first_tpt || stop || at_win;
+            nc_point pt = need_pt ? point_of(ctx, m, H, W, &cur, rs.ws, rs.means, seed)
+                                  : (nc_point){{0}};
+            if (e == rs.w1 || e == rs.w2)
+                tr->pt_win[e == rs.w2] = pt;
+            if (e == rs.p1 || e == rs.p2)
+                tr->pt_ph1[e == rs.p2] = pt;
+            if (e == rs.half)
+                tr->pt_half = pt;
             if (e == 0)
                 tr->init = cur;
             if (first_tpt) {
                 tr->t0 = e;
                 tr->at_t0 = cur;
+                tr->pt_t0 = pt;
             }
+            if (stop)
+                tr->pt_final = pt;
+            if (!(on_grid || first_tpt || stop))
+                goto step; /* a window point only: not in the series */
             if (e > 0)
                 series_row(s, e, loss, acc, &cur);
             while ((double)e >= next)
@@ -118,11 +218,20 @@ void nc_train_record(tc_ctx *ctx, nc_model *m, long seed, long T, bool stop_at_t
                 tr->final_loss = loss;
                 tr->final_acc = acc;
                 record_final(ctx, m, H, seed, tr);
+                if (m->kind == MODEL_MLP && m->batch > 0) {
+                    /* the full-batch gradient at T (SGD's own norms are minibatch ones) */
+                    double gn;
+                    st = num_ctrain_grad_norm(m->tr, m->net, m->theta, &m->mo, &gn);
+                    if (st != NUM_OK)
+                        seed_failed(ctx, seed, "final gradient", st);
+                    tr->final_gnorm = gn;
+                }
                 return;
             }
         }
+    step:;
         double gn;
-        st = model_update(m, &gn);
+        st = model_update(m, e, T, &gn);
         if (st != NUM_OK)
             seed_failed(ctx, seed, "gradient step", st);
         tr->final_gnorm = gn;

@@ -78,10 +78,11 @@ static nc_model ufm_model(tc_ctx *ctx, const ufm_config *cfg, size_t C, size_t n
 /* Train every seed; the worst case goes to `w`, seed 0's trajectory to `first` and to the
  * series "trajectory". Returns false after a skip (no terminal phase). */
 static bool ufm_measure(tc_ctx *ctx, tc_result *res, const ufm_config *cfg, nc_model *m,
-                        nc_worst *w, nc_traj *first)
+                        nc_worst *w, nc_gate *g, const nc_criterion *cr, nc_traj *first)
 {
     long T = tc_param_int(ctx, "epochs"), seeds = tc_param_int(ctx, "seeds");
     nc_worst_init(w);
+    nc_gate_init(g);
     for (long s = 0; s < seeds; s++) {
         /* Features ~ N(0, 1) per entry, classifier ~ N(0, 1/p): logits O(1) at the start. */
         num_ufm_init(m->ufm, tc_stream(ctx, (uint64_t)s), 1.0, 1.0 / sqrt((double)m->p));
@@ -96,6 +97,7 @@ static bool ufm_measure(tc_ctx *ctx, tc_result *res, const ufm_config *cfg, nc_m
             return false;
         }
         nc_worst_add(w, &t);
+        nc_gate_add(g, &t, m->C, cr, s);
         if (s == 0)
             *first = t;
     }
@@ -114,13 +116,24 @@ static void run_ufm(tc_ctx *ctx, tc_result *res)
     }
     nc_model m = ufm_model(ctx, cfg, C, n, p);
     nc_worst w;
+    nc_gate g;
     nc_traj first = {0};
-    if (ufm_measure(ctx, res, cfg, &m, &w, &first)) {
-        /* exact collapse is the UFM's minimiser: D = 2, r = 1e-3 by default (collapse.h) */
-        nc_criterion cr = {tc_param_real(ctx, "decades"), tc_param_real(ctx, "resolution"),
-                           tc_param_real(ctx, "ncc_max"), true, true};
+    /* exact collapse is the UFM's minimiser: D = 2, r = 1e-3 by default (collapse.h) */
+    nc_criterion cr = {tc_param_real(ctx, "decades"), tc_param_real(ctx, "resolution"),
+                       tc_param_real(ctx, "ncc_max"), true, true, false};
+    if (ufm_measure(ctx, res, cfg, &m, &w, &g, &cr, &first)) {
         long T = tc_param_int(ctx, "epochs");
         nc_judge(res, &w, C, &cr, cfg->stop_at_t0 ? (long)w.t0_max : T);
+        /* The early-stop control measures the state at t0 by construction (its statement is
+         * about stopping there), not a limit: no convergence gate. */
+        if (!cfg->stop_at_t0) {
+            double lam = tc_param_real(ctx, "weight_decay");
+            double tau = lam > 0.0 ? (1.0 - tc_param_real(ctx, "momentum")) /
+                                         (tc_param_real(ctx, "lr") * lam)
+                                   : INFINITY;
+            nc_gate_budget(&g, tau, cr.resolution, w.t0_max);
+            nc_gate_conclude(res, &g, T);
+        }
         nc_figures(ctx, res, cfg->what, &first, C, p);
     }
     tc_result_conclude(res);
