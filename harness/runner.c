@@ -19,6 +19,8 @@ typedef struct {
     pthread_mutex_t lock;
     struct timespec start;
     int tty;
+    hx_job_done_fn done_fn; /* may be NULL */
+    void *user;
 } pool;
 
 static double since(const struct timespec *t0)
@@ -58,6 +60,8 @@ static void *worker(void *arg)
             return NULL;
         hx_job *j = &p->plan->jobs[i];
         run_job(p, j);
+        if (p->done_fn)
+            p->done_fn(j, i, p->user);
         pthread_mutex_lock(&p->lock);
         p->done++;
         if (p->tty)
@@ -69,7 +73,14 @@ static void *worker(void *arg)
 
 int hx_run_plan(hx_plan *plan, const char *profile, uint64_t seed, int jobs)
 {
-    pool p = {.plan = plan, .profile = profile, .seed = seed, .tty = isatty(2)};
+    return hx_run_plan_each(plan, profile, seed, jobs, NULL, NULL);
+}
+
+int hx_run_plan_each(hx_plan *plan, const char *profile, uint64_t seed, int jobs,
+                     hx_job_done_fn done, void *user)
+{
+    pool p = {.plan = plan, .profile = profile, .seed = seed, .tty = isatty(2),
+              .done_fn = done, .user = user};
     pthread_mutex_init(&p.lock, NULL);
     clock_gettime(CLOCK_MONOTONIC, &p.start);
     hx_blas_threads(1);

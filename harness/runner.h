@@ -13,6 +13,13 @@
  * terminal. Returns 0 (claims that fail are verdicts, not runner errors). */
 int hx_run_plan(hx_plan *plan, const char *profile, uint64_t seed, int jobs);
 
+/* As hx_run_plan, and done(job, index, user) is called by the worker that ran each job as soon
+ * as it is finished — concurrently with the other workers, so it must be thread-safe — which
+ * lets a sweep write a cell's record while the next cells run instead of after all of them. */
+typedef void (*hx_job_done_fn)(hx_job *job, size_t index, void *user);
+int hx_run_plan_each(hx_plan *plan, const char *profile, uint64_t seed, int jobs,
+                     hx_job_done_fn done, void *user);
+
 /* Pin the BLAS library to `n` threads (idempotent). */
 void hx_blas_threads(int n);
 

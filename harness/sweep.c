@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,7 +241,8 @@ static int cell_write(const char *dir, const cm_buf *key, hx_job *j, const hx_ru
     hx_plan one = {.jobs = j, .n = 1};
     hx_run_info info = {.o = o, .seconds = j->seconds, .seed = j->seed, .seed_set = true};
     time_t now = time(NULL);
-    strftime(info.started, sizeof info.started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    struct tm tm; /* gmtime_r: cells are written by several workers at once */
+    strftime(info.started, sizeof info.started, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
     json_t *record = hx_record_build(&one, &info);
     int rc = record ? hx_records_write_cell(dir, &one, record, err, errlen) : -1;
     if (!record)
@@ -256,25 +258,48 @@ typedef struct {
     cm_buf *keys;
     char (*names)[200];
     size_t cap;
+    const sweep_opts *s;
+    pthread_mutex_t lock; /* guards rc and err, which the workers set */
+    int rc;
+    char *err;
+    size_t errlen;
 } batch;
 
-/* Run the batch (unless `run` is false: an earlier error) and write its cells. */
-static int batch_flush(batch *b, const sweep_opts *s, bool run, char *err, size_t errlen)
+/* hx_job_done_fn: write cell i's record as soon as its worker has run it (the other workers
+ * go on meanwhile), then release what the job held. The first failure is kept. */
+static void batch_cell_done(hx_job *j, size_t i, void *user)
 {
-    int rc = run ? 0 : -1;
+    batch *b = user;
+    char dir[4096], err[1024];
+    snprintf(dir, sizeof dir, "%s/cells/%s", b->s->o.out, b->names[i]);
+    pthread_mutex_lock(&b->lock);
+    int failed = b->rc;
+    pthread_mutex_unlock(&b->lock);
+    int rc = failed ? 0 : cell_write(dir, &b->keys[i], j, &b->s->o, err, sizeof err);
+    pthread_mutex_lock(&b->lock);
+    if (rc && !b->rc) {
+        b->rc = rc;
+        snprintf(b->err, b->errlen, "%s", err);
+    }
+    pthread_mutex_unlock(&b->lock);
+}
+
+/* Run the batch (unless `run` is false: an earlier error); its cells are written as they
+ * finish. */
+static int batch_flush(batch *b, bool run)
+{
+    if (!run)
+        b->rc = -1;
     if (run && b->plan.n)
-        hx_run_plan(&b->plan, s->o.profile, s->o.seed, s->o.jobs);
+        hx_run_plan_each(&b->plan, b->s->o.profile, b->s->o.seed, b->s->o.jobs,
+                         batch_cell_done, b);
     for (size_t i = 0; i < b->plan.n; i++) {
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%s/cells/%s", s->o.out, b->names[i]);
-        if (rc == 0)
-            rc = cell_write(dir, &b->keys[i], &b->plan.jobs[i], &s->o, err, errlen);
         hx_values_free(&b->plan.jobs[i].vals);
         tc_result_free(&b->plan.jobs[i].res);
         cm_buf_free(&b->keys[i]);
     }
     b->plan.n = 0;
-    return rc;
+    return b->rc;
 }
 
 /* Add cell-seed (cell, k) to the batch, or count it as reused. */
@@ -309,7 +334,7 @@ static int batch_add(batch *b, const sweep *sw, const sweep_opts *s, size_t cell
     j->has_seed = true;
     tc_result_init(&j->res);
     b->plan.n++;
-    return b->plan.n == b->cap ? batch_flush(b, s, true, err, errlen) : 0;
+    return b->plan.n == b->cap ? batch_flush(b, true) : 0;
 }
 
 bool hx_sweep_in_shard(size_t cell, size_t k, size_t n)
@@ -322,10 +347,16 @@ static bool in_shard(const sweep_opts *s, size_t cell)
     return hx_sweep_in_shard(cell, s->shard_k, s->shard_n);
 }
 
+/* Cells run in batches of HX_SWEEP_BATCH per worker: memory stays bounded by the batch, and
+ * the workers wait for each other only once per batch (a larger batch loses less to the
+ * unequal lengths of its last cells). */
+#define HX_SWEEP_BATCH 16
+
 static int run_cells(const sweep *sw, const sweep_opts *s, size_t *reused, char *err,
                      size_t errlen)
 {
-    batch b = {.cap = 4 * (size_t)s->o.jobs};
+    batch b = {.cap = HX_SWEEP_BATCH * (size_t)s->o.jobs, .s = s, .err = err, .errlen = errlen};
+    pthread_mutex_init(&b.lock, NULL);
     b.plan.jobs = calloc(b.cap, sizeof *b.plan.jobs);
     b.keys = calloc(b.cap, sizeof *b.keys);
     b.names = calloc(b.cap, sizeof *b.names);
@@ -336,10 +367,11 @@ static int run_cells(const sweep *sw, const sweep_opts *s, size_t *reused, char 
         for (size_t k = 0; rc == 0 && k < s->seeds && in_shard(s, c); k++)
             rc = batch_add(&b, sw, s, c, k, reused, err, errlen);
     if (b.plan.jobs && b.keys && b.names)
-        rc = batch_flush(&b, s, rc == 0, err, errlen) || rc;
+        rc = batch_flush(&b, rc == 0) || rc;
     free(b.plan.jobs);
     free(b.keys);
     free(b.names);
+    pthread_mutex_destroy(&b.lock);
     return rc;
 }
 
