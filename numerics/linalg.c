@@ -111,6 +111,27 @@ double num_linalg_rank_tol(size_t m, size_t n, double smax, double c)
     return c * (double)(m > n ? m : n) * DBL_EPSILON * smax;
 }
 
+bool num_linalg_rank_across_gap(size_t m, size_t n, const double *s, size_t k, double c,
+                                double factor, size_t ranks[3])
+{
+    const double scale[3] = {1.0 / factor, 1.0, factor};
+    for (int t = 0; t < 3; t++) {
+        double tol = num_linalg_rank_tol(m, n, k ? s[0] : 0.0, c * scale[t]);
+        ranks[t] = 0;
+        while (ranks[t] < k && s[ranks[t]] > tol)
+            ranks[t]++;
+    }
+    return ranks[0] == ranks[1] && ranks[2] == ranks[1];
+}
+
+void num_linalg_svd_solve(size_t m, size_t n, size_t k, const double *U, const double *s,
+                          const double *Vt, size_t rank, const double *y, double *x)
+{
+    memset(x, 0, n * sizeof *x);
+    for (size_t i = 0; i < rank; i++)
+        cblas_daxpy((int)n, cblas_ddot((int)m, U + i, (int)k, y, 1) / s[i], Vt + i * n, 1, x, 1);
+}
+
 num_status num_linalg_rank(size_t m, size_t n, const double *A, double c, size_t *rank,
                            double *tol)
 {

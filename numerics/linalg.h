@@ -16,6 +16,7 @@
 #ifndef NUM_LINALG_H
 #define NUM_LINALG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "numerics/num.h"
@@ -48,6 +49,19 @@ double num_linalg_rank_tol(size_t m, size_t n, double smax, double c);
  *   tol (may be NULL) out: the tolerance used. c > 0. A zero matrix has rank 0. */
 num_status num_linalg_rank(size_t m, size_t n, const double *A, double c, size_t *rank,
                            double *tol);
+
+/* A rank read across a spectral gap: ranks[1] is the number of the k descending singular values
+ * s of an m x n matrix above num_linalg_rank_tol(m, n, s[0], c), ranks[0] and ranks[2] the
+ * same at c / factor and c * factor. Returns whether the three agree (the count does not move
+ * with the tolerance across `factor` either way); a zero matrix has rank 0 at every c. */
+bool num_linalg_rank_across_gap(size_t m, size_t n, const double *s, size_t k, double c,
+                                double factor, size_t ranks[3]);
+
+/* x = V_r diag(1/s_i) U_r^T y from a thin SVD (U m x k, s, Vt k x n as num_linalg_svd gives
+ * them), keeping the first `rank` singular triplets: the minimum-norm least-squares solution
+ * of A x = y with the rank decided by the caller. x has n entries. */
+void num_linalg_svd_solve(size_t m, size_t n, size_t k, const double *U, const double *s,
+                          const double *Vt, size_t rank, const double *y, double *x);
 
 /* Minimum-norm least-squares solution X = argmin ||A X - B||_F with the smallest ||X||_F
  * (dgelsd). Singular values s_i <= rcond * s_max are treated as zero; pass

@@ -35,6 +35,16 @@ expect_lines() {
 expect_absent() { if [ ! -e "$1" ]; then ok; else bad "$2: $1 exists"; fi; }
 expect_file()   { if [ -s "$1" ]; then ok; else bad "$2: $1 missing or empty"; fi; }
 
+# claim_get FILE CLAIM KEY...: a field of claim CLAIM's record in FILE (a results.json), keys
+# descending into it (claim_get r.json min_norm params n); strings raw, anything else as JSON.
+claim_get() {
+  python3 -c 'import json, sys
+c = {x["id"]: x for x in json.load(open(sys.argv[1]))["claims"]}[sys.argv[2]]
+for k in sys.argv[3:]:
+    c = c[k]
+print(c if isinstance(c, str) else json.dumps(c))' "$@"
+}
+
 finish() {
   echo "$passes passed, $failures failed"
   [ "$failures" -eq 0 ]

@@ -8,10 +8,7 @@
 # metrics at any scale of the features.
 . "$(dirname "$0")/../lib.sh"
 OUT="$TMP/o"
-param() { # param FILE CLAIM NAME: the parameter's value in a record, as JSON
-  python3 -c 'import json,sys; c=[c for c in json.load(open(sys.argv[1]))["claims"] if c["id"]==sys.argv[2]][0]
-print(json.dumps(c["params"][sys.argv[3]]))' "$@"
-}
+param() { claim_get "$1" "$2" params "$3"; } # param FILE CLAIM NAME: as JSON
 
 # ---- INI -------------------------------------------------------------------------------------
 python3 - "$TMP" <<'PY'

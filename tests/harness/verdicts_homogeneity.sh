@@ -5,8 +5,7 @@
 # under the main claim fails (outside its declared hypothesis).
 . "$(dirname "$0")/../lib.sh"
 OUT="$TMP/o"
-verdict() { python3 -c 'import json,sys; c=[c for c in json.load(open(sys.argv[1]))["claims"] if c["id"]==sys.argv[2]][0]
-print(c["verdict"])' "$OUT/results.json" "$1"; }
+verdict() { claim_get "$OUT/results.json" "$1" verdict; }
 expect_exit 0 "linear" -- "$TC" run homogeneity --set homogeneity.activation=linear --no-plots --out "$OUT"
 [ "$(verdict homogeneity)" = pass ] && ok || bad "linear network: $(verdict homogeneity)"
 expect_exit 1 "vanishing biases" -- "$TC" run homogeneity_bias --set homogeneity_bias.bias_scale=0 --no-plots --out "$OUT"

@@ -5,8 +5,7 @@
 # control hold (the document's "starts with small weights").
 . "$(dirname "$0")/../lib.sh"
 OUT="$TMP/o"
-verdict() { python3 -c 'import json,sys; c=[c for c in json.load(open(sys.argv[1]))["claims"] if c["id"]==sys.argv[2]][0]
-print(c["verdict"], c.get("reason") or "")' "$OUT/results.json" "$1"; }
+verdict() { echo "$(claim_get "$OUT/results.json" "$1" verdict) $(claim_get "$OUT/results.json" "$1" reason)"; }
 
 expect_exit 1 "too few GD steps" -- "$TC" run min_norm --set min_norm.max_iters=50 --no-plots --out "$OUT"
 verdict min_norm >"$TMP/v"

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_rng.h>
+
 #include "numerics/linalg.h"
 #include "numerics/rng.h"
 
@@ -287,13 +289,52 @@ static void test_bad_input(void **state)
     assert_int_equal(num_linalg_rank(2, 2, A, 0.0, (size_t[1]){0}, NULL), NUM_EINVAL);
 }
 
+/* Rank across a gap: singular values 1, 0.5, 1e-9, 1e-18 of a 4 x 4 matrix have rank_tol
+ * 4 eps c = 8.9e-16 c. At c = 10 the tolerance moves over 8.9e-17 .. 8.9e-13 (factor 100 either
+ * way), all between 1e-18 and 1e-9: the count is 3 throughout. At c = 1e5 it moves over
+ * 8.9e-13 .. 8.9e-9, across 1e-9: 3 at c / 100, 2 at 100 c — no gap. */
+static void test_rank_across_gap(void **state)
+{
+    (void)state;
+    const double s[4] = {1, 0.5, 1e-9, 1e-18};
+    size_t r[3];
+    assert_true(num_linalg_rank_across_gap(4, 4, s, 4, 10.0, 100.0, r));
+    assert_int_equal(r[1], 3);
+    assert_false(num_linalg_rank_across_gap(4, 4, s, 4, 1e5, 100.0, r));
+    assert_int_equal(r[0], 3);
+    assert_int_equal(r[2], 2);
+    const double z[2] = {0, 0};
+    assert_true(num_linalg_rank_across_gap(2, 3, z, 2, 10.0, 100.0, r));
+    assert_int_equal(r[1], 0);
+}
+
+/* The SVD solve against LAPACK's minimum-norm least squares (dgelsd) on a random 5 x 9
+ * system (full row rank): both are the pseudoinverse solution; kappa ~ 10 times rounding. */
+static void test_svd_solve(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, tc_test_seed(5u));
+    double A[45], y[5], U[25], sv[5], Vt[45], x[9], ref[9];
+    num_rng_gaussian(r, 1.0, A, 45);
+    num_rng_gaussian(r, 1.0, y, 5);
+    assert_int_equal(num_linalg_svd(5, 9, A, U, sv, Vt), NUM_OK);
+    num_linalg_svd_solve(5, 9, 5, U, sv, Vt, 5, y, x);
+    size_t rank;
+    assert_int_equal(num_linalg_lstsq(5, 9, 1, A, y, 1e-12, ref, &rank), NUM_OK);
+    for (int i = 0; i < 9; i++)
+        expect_close("V S^-1 U^T y = dgelsd", x[i], ref[i], 1e-12);
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eigh),  cmocka_unit_test(test_svd),
         cmocka_unit_test(test_rank),  cmocka_unit_test(test_pinv),
         cmocka_unit_test(test_lstsq), cmocka_unit_test(test_norms_gram),
-        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_bad_input),  cmocka_unit_test(test_rank_across_gap),
+        cmocka_unit_test(test_svd_solve),
     };
     return TC_RUN("numerics/linalg", tests);
 }

@@ -40,11 +40,22 @@ static void aliasing_at_the_nodes(void **state)
     }
 }
 
+/* The bound at n = 1 (a constant interpolant: Lambda_1 = 1 exactly) and its growth. */
+static void lebesgue_bound(void **state)
+{
+    (void)state;
+    expect_close("n = 1: 1 + (2/pi) log 2", num_poly_lebesgue_chebyshev(1), 1 + 2 / M_PI * log(2.0),
+                 1e-15);
+    assert_true(num_poly_lebesgue_chebyshev(1) >= 1.0);
+    assert_true(num_poly_lebesgue_chebyshev(76) < num_poly_lebesgue_chebyshev(77));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(closed_forms),
         cmocka_unit_test(aliasing_at_the_nodes),
+        cmocka_unit_test(lebesgue_bound),
     };
     return TC_RUN("numerics/poly", tests);
 }

@@ -137,7 +137,7 @@ static double allowance(const dd_run *m, int b)
     double noise = 0;
     for (size_t q = at_threshold(m); q < m->np; q++)
         noise = fmax(noise, m->train[b][q]);
-    double lebesgue = 2 / M_PI * log((double)m->n + 1) + 1;
+    double lebesgue = num_poly_lebesgue_chebyshev(m->n);
     return lebesgue * lebesgue * (double)m->n * noise;
 }
 

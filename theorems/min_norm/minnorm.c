@@ -86,22 +86,15 @@ static bool factor(tc_ctx *ctx, tc_result *res, mn_run *m)
     double *U = TC_NEW(ctx, double, n * k), *s = TC_NEW(ctx, double, k);
     double *Vt = TC_NEW(ctx, double, k * d);
     tc_check(ctx, num_linalg_svd(n, d, m->X, U, s, Vt), "the SVD of X");
-    double c = tc_param_real(ctx, "tol_factor");
     size_t ranks[3];
-    const double factors[3] = {1.0, 1.0 / MN_GAP, MN_GAP};
-    for (int t = 0; t < 3; t++) {
-        double tol = num_linalg_rank_tol(n, d, s[0], c * factors[t]);
-        ranks[t] = 0;
-        while (ranks[t] < k && s[ranks[t]] > tol)
-            ranks[t]++;
-    }
-    if (ranks[1] != ranks[0] || ranks[2] != ranks[0]) {
+    if (!num_linalg_rank_across_gap(n, d, s, k, tc_param_real(ctx, "tol_factor"), MN_GAP,
+                                    ranks)) {
         tc_result_error(res, "inconclusive: no gap at this precision: rank of X is %zu, %zu, %zu "
-                        "at tolerance factors c/%g, c, %g c", ranks[1], ranks[0], ranks[2],
+                        "at tolerance factors c/%g, c, %g c", ranks[0], ranks[1], ranks[2],
                         MN_GAP, MN_GAP);
         return false;
     }
-    m->rank = ranks[0];
+    m->rank = ranks[1];
     tc_metric_info(res, "rank", (double)m->rank);
     tc_metric_info(res, "null_dim", (double)(d - m->rank));
     if (m->rank == 0 || m->rank == d) {
@@ -112,10 +105,7 @@ static bool factor(tc_ctx *ctx, tc_result *res, mn_run *m)
     m->s1 = s[0], m->sr = s[m->rank - 1], m->kappa = m->s1 / m->sr;
     m->Vt = Vt;
     m->wstar = TC_NEW(ctx, double, d);
-    for (size_t i = 0; i < m->rank; i++) {
-        double coef = cblas_ddot((int)n, U + i, (int)k, m->y, 1) / s[i];
-        cblas_daxpy((int)d, coef, Vt + i * d, 1, m->wstar, 1);
-    }
+    num_linalg_svd_solve(n, d, k, U, s, Vt, m->rank, m->y, m->wstar);
     return true;
 }
 

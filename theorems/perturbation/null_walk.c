@@ -96,25 +96,20 @@ static void features(tc_ctx *ctx, pert_run *m)
 /* The SVD: the rank (the same at c/100 and 100c: across a gap), a row-space basis and X^+ y. */
 static bool factor(tc_ctx *ctx, tc_result *res, pert_run *m)
 {
-    size_t k = m->n < m->P ? m->n : m->P, r[3] = {0, 0, 0};
+    size_t k = m->n < m->P ? m->n : m->P, r[3];
     double *U = TC_NEW(ctx, double, m->n * k), *s = TC_NEW(ctx, double, k);
     m->Vt = TC_NEW(ctx, double, k * m->P);
     tc_check(ctx, num_linalg_svd(m->n, m->P, m->Phi, U, s, m->Vt), "the SVD of the features");
-    const double fac[3] = {1, 0.01, 100};
-    for (int t = 0; t < 3; t++)
-        while (r[t] < k && s[r[t]] > num_linalg_rank_tol(m->n, m->P, s[0], m->c * fac[t]))
-            r[t]++;
-    if (r[1] != r[0] || r[2] != r[0] || r[0] < m->n) {
+    /* the count must not move when the tolerance moves by 100 either way (as in min_norm) */
+    if (!num_linalg_rank_across_gap(m->n, m->P, s, k, m->c, 100.0, r) || r[1] < m->n) {
         tc_result_error(res, "inconclusive: the feature matrix is not of full row rank across a "
                         "gap (ranks %zu, %zu, %zu of n = %zu): zero training error is not "
-                        "reachable", r[1], r[0], r[2], m->n);
+                        "reachable", r[0], r[1], r[2], m->n);
         return false;
     }
-    m->rank = r[0], m->s1 = s[0], m->sr = s[m->rank - 1];
+    m->rank = r[1], m->s1 = s[0], m->sr = s[m->rank - 1];
     m->wstar = TC_NEW(ctx, double, m->P);
-    for (size_t i = 0; i < m->rank; i++)
-        cblas_daxpy((int)m->P, cblas_ddot((int)m->n, U + i, (int)k, m->y, 1) / s[i],
-                    m->Vt + i * m->P, 1, m->wstar, 1);
+    num_linalg_svd_solve(m->n, m->P, k, U, s, m->Vt, m->rank, m->y, m->wstar);
     return true;
 }
 
