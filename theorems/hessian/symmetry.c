@@ -137,6 +137,17 @@ static void judge_underparam(tc_result *res, const sym_point *t)
     tc_metric_info(res, "lambda_max", t->pt.z.abs_max);
     tc_metric_info_nan_ok(res, "smallest_nonzero_eig", t->pt.z.nonzero_min);
     tc_metric_info_nan_ok(res, "count_stable_decades", t->pt.z.stable_decades);
+    /* A count is decided only where it does not move with the tolerance (issue #12, the
+     * resolution rule; HESS_STABLE_MIN_DECADES as for hessian_degeneracy): at some teacher
+     * draws the smallest eigenvalues sit within a decade of c P eps lambda_max. */
+    if (!(t->pt.z.stable_decades >= HESS_STABLE_MIN_DECADES)) {
+        tc_result_error(res, "inconclusive: no gap at this precision: the zero count %zu moves "
+                        "with the tolerance within %.2g decades (needs %.0f); smallest nonzero "
+                        "eigenvalue %.3g of lambda_max %.3g", t->pt.z.zeros,
+                        t->pt.z.stable_decades, HESS_STABLE_MIN_DECADES, t->pt.z.nonzero_min,
+                        t->pt.z.abs_max);
+        return;
+    }
     /* The transplanted conclusion of Theorem 4: a zero eigenvalue exists. */
     tc_metric(res, "zero_eigenvalues", (double)t->pt.z.zeros, TC_GE, 1.0);
 }
