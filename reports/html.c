@@ -136,18 +136,14 @@ static const char *family_name(const json_t *c)
     return f ? f : "";
 }
 
-/* Filter by verdict and family: the rows carry data-verdict and data-family; sort by the
- * clicked column: numbers by value (data-v), text otherwise. */
-static const char table_js[] =
+/* Filter by verdict and family (the rows carry data-verdict and data-family); sorting is
+ * rep_sort_js on table.sortable. */
+static const char filter_js[] =
     "(function(){var t=document.querySelector('table.verdicts'),fv=document.getElementById("
     "'fv'),ff=document.getElementById('ff');function f(){Array.from(t.tBodies[0].rows)."
     "forEach(function(r){r.hidden=(fv.value&&r.dataset.verdict!==fv.value)||(ff.value&&"
     "r.dataset.family!==ff.value);});}fv.addEventListener('change',f);ff.addEventListener("
-    "'change',f);t.querySelectorAll('th').forEach(function(th,i){th.addEventListener('click',"
-    "function(){var b=t.tBodies[0],r=Array.from(b.rows),d=th.dataset.dir==='a'?-1:1;"
-    "th.dataset.dir=d>0?'a':'d';r.sort(function(x,y){var p=x.cells[i].dataset.v,"
-    "q=y.cells[i].dataset.v,a=parseFloat(p),c=parseFloat(q);return d*(isNaN(a)||isNaN(c)?"
-    "p.localeCompare(q):a-c);});r.forEach(function(e){b.appendChild(e);});});});"
+    "'change',f);"
     "document.documentElement.dataset.scrollWidth=document.documentElement.scrollWidth;})();";
 
 /* <select id=ID> with "all" and each distinct value of `key` among the claims, in order. */
@@ -186,7 +182,7 @@ static void verdict_table(cm_buf *b, const json_t *claims, const rep_figset *fs)
     filter_select(b, "fv", "Verdict", claims, verdict_of);
     filter_select(b, "ff", "Family", claims, family_name);
     cm_buf_puts(b, "<span class=\"muted\">Click a column to sort.</span></p>\n"
-                   "<table class=\"verdicts\">\n<colgroup><col style=\"width:21%\">"
+                   "<table class=\"verdicts sortable\">\n<colgroup><col style=\"width:21%\">"
                    "<col style=\"width:12%\"><col style=\"width:9%\"><col style=\"width:8%\">"
                    "<col style=\"width:27%\"><col style=\"width:8%\"><col style=\"width:15%\">"
                    "</colgroup>\n<thead><tr><th>Claim</th>"
@@ -394,6 +390,7 @@ int rep_html_render(cm_buf *b, const char *outdir, const json_t *results, const 
         cm_buf_puts(b, "; figures drawn with ");
         cm_esc_html(b, fs->gnuplot_version);
     }
-    cm_buf_printf(b, ".</footer>\n<script>%s</script>\n</body>\n</html>\n", table_js);
+    cm_buf_printf(b, ".</footer>\n<script>%s%s</script>\n</body>\n</html>\n", filter_js,
+                  rep_sort_js);
     return b->oom ? -1 : 0;
 }

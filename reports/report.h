@@ -62,6 +62,10 @@ int rep_sweep_valid(const json_t *sweep, char *err, size_t errlen);
 /* Internal to reports/ (and its unit test). Not part of the public contract.              */
 /* ======================================================================================== */
 
+/* The inline script that sorts every table.sortable of a page by the clicked column
+ * (sweepdoc.c; sweep.html and report.html). */
+extern const char rep_sort_js[];
+
 /* ---- number and metric formatting (format.c) ---------------------------------------------- */
 /* Shortest %.Ng (N = 1..17) that reads back as v; "nan", "inf", "-inf" otherwise. */
 void rep_fmt_exact(cm_buf *b, double v);

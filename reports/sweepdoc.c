@@ -279,8 +279,9 @@ static const char css[] =
     "color:#aaa}td.n{text-align:right;font-variant-numeric:tabular-nums}"
     "tr.dep td{background:#fff8e1}";
 
-/* Sort the table by the clicked column: numbers by value (data-v), text otherwise. */
-static const char sort_js[] =
+/* Sort a table.sortable by the clicked column: numbers by value (data-v), text otherwise
+ * (report.html's verdict table uses it too). */
+const char rep_sort_js[] =
     "document.querySelectorAll('table.sortable th').forEach(function(th,i){"
     "th.addEventListener('click',function(){var b=th.closest('table').tBodies[0],"
     "r=Array.from(b.rows),d=th.dataset.dir==='a'?-1:1;th.dataset.dir=d>0?'a':'d';"
@@ -394,7 +395,7 @@ int rep_sweep_html(cm_buf *b, const char *dir, const rep_sweep *sw, const char *
         cell_columns(sw, c, metrics, html_put, b, NULL);
         html_records(b, dir, c);
     }
-    cm_buf_printf(b, "</tbody>\n</table>\n<script>%s</script>\n</body>\n</html>\n", sort_js);
+    cm_buf_printf(b, "</tbody>\n</table>\n<script>%s</script>\n</body>\n</html>\n", rep_sort_js);
     return b->oom ? -1 : 0;
 }
 
