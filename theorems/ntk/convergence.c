@@ -330,40 +330,31 @@ static void run_convergence(tc_ctx *ctx, tc_result *res)
     tc_result_conclude(res);
 }
 
-static const tc_param_spec e4_params[] = {
-    TC_P_INT("m", TRAIN_M, TC_SAME, 2, 500, "samples (ignored with --data)"),
-    TC_P_INT("d", TRAIN_D, TC_SAME, 1, 1000, "input dimension (ignored with --data)"),
-    TC_P_LIST("widths", TRAIN_WIDTHS_QUICK, TRAIN_WIDTHS_FULL, 1, 65536,
-              "widths n (>= m); width n runs steps * n_max / n GD steps"),
-    TC_P_INT("steps", "250", "500", 10, 1000000,
-              "GD steps at the largest width (the rate is fitted over the second half)"),
-    TC_P_INT("seeds", "6", "12", 2, 100,
-              "initialisations per width (per-seed rate exponents scatter with sd ~ 0.15)"),
-    TC_P_REAL("eta_factor", "0.5", TC_SAME, 1e-6, 1.0,
-              "eta = eta_factor * m / lambda_max(NTK at init, largest width), fixed across widths"),
-    TC_P_CHOICE("activation", "erf", TC_SAME, ACT_CHOICES, ACT_HELP),
-    TC_P_REAL("target", "0.1", TC_SAME, 1e-12, 0.5,
-              "convergence gate: every run in the fit must end at r <= target * r(Theta_0)"),
-    TC_P_END};
+/* The E4 claims' parameters; the two readings differ only in their widths. */
+#define E4_PARAMS(widths_quick, widths_full)                                                 \
+    TC_P_INT("m", TRAIN_M, TC_SAME, 2, 500, "samples (ignored with --data)"),                \
+    TC_P_INT("d", TRAIN_D, TC_SAME, 1, 1000, "input dimension (ignored with --data)"),       \
+    TC_P_LIST("widths", widths_quick, widths_full, 1, 65536,                                 \
+              "widths n (>= m); width n runs steps * n_max / n GD steps"),                   \
+    TC_P_INT("steps", "250", "500", 10, 1000000,                                             \
+             "GD steps at the largest width (the rate is fitted over the second half)"),     \
+    TC_P_INT("seeds", "6", "12", 2, 100,                                                     \
+             "initialisations per width (per-seed rate exponents scatter with sd ~ 0.15)"),  \
+    TC_P_REAL("eta_factor", "0.5", TC_SAME, 1e-6, 1.0,                                       \
+              "eta = eta_factor * m / lambda_max(NTK at init, largest width), fixed across " \
+              "widths"),                                                                     \
+    TC_P_CHOICE("activation", "erf", TC_SAME, ACT_CHOICES, ACT_HELP),                        \
+    TC_P_REAL("target", "0.1", TC_SAME, 1e-12, 0.5,                                          \
+              "convergence gate: every run in the fit must end at r <= target * r(Theta_0)"), \
+    TC_P_END
+
+static const tc_param_spec e4_params[] = {E4_PARAMS(TRAIN_WIDTHS_QUICK, TRAIN_WIDTHS_FULL)};
 
 /* The unit reading's widths: under theta1 ~ N(0, 1) the movement falls like n^-1/2 and, for
  * these data, stays inside the slides' ball ||Theta_k - Theta_0|| <= 1 at every seed only from
  * n = 512 on (20 run seeds, 250 steps: largest movement 0.87 at 512, up to 2.3 at 64). */
 static const tc_param_spec e4_params_unit[] = {
-    TC_P_INT("m", TRAIN_M, TC_SAME, 2, 500, "samples (ignored with --data)"),
-    TC_P_INT("d", TRAIN_D, TC_SAME, 1, 1000, "input dimension (ignored with --data)"),
-    TC_P_LIST("widths", "512,1024,2048", "512,1024,2048,4096", 1, 65536,
-              "widths n (>= m); width n runs steps * n_max / n GD steps"),
-    TC_P_INT("steps", "250", "500", 10, 1000000,
-              "GD steps at the largest width (the rate is fitted over the second half)"),
-    TC_P_INT("seeds", "6", "12", 2, 100,
-              "initialisations per width (per-seed rate exponents scatter with sd ~ 0.15)"),
-    TC_P_REAL("eta_factor", "0.5", TC_SAME, 1e-6, 1.0,
-              "eta = eta_factor * m / lambda_max(NTK at init, largest width), fixed across widths"),
-    TC_P_CHOICE("activation", "erf", TC_SAME, ACT_CHOICES, ACT_HELP),
-    TC_P_REAL("target", "0.1", TC_SAME, 1e-12, 0.5,
-              "convergence gate: every run in the fit must end at r <= target * r(Theta_0)"),
-    TC_P_END};
+    E4_PARAMS("512,1024,2048", "512,1024,2048,4096")};
 
 #define E4_STATEMENT                                                                         \
     "For sufficiently small eta and wide networks the iterates stay in the ball "              \
