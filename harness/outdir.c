@@ -91,7 +91,15 @@ static int own_entry(const char *name)
     return strstr(name, ".tmp.") != NULL;
 }
 
-/* An existing --out must be a writable record directory; 0 or -1 after one message. */
+/* The entries of a sweep directory that must be directories when present. */
+static int sweep_dir_entry(const char *name)
+{
+    return strcmp(name, "data") == 0 || strcmp(name, "figures") == 0 ||
+           strcmp(name, "cells") == 0;
+}
+
+/* An existing --out must be a writable record (or sweep) directory; 0 or -1 after one
+ * message. */
 static int check_existing(const hx_outdir *d)
 {
     struct stat st;
@@ -116,13 +124,14 @@ static int check_existing(const hx_outdir *d)
         const char *n = e->d_name;
         if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
             continue;
-        if (!own_entry(n)) {
+        int sweep = d->kind == HX_OUT_SWEEP;
+        if (!sweep && !own_entry(n)) {
             fprintf(stderr,
                     "theorycheck: --out %s holds '%s', which is not part of a record: a run "
                     "replaces the whole directory, so give a new or empty one\n",
                     d->shown, n);
             rc = -1;
-        } else if (strcmp(n, "data") == 0 || strcmp(n, "figures") == 0) {
+        } else if (sweep_dir_entry(n)) {
             struct stat es;
             if (fstatat(dirfd(dir), n, &es, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(es.st_mode)) {
                 fprintf(stderr, "theorycheck: --out %s: '%s' is not a directory\n", d->shown,
@@ -245,9 +254,9 @@ static void remove_leftovers(hx_outdir *d)
     free(old);
 }
 
-int hx_outdir_open(hx_outdir *d, const char *out)
+static int outdir_open(hx_outdir *d, const char *out, hx_out_kind kind)
 {
-    *d = (hx_outdir){.shown = out, .lock_fd = -1};
+    *d = (hx_outdir){.kind = kind, .shown = out, .lock_fd = -1};
     if (!out || !*out) {
         fprintf(stderr, "theorycheck: --out needs a directory\n");
         return -1;
@@ -290,6 +299,26 @@ int hx_outdir_open(hx_outdir *d, const char *out)
     return 0;
 }
 
+int hx_outdir_open(hx_outdir *d, const char *out)
+{
+    return outdir_open(d, out, HX_OUT_RUN);
+}
+
+int hx_outdir_open_sweep(hx_outdir *d, const char *out)
+{
+    if (outdir_open(d, out, HX_OUT_SWEEP) != 0)
+        return -1;
+    char *cells = cm_join(d->out, "cells");
+    if (!cells || cm_mkdirs(cells) != 0) {
+        fprintf(stderr, "theorycheck: --out %s: cannot create the directory: %s\n", d->shown,
+                cells ? strerror(errno) : "out of memory");
+        free(cells);
+        return -1;
+    }
+    free(cells);
+    return 0;
+}
+
 /* ---- signals ----------------------------------------------------------------------------- */
 
 enum { PH_OFF, PH_CLAIMS, PH_PUBLISH, PH_AFTER };
@@ -328,8 +357,15 @@ static void on_signal(int sig)
 void hx_outdir_guard(hx_outdir *d)
 {
     g_staging = d->staging;
-    g_msg[0] = str_printf("theorycheck: interrupted (SIGINT), %s unchanged\n", d->shown);
-    g_msg[1] = str_printf("theorycheck: interrupted (SIGTERM), %s unchanged\n", d->shown);
+    for (int i = 0; i < 2; i++) {
+        const char *sig = i == 0 ? "SIGINT" : "SIGTERM";
+        g_msg[i] = d->kind == HX_OUT_SWEEP
+                       ? str_printf("theorycheck: interrupted (%s): the finished cells are kept "
+                                    "in %s and its summary is unchanged; the same command "
+                                    "resumes\n", sig, d->shown)
+                       : str_printf("theorycheck: interrupted (%s), %s unchanged\n", sig,
+                                    d->shown);
+    }
     g_signal = 0;
     g_child = 0;
     g_phase = PH_CLAIMS;
@@ -429,6 +465,66 @@ static int switch_over(hx_outdir *d)
     return 0;
 }
 
+/* A sweep's summary, in the order it is published: sweep.json, the index the documents are
+ * drawn from, last. */
+static const char *const summary_entries[] = {"data", "figures", "sweep.md", "sweep.html",
+                                              "sweep.json"};
+
+/* Put staging/name at out/name: a file by rename (atomic replacement), a directory by one
+ * exchange with the previous one (which is left under the staging name and removed with it).
+ * An entry this summary did not produce (figures under --no-plots) is moved out of out/, so
+ * no document of an older summary stays beside the new one. 0, or -1 with errno. */
+static int summary_move(const hx_outdir *d, const char *name)
+{
+    char *src = cm_join(d->staging, name), *dst = cm_join(d->out, name);
+    struct stat ss, ds;
+    int rc = src && dst ? 0 : (errno = ENOMEM, -1);
+    int have_src = rc == 0 && lstat(src, &ss) == 0, have_dst = rc == 0 && lstat(dst, &ds) == 0;
+    if (rc == 0 && !have_src && have_dst)
+        rc = rename(dst, src);
+    else if (rc == 0 && have_src && have_dst && S_ISDIR(ss.st_mode) && S_ISDIR(ds.st_mode)) {
+#ifdef RENAME_EXCHANGE
+        rc = renameat2(AT_FDCWD, src, AT_FDCWD, dst, RENAME_EXCHANGE);
+        if (rc != 0 && (errno == EINVAL || errno == ENOSYS))
+#endif
+        {   /* no exchange here: the old directory aside, then the new one in */
+            char *old = str_printf("%s.old", src);
+            rc = !old || rename(dst, old) != 0 || rename(src, dst) != 0 ? -1 : 0;
+            free(old);
+        }
+    } else if (rc == 0 && have_src) {
+        rc = rename(src, dst);
+    }
+    free(src);
+    free(dst);
+    return rc;
+}
+
+/* Publish a sweep's summary from the staging directory into --out (see hx_outdir_open_sweep).
+ * 0, or -1 with errno. */
+static int switch_summary(hx_outdir *d)
+{
+    char *link = cm_join(d->staging, "cells");
+    if (!link || (unlink(link) != 0 && errno != ENOENT)) {
+        free(link);
+        return -1;
+    }
+    free(link);
+    sync_dir(d->staging, "data");
+    sync_dir(d->staging, "figures");
+    sync_dir(d->staging, NULL);
+    for (size_t i = 0; i < sizeof summary_entries / sizeof summary_entries[0]; i++)
+        if (summary_move(d, summary_entries[i]) != 0)
+            return -1;
+    sync_dir(d->out, NULL);
+    if (cm_remove_tree(d->staging) != 0)
+        fprintf(stderr, "theorycheck: note: cannot remove the previous summary in %s: %s\n",
+                d->staging, strerror(errno));
+    free(d->staging);
+    d->staging = NULL;
+    return 0;
+}
+
 /* Remove the staging tree; 128 + sig after the "interrupted" line. */
 static int interrupted(hx_outdir *d, int sig)
 {
@@ -450,8 +546,24 @@ static int writer_status(hx_outdir *d, int status)
     return HX_EXIT_INTERNAL;
 }
 
+/* A sweep's summary is drawn from its cells: staging/cells -> ../NAME/cells (the staging
+ * directory is NAME's sibling), so the documents' relative links are the final ones. */
+static int link_cells(const hx_outdir *d)
+{
+    char *target = str_printf("../%s/cells", d->name), *link = cm_join(d->staging, "cells");
+    int rc = target && link ? symlink(target, link) : (errno = ENOMEM, -1);
+    if (rc != 0)
+        fprintf(stderr, "theorycheck: cannot link the cells into %s: %s\n", d->staging,
+                strerror(errno));
+    free(target);
+    free(link);
+    return rc;
+}
+
 int hx_outdir_publish(hx_outdir *d, hx_outdir_write_fn fn, void *arg)
 {
+    if (d->kind == HX_OUT_SWEEP && link_cells(d) != 0)
+        return HX_EXIT_INTERNAL;
     pid_t parent = getpid();
     fflush(NULL); /* the child must not print what the parent buffered */
     block_signals(SIG_BLOCK);
@@ -478,7 +590,7 @@ int hx_outdir_publish(hx_outdir *d, hx_outdir_write_fn fn, void *arg)
     g_phase = PH_AFTER;
     g_child = 0;
     int rc = g_signal ? interrupted(d, g_signal) : writer_status(d, status);
-    if (rc == 0 && switch_over(d) != 0) {
+    if (rc == 0 && (d->kind == HX_OUT_SWEEP ? switch_summary(d) : switch_over(d)) != 0) {
         fprintf(stderr, "theorycheck: cannot replace %s by the new record %s: %s\n", d->shown,
                 d->staging, strerror(errno));
         cm_remove_tree(d->staging);

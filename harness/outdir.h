@@ -13,7 +13,12 @@
 
 #include <stddef.h>
 
+/* What --out holds: a run's record (replaced whole) or a sweep (cells accumulate in place; its
+ * summary — sweep.json, sweep.md, sweep.html, data/, figures/ — is replaced as a set). */
+typedef enum { HX_OUT_RUN = 0, HX_OUT_SWEEP = 1 } hx_out_kind;
+
 typedef struct {
+    hx_out_kind kind;
     const char *shown;  /* --out as the user gave it, for messages */
     char *out;          /* the directory replaced: --out, symbolic links resolved if it exists */
     char *parent;       /* the directory holding out, the lock and the staging directory */
@@ -32,8 +37,20 @@ typedef struct {
  * run holding the lock. 0, or -1 after printing one message (the caller's exit 2). */
 int hx_outdir_open(hx_outdir *d, const char *out);
 
+/* The same for `sweep --out DIR`, which is not replaced: its cells (DIR/cells/<id>/, each
+ * whole or incomplete, never torn: results.json is written last) are written in place while
+ * the lock is held, and only the summary is staged. An existing DIR must be a writable
+ * directory whose data/, figures/ and cells/, if present, are directories; other entries are
+ * left alone. hx_outdir_publish then draws the summary in the staging directory (the cells
+ * are reachable there through a symbolic link `cells`) and moves it into DIR: the directories
+ * data/ and figures/ each by one atomic exchange, the documents by rename, sweep.json last.
+ * SIGINT or SIGTERM while cells run: the finished cells stay, the summary is unchanged, and
+ * rerunning the command resumes (exit 130 / 143). */
+int hx_outdir_open_sweep(hx_outdir *d, const char *out);
+
 /* From here until hx_outdir_publish, SIGINT and SIGTERM remove the (still empty) staging
- * directory, print "theorycheck: interrupted (SIGINT), DIR unchanged" and exit 130 / 143. */
+ * directory, print "theorycheck: interrupted (SIGINT), DIR unchanged" (a sweep: that its
+ * finished cells are kept and the command resumes) and exit 130 / 143. */
 void hx_outdir_guard(hx_outdir *d);
 
 /* Writes the whole record into `dir`: 0, or -1 with a one-line message in err. */

@@ -34,6 +34,7 @@
 #include "harness/exitcodes.h"
 #include "harness/grid.h"
 #include "harness/hypothesis.h"
+#include "harness/outdir.h"
 #include "harness/plan.h"
 #include "harness/records.h"
 #include "harness/runner.h"
@@ -234,7 +235,10 @@ static int cell_write(const char *dir, const cm_buf *key, hx_job *j, const hx_ru
 {
     char path[4096];
     snprintf(path, sizeof path, "%.4000s/key.txt", dir);
-    if (cm_mkdirs(dir) || cm_write_atomic_opt(path, cm_buf_str(key), key->len, 0)) {
+    /* What is there is incomplete (or --force): an interrupted writer may have left partial
+     * files, so the cell starts from nothing (no writer can be live: the lock is held). */
+    if (cm_remove_tree(dir) != 0 || cm_mkdirs(dir) ||
+        cm_write_atomic_opt(path, cm_buf_str(key), key->len, 0)) {
         snprintf(err, errlen, "cannot write %.900s: %s", path, strerror(errno));
         return -1;
     }
@@ -780,48 +784,64 @@ static int sweep_setup(sweep *sw, sweep_opts *s, hx_plan *base)
         sw->seeds[k] = hx_run_seed(s->o.seed, k);
     if (data_hash(s, sw->claim->id, sw->data_hash, sizeof sw->data_hash))
         return usage("cannot read the --data file: %s", strerror(errno));
-    char cells[4096];
-    snprintf(cells, sizeof cells, "%s/cells", s->o.out);
-    if (cm_mkdirs(cells))
-        return usage("--out: cannot create the directory: %s", strerror(errno));
     return 0;
 }
 
-static int sweep_publish(const sweep *sw, const sweep_opts *s, size_t reused)
+/* What the summary writer needs: it runs in a child process (hx_outdir_publish). */
+typedef struct {
+    const json_t *sweep; /* sweep.json's content */
+    int no_plots;
+} summary_job;
+
+/* Write sweep.json and draw the documents and the map into `dir` (the staging directory,
+ * whose `cells` links to the sweep's cells), exactly as `theorycheck report DIR` redraws
+ * them. 0, or -1 with err. */
+static int summary_write(const char *dir, void *arg, char *err, size_t errlen)
 {
-    char err[1024], path[4096];
+    const summary_job *job = arg;
+    char *path = cm_join(dir, "sweep.json");
+    char *text = json_dumps(job->sweep, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+    int rc = path && text ? cm_write_atomic(path, text, strlen(text)) : -1;
+    if (rc != 0)
+        snprintf(err, errlen, "sweep: cannot write sweep.json: %s",
+                 path && text ? strerror(errno) : "out of memory");
+    free(text);
+    free(path);
+    if (rc == 0)
+        rc = rep_sweep_render(dir, job->sweep, job->no_plots, err, errlen);
+    return rc;
+}
+
+static void summary_print(const sweep *sw, const sweep_opts *s, size_t reused, const json_t *j)
+{
+    const json_t *sum = json_object_get(j, "summary");
+    printf("sweep %s: %lld cells x %zu seeds (%zu reused): holds everywhere %lld, refuted "
+           "everywhere %lld, seed-dependent %lld, undecided %lld\nrecord: %s/sweep.json\n"
+           "report: %s/sweep.md, %s/sweep.html\n",
+           sw->claim->id, (long long)json_integer_value(json_object_get(sum, "cells")), s->seeds,
+           reused, (long long)json_integer_value(json_object_get(sum, "holds_everywhere")),
+           (long long)json_integer_value(json_object_get(sum, "refuted_everywhere")),
+           (long long)json_integer_value(json_object_get(sum, "seed_dependent")),
+           (long long)json_integer_value(json_object_get(sum, "undecided")), s->o.out, s->o.out,
+           s->o.out);
+}
+
+/* sweep.json from the cells on disk, then the summary published as a set (outdir.h). */
+static int sweep_publish(const sweep *sw, const sweep_opts *s, size_t reused, hx_outdir *od)
+{
+    char err[1024];
     sync(); /* the cells were written without an fsync each: make them durable at once */
     json_t *j = sweep_json(sw, s, reused, err, sizeof err);
     if (!j) {
         fprintf(stderr, "theorycheck: sweep: %s\n", err);
         return HX_EXIT_INTERNAL;
     }
-    char *text = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-    snprintf(path, sizeof path, "%s/sweep.json", s->o.out);
-    int rc = text ? cm_write_atomic(path, text, strlen(text)) : -1;
-    const json_t *sum = json_object_get(j, "summary");
+    summary_job job = {.sweep = j, .no_plots = s->o.no_plots};
+    int rc = hx_outdir_publish(od, summary_write, &job);
     if (rc == 0)
-        printf("sweep %s: %lld cells x %zu seeds (%zu reused): holds everywhere %lld, refuted "
-               "everywhere %lld, seed-dependent %lld, undecided %lld\nrecord: %s\n",
-               sw->claim->id, (long long)json_integer_value(json_object_get(sum, "cells")),
-               s->seeds, reused,
-               (long long)json_integer_value(json_object_get(sum, "holds_everywhere")),
-               (long long)json_integer_value(json_object_get(sum, "refuted_everywhere")),
-               (long long)json_integer_value(json_object_get(sum, "seed_dependent")),
-               (long long)json_integer_value(json_object_get(sum, "undecided")), path);
-    else
-        fprintf(stderr, "theorycheck: sweep: cannot write %s: %s\n", path, strerror(errno));
-    free(text);
-    /* The documents and the map are drawn from sweep.json and the records, exactly as
-     * `theorycheck report DIR` redraws them; failing to write them is an internal fault. */
-    if (rc == 0 && rep_sweep_render(s->o.out, j, s->o.no_plots, err, sizeof err) != 0) {
-        fprintf(stderr, "theorycheck: sweep: %s\n", err);
-        rc = -1;
-    } else if (rc == 0) {
-        printf("report: %s/sweep.md, %s/sweep.html\n", s->o.out, s->o.out);
-    }
+        summary_print(sw, s, reused, j);
     json_decref(j);
-    return rc ? HX_EXIT_INTERNAL : HX_EXIT_OK;
+    return rc;
 }
 
 /* ---- --refine ---------------------------------------------------------------------------- */
@@ -855,6 +875,28 @@ static int refine_cells(sweep *sw, const sweep_opts *s)
     return 0;
 }
 
+/* The cells, the --refine passes, then the summary; the --out lock held throughout. */
+static int sweep_run(sweep *sw, const sweep_opts *s)
+{
+    hx_outdir od;
+    if (hx_outdir_open_sweep(&od, s->o.out) != 0) {
+        hx_outdir_close(&od);
+        return HX_EXIT_USAGE;
+    }
+    hx_outdir_guard(&od);
+    char err[1024];
+    size_t reused = 0;
+    int rc;
+    if (run_cells(sw, s, &reused, err, sizeof err)) {
+        fprintf(stderr, "theorycheck: sweep: %s\n", err);
+        rc = HX_EXIT_INTERNAL;
+    } else if ((rc = refine_cells(sw, s)) == 0) {
+        rc = sweep_publish(sw, s, reused, &od);
+    }
+    hx_outdir_close(&od);
+    return rc;
+}
+
 int hx_cmd_sweep(int argc, char **argv)
 {
     sweep_opts s = {0};
@@ -862,18 +904,10 @@ int hx_cmd_sweep(int argc, char **argv)
     hx_plan base = {0};
     int rc = HX_EXIT_USAGE;
     int parsed = split_args(&s, argc, argv);
-    if (parsed == 0 && s.all) {
+    if (parsed == 0 && s.all)
         rc = hx_seeds_run(&s.o, s.seeds);
-    } else if (parsed == 0 && sweep_setup(&sw, &s, &base) == 0) {
-        char err[1024];
-        size_t reused = 0;
-        if (run_cells(&sw, &s, &reused, err, sizeof err)) {
-            fprintf(stderr, "theorycheck: sweep: %s\n", err);
-            rc = HX_EXIT_INTERNAL;
-        } else if ((rc = refine_cells(&sw, &s)) == 0) {
-            rc = sweep_publish(&sw, &s, reused);
-        }
-    }
+    else if (parsed == 0 && sweep_setup(&sw, &s, &base) == 0)
+        rc = sweep_run(&sw, &s);
     hx_grid_free(&sw.grid);
     free(sw.seeds);
     hx_plan_free(&base);

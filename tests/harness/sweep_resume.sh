@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tests/harness/sweep_resume.sh — kill -9 in the middle of a sweep, start it again: it finishes
 # the remaining cells only (reused > 0) and its sweep.json equals an uninterrupted run's
-# ("reused" aside). (A file being written at the kill stays as NAME.tmp.PID beside its final
-# name, which never holds a partial file; such leftovers are not checked here.)
+# ("reused" aside). (A torn cell is removed when it is rerun: faults_sweep.sh checks that no
+# temporary file survives, and the signals.)
 . "$(dirname "$0")/../lib.sh"
 ARGS=(sweep etf_definition --grid orientations=1:400:40 --set etf_definition.classes=2,3,4
       --set etf_definition.extra_dims=0,1 --seeds 2 --no-plots --jobs 1)
