@@ -22,6 +22,7 @@
 #include "harness/cli.h"
 #include "harness/exitcodes.h"
 #include "harness/grid.h"
+#include "harness/outdir.h"
 #include "harness/sweep.h"
 #include "reports/report.h"
 #include "theorems/registry.h"
@@ -493,33 +494,35 @@ static int merge_copy_records(const merge_opts *m, const merge_slot *slots, size
 
 /* ---- the command ---------------------------------------------------------------------- */
 
+/* The cells into --out (each whole or absent: results.json last), then the summary
+ * published as a set (harness/outdir.h), all under the --out lock. */
 static int merge_write(const merge_opts *m, const merge_slot *slots, size_t ncells,
                        const json_t *merged)
 {
-    char err[2048], path[4096];
-    snprintf(path, sizeof path, "%s/sweep.json", m->out);
-    char *text = json_dumps(merged, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-    if (!text || merge_copy_records(m, slots, ncells, err, sizeof err) ||
-        (cm_write_atomic(path, text, strlen(text)) &&
-         snprintf(err, sizeof err, "cannot write %s: %s", path, strerror(errno)))) {
-        fprintf(stderr, "theorycheck: merge: %s\n", text ? err : "out of memory");
-        free(text);
-        return HX_EXIT_INTERNAL;
+    char err[2048];
+    hx_outdir od;
+    if (hx_outdir_open_sweep(&od, m->out) != 0) {
+        hx_outdir_close(&od);
+        return HX_EXIT_USAGE;
     }
-    free(text);
-    if (rep_sweep_render(m->out, merged, m->no_plots, err, sizeof err)) {
+    hx_outdir_guard(&od);
+    int rc = merge_copy_records(m, slots, ncells, err, sizeof err);
+    if (rc)
         fprintf(stderr, "theorycheck: merge: %s\n", err);
-        return HX_EXIT_INTERNAL;
-    }
+    hx_sweep_summary job = {.sweep = merged, .no_plots = m->no_plots};
+    rc = rc ? HX_EXIT_INTERNAL : hx_outdir_publish(&od, hx_sweep_summary_write, &job);
+    hx_outdir_close(&od);
+    if (rc)
+        return rc;
     const json_t *sum = json_object_get(merged, "summary");
     printf("merge %s: %zu directories, %lld of %zu cells: holds everywhere %lld, refuted "
-           "everywhere %lld, seed-dependent %lld, undecided %lld\nrecord: %s\n",
+           "everywhere %lld, seed-dependent %lld, undecided %lld\nrecord: %s/sweep.json\n",
            json_string_value(json_object_get(merged, "claim")), m->ndirs,
            (long long)json_integer_value(json_object_get(sum, "cells")), ncells,
            (long long)json_integer_value(json_object_get(sum, "holds_everywhere")),
            (long long)json_integer_value(json_object_get(sum, "refuted_everywhere")),
            (long long)json_integer_value(json_object_get(sum, "seed_dependent")),
-           (long long)json_integer_value(json_object_get(sum, "undecided")), path);
+           (long long)json_integer_value(json_object_get(sum, "undecided")), m->out);
     return HX_EXIT_OK;
 }
 
@@ -548,11 +551,6 @@ static int merge_run(const merge_opts *m, json_t **sweeps)
                 ncells, cm_buf_str(&list));
     if (!(merged = merge_json(sweeps[0], slots, ncells, err, sizeof err))) {
         fprintf(stderr, "theorycheck: merge: %s\n", err);
-        goto done;
-    }
-    if (cm_mkdirs(m->out)) {
-        fprintf(stderr, "theorycheck: merge: --out %s: cannot create the directory: %s\n",
-                m->out, strerror(errno));
         goto done;
     }
     rc = merge_write(m, slots, ncells, merged);

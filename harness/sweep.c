@@ -787,23 +787,14 @@ static int sweep_setup(sweep *sw, sweep_opts *s, hx_plan *base)
     return 0;
 }
 
-/* What the summary writer needs: it runs in a child process (hx_outdir_publish). */
-typedef struct {
-    const json_t *sweep; /* sweep.json's content */
-    int no_plots;
-} summary_job;
-
-/* Write sweep.json and draw the documents and the map into `dir` (the staging directory,
- * whose `cells` links to the sweep's cells), exactly as `theorycheck report DIR` redraws
- * them. 0, or -1 with err. */
-static int summary_write(const char *dir, void *arg, char *err, size_t errlen)
+int hx_sweep_summary_write(const char *dir, void *arg, char *err, size_t errlen)
 {
-    const summary_job *job = arg;
+    const hx_sweep_summary *job = arg;
     char *path = cm_join(dir, "sweep.json");
     char *text = json_dumps(job->sweep, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     int rc = path && text ? cm_write_atomic(path, text, strlen(text)) : -1;
     if (rc != 0)
-        snprintf(err, errlen, "sweep: cannot write sweep.json: %s",
+        snprintf(err, errlen, "cannot write sweep.json: %s",
                  path && text ? strerror(errno) : "out of memory");
     free(text);
     free(path);
@@ -836,8 +827,8 @@ static int sweep_publish(const sweep *sw, const sweep_opts *s, size_t reused, hx
         fprintf(stderr, "theorycheck: sweep: %s\n", err);
         return HX_EXIT_INTERNAL;
     }
-    summary_job job = {.sweep = j, .no_plots = s->o.no_plots};
-    int rc = hx_outdir_publish(od, summary_write, &job);
+    hx_sweep_summary job = {.sweep = j, .no_plots = s->o.no_plots};
+    int rc = hx_outdir_publish(od, hx_sweep_summary_write, &job);
     if (rc == 0)
         summary_print(sw, s, reused, j);
     json_decref(j);

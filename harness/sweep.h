@@ -40,6 +40,17 @@ json_t *hx_sweep_cell_build(const tc_claim *claim, size_t cell, const json_t *pa
                             const char *const *records, size_t n, json_t *summary, char *err,
                             size_t errlen);
 
+/* What a sweep's (or a merge's) summary writer needs; it runs in a child process. */
+typedef struct {
+    const json_t *sweep; /* sweep.json's content */
+    int no_plots;
+} hx_sweep_summary;
+
+/* An hx_outdir_write_fn (harness/outdir.h), arg an hx_sweep_summary: writes sweep.json and
+ * draws the documents and the map into `dir` (the staging directory, whose `cells` links to
+ * the sweep's cells), exactly as `theorycheck report DIR` redraws them. 0, or -1 with err. */
+int hx_sweep_summary_write(const char *dir, void *arg, char *err, size_t errlen);
+
 /* FNV-1a (64 bits) of n bytes: the name of a cell-seed directory is the hash of its key. */
 uint64_t hx_sweep_hash(const char *s, size_t n);
 

@@ -45,13 +45,13 @@ wait_for() { # PATH: until it exists, at most 60 s
 ncells() { ls "$1/cells" 2>/dev/null | wc -l; }
 
 cp -a "$TMP/ref1" "$O"
-n1=$(ncells "$O")
 # kill_at SIG POINT: "cells" (a few of seed 2's cells written) or "summary" (being drawn)
 kill_at() {
-  local sig=$1 point=$2 name="$1 while $2" code want
+  local sig=$1 point=$2 name="$1 while $2" code want n0
+  n0=$(ncells "$O") # cells kept by an earlier kill count as written already: wait for new ones
   start
   if [ "$point" = cells ]; then
-    for _ in $(seq 3000); do [ "$(ncells "$O")" -ge $((n1 + 3)) ] && break; sleep 0.02; done
+    for _ in $(seq 3000); do [ "$(ncells "$O")" -ge $((n0 + 3)) ] && break; sleep 0.02; done
   else
     wait_for "$(S $pid)/sweep.json" || bad "$name: the sweep ended before the kill point"
   fi
