@@ -33,6 +33,7 @@
 #include "harness/runner.h"
 #include "harness/sweep.h"
 #include "common/atomic.h"
+#include "reports/figformat.h"
 #include "reports/report.h"
 #include "theorems/registry.h"
 
@@ -46,11 +47,12 @@ static const char usage[] =
     "                  [--set CLAIM.PARAM=VALUE]... [--config FILE.ini]\n"
     "                  [--data CLAIM=FILE.csv] [--out DIR] [--jobs N]\n"
     "                  [--format table|json|junit] [--no-plots] [--strict]\n"
+    "                  [--figure-format LIST]\n"
     "  theorycheck sweep CLAIM --grid PARAM=VALUES [--grid ...] [--zip] [--seeds N]\n"
     "                  [--shard K/N] [--force] [--max-cells M] [--refine R] [run options]\n"
     "  theorycheck merge DIR... --out DIR [--partial]\n"
     "  theorycheck diff OLD NEW [--format table|json] [--rtol R]\n"
-    "  theorycheck report DIR [--no-plots]\n"
+    "  theorycheck report DIR [--no-plots] [--figure-format LIST] [--doc-figures]\n"
     "  theorycheck measure collapse --features F.csv --labels L.csv [--weights W.csv]\n"
     "  theorycheck --help | --version\n"
     "\n"
@@ -67,6 +69,8 @@ static const char usage[] =
     "  --format F             stdout: verdict table (default), the JSON record, or JUnit XML\n"
     "  --no-plots             write data and reports but draw no figures\n"
     "  --strict               a skip counts as a failure\n"
+    "  --figure-format LIST   figure files: comma list of svg, png, pdf, cairolatex,\n"
+    "                         epslatex (LaTeX sets the text), or all; default svg,png\n"
     "\n"
     "sweep options (and the run options above; --out defaults to results/sweep):\n"
     "  --grid P=VALUES        swept values of parameter P: a comma list, LO:HI:COUNT or\n"
@@ -91,6 +95,8 @@ static const char usage[] =
     "\n"
     "exit codes: 0 every verdict pass, xfail or skip; 1 any fail, xpass or error (or skip\n"
     "with --strict); 2 usage or bad input (nothing written); 3 internal fault.\n"
+    "report: redraw DIR's documents and figures from results.json and data/*.csv; with\n"
+    "--doc-figures also the documents' figures (docs/figures.md) as figures/doc/*.\n"
     "output: DIR/results.json, junit.xml, report.md, report.html, data/*.csv, figures/*.svg|png\n";
 
 static int cmd_usage_error(const char *msg, const char *arg)
@@ -205,7 +211,8 @@ static int write_record(const char *dir, void *arg, char *err, size_t errlen)
 {
     const record_job *r = arg;
     if (hx_records_write(dir, r->plan, r->record, r->junit, err, errlen) != 0 ||
-        rep_render_all(dir, r->record, r->o->no_plots, err, errlen) != 0)
+        rep_render_all(dir, r->record, r->o->no_plots, err, errlen) != 0 ||
+        rep_ff_fix_record(dir, (json_t *)r->record, err, errlen) != 0)
         return -1;
     return 0;
 }
@@ -253,6 +260,7 @@ static int cmd_run(int argc, char **argv)
         hx_run_options_free(&o);
         return HX_EXIT_USAGE;
     }
+    rep_ff_set(o.figure_formats);
     if (hx_plan_build(&plan, &o)) {
         hx_plan_free(&plan);
         hx_run_options_free(&o);
