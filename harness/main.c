@@ -33,6 +33,7 @@
 #include "harness/runner.h"
 #include "harness/sweep.h"
 #include "common/atomic.h"
+#include "reports/docfigures.h"
 #include "reports/figformat.h"
 #include "reports/report.h"
 #include "theorems/registry.h"
@@ -113,9 +114,11 @@ typedef struct {
     hx_format fmt;
     int no_plots;
     const char **positional; /* NULL: no operand allowed */
+    unsigned figure_formats; /* report: --figure-format (0 = default) */
+    int doc_figures;         /* report: --doc-figures */
 } small_args;
 
-enum { SMALL_FORMAT = 1000, SMALL_NO_PLOTS };
+enum { SMALL_FORMAT = 1000, SMALL_NO_PLOTS, SMALL_FIGURE_FORMAT, SMALL_DOC_FIGURES };
 
 static int small_option(void *user, int opt, const char *v)
 {
@@ -128,6 +131,16 @@ static int small_option(void *user, int opt, const char *v)
         a->no_plots = 1;
     } else if (opt == SMALL_NO_PLOTS) {
         return cmd_usage_error("unexpected argument '%s'", "--no-plots") != 0;
+    } else if (opt == SMALL_FIGURE_FORMAT || opt == SMALL_DOC_FIGURES) {
+        char err[300];
+        if (!a->plots_option)
+            return cmd_usage_error("unexpected argument '%s'", opt == SMALL_DOC_FIGURES
+                                                                   ? "--doc-figures"
+                                                                   : "--figure-format") != 0;
+        if (opt == SMALL_DOC_FIGURES)
+            a->doc_figures = 1;
+        else if (rep_ff_parse(v, &a->figure_formats, err, sizeof err))
+            return cmd_usage_error("%s", err) != 0;
     } else if (a->markdown && strcmp(v, "markdown") == 0) {
         a->fmt = HX_FMT_MARKDOWN;
     } else if (hx_format_parse(v, &a->fmt, false)) {
@@ -143,6 +156,9 @@ static int parse_small(int argc, char **argv, small_args *a)
 {
     static const struct option opts[] = {{"format", required_argument, NULL, SMALL_FORMAT},
                                          {"no-plots", no_argument, NULL, SMALL_NO_PLOTS},
+                                         {"figure-format", required_argument, NULL,
+                                          SMALL_FIGURE_FORMAT},
+                                         {"doc-figures", no_argument, NULL, SMALL_DOC_FIGURES},
                                          {NULL, 0, NULL, 0}};
     static const hx_cli_text text = {"theorycheck", "a value", HX_CLI_HINT};
     return hx_cli_parse(argc, argv, 2, opts, small_option, a, &text);
@@ -339,6 +355,7 @@ static int cmd_report(int argc, char **argv)
         return a.fmt != HX_FMT_TABLE ? cmd_usage_error("report takes no --format%s", "")
                                      : HX_EXIT_USAGE;
     int no_plots = a.no_plots;
+    rep_ff_set(a.figure_formats);
     if (!dir)
         return cmd_usage_error("report needs a results directory%s", "");
     char path[4096], err[1024];
@@ -364,13 +381,18 @@ static int cmd_report(int argc, char **argv)
         return HX_EXIT_USAGE;
     }
     int rc = write_junit(dir, record, err, sizeof err) ||
-             rep_render_all(dir, record, no_plots, err, sizeof err);
+             rep_render_all(dir, record, no_plots, err, sizeof err) ||
+             rep_ff_fix_record(dir, record, err, sizeof err);
     if (rc)
         fprintf(stderr, "theorycheck: report: %s\n", err);
     else
         printf("report: %s/report.md, %s/report.html, %s/junit.xml\n", dir, dir, dir);
+    /* The documents' figures (docs/figures.md): exit 1 when one whose claim ran is missing. */
+    int docfail = !rc && a.doc_figures ? rep_docfig_render(dir, record, no_plots, hx_family_of,
+                                                           stdout) != 0
+                                       : 0;
     json_decref(record);
-    return rc ? HX_EXIT_INTERNAL : HX_EXIT_OK;
+    return rc ? HX_EXIT_INTERNAL : docfail ? HX_EXIT_FAIL : HX_EXIT_OK;
 }
 
 int main(int argc, char **argv)

@@ -164,26 +164,29 @@ void rep_esc_latex(cm_buf *b, const char *s)
 /* Sizes: svg and png as the reports always drew them; pdf and the LaTeX forms 5 x 3.5 in (a
  * one-column figure of a two-column paper is about 3.3 in, a full-width one 6.5 in), with the
  * PDF's fonts scaled like the svg's (12 pt on 800 px, title 15 pt). */
-void rep_ff_terminal(cm_buf *b, unsigned f)
+void rep_ff_terminal(cm_buf *b, unsigned f, int cols, int rows)
 {
+    double c = cols > 0 ? cols : 1, r = rows > 0 ? rows : 1;
     switch (f) {
     case REP_FF_SVG:
-        cm_buf_puts(b, "set terminal svg size 800,560 dynamic enhanced font 'Sans,12' "
-                       "background rgb 'white'\n");
+        cm_buf_printf(b, "set terminal svg size %.0f,%.0f dynamic enhanced font 'Sans,12' "
+                         "background rgb 'white'\n", 800 * c, 560 * r);
         break;
     case REP_FF_PNG:
-        cm_buf_puts(b, "set terminal pngcairo size 1000,700 enhanced font 'Sans,11' "
-                       "background rgb 'white'\n");
+        cm_buf_printf(b, "set terminal pngcairo size %.0f,%.0f enhanced font 'Sans,11' "
+                         "background rgb 'white'\n", 1000 * c, 700 * r);
         break;
     case REP_FF_PDF:
-        cm_buf_puts(b, "set terminal pdfcairo size 5in,3.5in enhanced font 'Sans,12' "
-                       "fontscale 0.5 linewidth 0.6 background rgb 'white'\n");
+        cm_buf_printf(b, "set terminal pdfcairo size %gin,%gin enhanced font 'Sans,12' "
+                         "fontscale 0.5 linewidth 0.6 background rgb 'white'\n", 5 * c, 3.5 * r);
         break;
     case REP_FF_CAIROLATEX:
-        cm_buf_puts(b, "set terminal cairolatex pdf size 5in,3.5in color linewidth 0.6\n");
+        cm_buf_printf(b, "set terminal cairolatex pdf size %gin,%gin color linewidth 0.6\n",
+                      5 * c, 3.5 * r);
         break;
     case REP_FF_EPSLATEX:
-        cm_buf_puts(b, "set terminal epslatex size 5in,3.5in color linewidth 0.6\n");
+        cm_buf_printf(b, "set terminal epslatex size %gin,%gin color linewidth 0.6\n", 5 * c,
+                      3.5 * r);
         break;
     }
 }
@@ -198,7 +201,7 @@ void rep_ff_script(cm_buf *b, const rep_plotspec *ps, unsigned formats, char *co
             continue;
         if (!plotted)
             rep_gp_setup(b, ps, 0);
-        rep_ff_terminal(b, plain[i]);
+        rep_ff_terminal(b, plain[i], 1, 1);
         cm_buf_puts(b, "set output ");
         cm_esc_gp(b, tmp[k++]);
         cm_buf_puts(b, "\n");
@@ -212,7 +215,7 @@ void rep_ff_script(cm_buf *b, const rep_plotspec *ps, unsigned formats, char *co
     if (formats & REP_FF_LATEX) {
         /* The text is LaTeX now: labels and legend entries are set again, escaped. */
         rep_gp_setup(b, ps, 1);
-        rep_ff_terminal(b, formats & REP_FF_LATEX);
+        rep_ff_terminal(b, formats & REP_FF_LATEX, 1, 1);
         cm_buf_puts(b, "set output ");
         cm_esc_gp(b, tmp[k]);
         cm_buf_puts(b, "\n");

@@ -53,8 +53,9 @@ const char *rep_ff_file_label(const char *rel);
 /* Text for a LaTeX terminal: the characters LaTeX treats specially, escaped. */
 void rep_esc_latex(cm_buf *b, const char *s);
 
-/* The gnuplot terminal of one format (a "set terminal" line). */
-void rep_ff_terminal(cm_buf *b, unsigned f);
+/* The gnuplot terminal of one format (a "set terminal" line) for cols x rows panels of the
+ * size of one figure. */
+void rep_ff_terminal(cm_buf *b, unsigned f, int cols, int rows);
 /* The script drawing ps once per format to the temporary files tmp[] (in rep_ff_files order;
  * the LaTeX graphic is named by gnuplot after the .tex). */
 void rep_ff_script(cm_buf *b, const rep_plotspec *ps, unsigned formats,
