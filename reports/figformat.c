@@ -45,7 +45,11 @@ int rep_ff_parse(const char *list, unsigned *out, char *err, size_t errlen)
 {
     unsigned set = 0;
     const char *p = list ? list : "";
-    while (*p) {
+    if (!*p) {
+        snprintf(err, errlen, "--figure-format '': no format given (e.g. pdf,svg,png)");
+        return -1;
+    }
+    for (;;) { /* every comma-separated element, empty ones included */
         size_t n = strcspn(p, ",");
         unsigned bit = 0;
         if (n == 3 && strncmp(p, "all", 3) == 0)
@@ -61,12 +65,9 @@ int rep_ff_parse(const char *list, unsigned *out, char *err, size_t errlen)
             return -1;
         }
         set |= bit;
-        p += n + (p[n] == ',');
-    }
-    if (!set) {
-        snprintf(err, errlen, "--figure-format '%s': no format given (e.g. pdf,svg,png)",
-                 list ? list : "");
-        return -1;
+        if (!p[n])
+            break;
+        p += n + 1;
     }
     if ((set & REP_FF_LATEX) == REP_FF_LATEX) {
         snprintf(err, errlen,

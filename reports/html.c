@@ -310,7 +310,7 @@ static void figures(cm_buf *b, const char *outdir, size_t ci, const rep_figset *
         if (f->claim != (int)ci)
             continue;
         char *svg = NULL;
-        if (f->drawn) {
+        if (f->drawn && f->svg) { /* inlined only when svg is a figure format */
             char prefix[32];
             snprintf(prefix, sizeof prefix, "f%zu-", k);
             svg = rep_figure_inline_svg(outdir, f, prefix);
