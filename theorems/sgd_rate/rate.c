@@ -156,38 +156,35 @@ static bool measure(tc_ctx *ctx, tc_result *res, sgd_run *m)
 
 /* ---- judge ------------------------------------------------------------------------------ */
 
-/* The bound E[excess](K) <= 1/sqrt(K) at every K: as the ratio sqrt(K) E[excess] <= 1, with
- * the Bernstein bounds of the ratio on both sides. The point estimate decides only when the
- * corresponding one-sided bound agrees; otherwise the run is inconclusive (more runs). */
-static bool judge_bound(tc_result *res, const sgd_run *m)
+/* A check's state: decided by its point estimate only when the one-sided confidence bound on
+ * the same side agrees; otherwise unresolved, with the numbers in `why`. */
+enum { SGD_FAILS = 0, SGD_HOLDS = 1, SGD_UNRESOLVED = -1 };
+
+/* The bound E[excess](K) <= 1/sqrt(K) at every K, as the ratio sqrt(K) E[excess] <= 1, with
+ * the Bernstein bounds of the ratio on both sides: holds when the upper bound of the largest
+ * ratio is <= 1, fails when the lower bound of the largest ratio is > 1. */
+static int judge_bound(tc_result *res, const sgd_run *m, char *why, size_t len)
 {
     double rmean = -INFINITY, rucb = -INFINITY, rlcb = -INFINITY;
-    size_t jm = 0, jl = 0;
+    size_t jm = 0;
     for (size_t j = 0; j < m->nk; j++) {
         double s = sqrt(m->K[j]);
         if (s * m->mean[j] > rmean)
             rmean = s * m->mean[j], jm = j;
         rucb = fmax(rucb, s * (m->mean[j] + m->half[j]));
-        if (s * (m->mean[j] - m->half[j]) > rlcb)
-            rlcb = s * (m->mean[j] - m->half[j]), jl = j;
+        rlcb = fmax(rlcb, s * (m->mean[j] - m->half[j]));
     }
     tc_metric_info(res, "bound_ratio_ucb", rucb);
     tc_metric_info(res, "bound_ratio_lcb", rlcb);
-    if (rmean <= 1 && rucb > 1) {
-        tc_result_error(res, "inconclusive: sqrt(K) E[excess] is %.3g <= 1 at most (K = %g), but "
-                        "its %.0f%% upper bound %.3g is above 1 with %zu runs per K",
-                        rmean, m->K[jm], 100 * (1 - SGD_ALPHA), rucb, m->runs);
-        return false;
+    if ((rmean <= 1) != (rmean <= 1 ? rucb <= 1 : rlcb <= 1)) {
+        snprintf(why, len, "sqrt(K) E[excess] is %.3g %s 1 at most (K = %g), but its %.0f%% "
+                 "%s bound %.3g is %s 1 with %zu runs per K", rmean, rmean <= 1 ? "<=" : ">",
+                 m->K[jm], 100 * (1 - SGD_ALPHA), rmean <= 1 ? "upper" : "lower",
+                 rmean <= 1 ? rucb : rlcb, rmean <= 1 ? "above" : "not above", m->runs);
+        tc_metric_info(res, "bound_ratio_unresolved", rmean);
+        return SGD_UNRESOLVED;
     }
-    if (rmean > 1 && rlcb <= 1) {
-        tc_result_error(res, "inconclusive: sqrt(K) E[excess] is %.3g > 1 at K = %g, but its "
-                        "%.0f%% lower bound %.3g is not above 1 with %zu runs per K",
-                        rmean, m->K[jm], 100 * (1 - SGD_ALPHA), rlcb, m->runs);
-        return false;
-    }
-    (void)jl;
-    tc_metric(res, "bound_ratio", rmean, TC_LE, 1.0);
-    return true;
+    return tc_metric(res, "bound_ratio", rmean, TC_LE, 1.0) ? SGD_HOLDS : SGD_FAILS;
 }
 
 /* Threshold of the rate exponent. The theorem bounds E[excess](K) by K^(-1/2); a K^(-1/2) decay
@@ -206,16 +203,19 @@ static double rate_threshold(const sgd_run *m)
     return -0.5 + 1 / (2 * (sqrt(kmin) - 1));
 }
 
-static bool judge_rate(tc_ctx *ctx, tc_result *res, sgd_run *m)
+/* The rate: the weighted power-law fit of the mean excess against K (weights 1/se(ln mean)^2,
+ * delta method), its exponent against rate_threshold, decided outside the one-sided band
+ * z se at level SGD_ALPHA. */
+static int judge_rate(tc_ctx *ctx, tc_result *res, const sgd_run *m, char *why, size_t len)
 {
     double *w = TC_NEW(ctx, double, m->nk);
     for (size_t j = 0; j < m->nk; j++) {
         if (!(m->mean[j] > 0)) {
-            tc_result_error(res, "the mean excess at K = %g is %.3g, not positive: no power law "
-                            "to fit", m->K[j], m->mean[j]);
-            return false;
+            snprintf(why, len, "the mean excess at K = %g is %.3g, not positive: no power law "
+                     "to fit", m->K[j], m->mean[j]);
+            return SGD_UNRESOLVED;
         }
-        double sl = m->se[j] / m->mean[j]; /* standard error of ln(mean), delta method */
+        double sl = m->se[j] / m->mean[j];
         w[j] = sl > 0 ? 1 / (sl * sl) : 1e300;
     }
     num_fit_line f;
@@ -223,30 +223,36 @@ static bool judge_rate(tc_ctx *ctx, tc_result *res, sgd_run *m)
     double thr = rate_threshold(m), z = num_stats_z1(SGD_ALPHA, 1);
     tc_metric_info(res, "rate_exponent_se", f.se_slope);
     tc_metric_info(res, "rate_threshold", thr);
+    tc_metric_info(res, "fit_prefactor", exp(f.intercept));
     bool below = f.slope <= thr;
     if (below ? f.slope + z * f.se_slope > thr : f.slope - z * f.se_slope <= thr) {
-        tc_result_error(res, "inconclusive: the rate exponent %.3g +- %.3g (%.0f%% one-sided) "
-                        "straddles its threshold %.3g with %zu runs per K", f.slope,
-                        z * f.se_slope, 100 * (1 - SGD_ALPHA), thr, m->runs);
-        return false;
+        snprintf(why, len, "the rate exponent %.3g +- %.3g (%.0f%% one-sided) straddles its "
+                 "threshold %.3g with %zu runs per K", f.slope, z * f.se_slope,
+                 100 * (1 - SGD_ALPHA), thr, m->runs);
+        tc_metric_info(res, "rate_exponent_unresolved", f.slope);
+        return SGD_UNRESOLVED;
     }
-    tc_metric(res, "rate_exponent", f.slope, TC_LE, thr);
-    tc_metric_info(res, "fit_prefactor", exp(f.intercept));
-    return true;
+    return tc_metric(res, "rate_exponent", f.slope, TC_LE, thr) ? SGD_HOLDS : SGD_FAILS;
 }
 
-static bool judge(tc_ctx *ctx, tc_result *res, sgd_run *m)
+/* Both checks are consequences of the claim: one that fails decisively refutes it whatever the
+ * other says; otherwise an unresolved check makes the run inconclusive. Returns false after an
+ * error verdict. */
+static bool judge(tc_ctx *ctx, tc_result *res, const sgd_run *m)
 {
+    char wb[256] = "", wr[256] = "";
     tc_metric_info(res, "dnorm_max", m->dnorm_max);
     tc_metric_info(res, "excess_range_M", m->range);
-    if (!judge_bound(res, m) || !judge_rate(ctx, res, m))
-        return false;
+    int b = judge_bound(res, m, wb, sizeof wb), r = judge_rate(ctx, res, m, wr, sizeof wr);
     const sgd_config *cfg = tc_config(ctx);
     if (cfg->last_iterate) { /* leading order in eta0 of the stationary excess (doc, derivation) */
         double p = (double)m->pb.p, s = m->pb.noise;
         tc_metric_info(res, "stationary_excess_small_step", m->eta0 * s * s * (p - 1) / (4 * p));
     }
-    return true;
+    if (b == SGD_FAILS || r == SGD_FAILS || (b == SGD_HOLDS && r == SGD_HOLDS))
+        return true;
+    tc_result_error(res, "inconclusive: %s%s%s", wb, *wb && *wr ? "; " : "", wr);
+    return false;
 }
 
 /* ---- figure ----------------------------------------------------------------------------- */
