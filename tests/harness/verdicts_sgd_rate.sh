@@ -7,14 +7,19 @@
 # bad input exits 2.
 . "$(dirname "$0")/../lib.sh"
 OUT="$TMP/o"
-verdict() { echo "$(claim_get "$OUT/results.json" "$1" verdict) $(claim_get "$OUT/results.json" "$1" reason)"; }
-metric() { python3 -c 'import json, sys
+verdict() { python3 -c 'import json, sys
 c = {x["id"]: x for x in json.load(open(sys.argv[1]))["claims"]}[sys.argv[2]]
-print({m["name"]: m["value"] for m in c["metrics"]}[sys.argv[3]])' "$OUT/results.json" "$1" "$2"; }
-# in_range CLAIM METRIC LO HI
+print(c["verdict"], c["reason"])' "$OUT/results.json" "$1"; }
+# in_range "CLAIM METRIC LO HI" ...: each metric of the last run within [LO, HI] (one python)
 in_range() {
-  local v; v=$(metric "$1" "$2")
-  if python3 -c "import sys; sys.exit(0 if $3 <= $v <= $4 else 1)"; then ok; else bad "$1 $2 = $v not in [$3, $4]"; fi
+  if python3 - "$OUT/results.json" "$@" >"$TMP/r" <<'PY'
+import json, sys
+cs = {x["id"]: {m["name"]: m["value"] for m in x["metrics"]} for x in json.load(open(sys.argv[1]))["claims"]}
+bad = [f"{c} {m} = {cs[c][m]} not in [{lo}, {hi}]" for c, m, lo, hi in (a.split() for a in sys.argv[2:])
+       if not float(lo) <= cs[c][m] <= float(hi)]
+print("\n".join(bad)); sys.exit(1 if bad else 0)
+PY
+  then ok; else bad "$(cat "$TMP/r")"; fi
 }
 
 expect_exit 0 "quick family" -- "$TC" run sgd_rate sgd_rate_last_iterate sgd_rate_nonconvex --no-plots --out "$OUT"
@@ -22,15 +27,13 @@ verdict sgd_rate >"$TMP/v";              expect_grep "$TMP/v" "^pass" "sgd_rate 
 verdict sgd_rate_last_iterate >"$TMP/v"; expect_grep "$TMP/v" "^xfail .*rate_exponent" "last iterate refuted by its rate"
 verdict sgd_rate_nonconvex >"$TMP/v";    expect_grep "$TMP/v" "^xfail .*bound_ratio" "non-convex refuted by the bound"
 # the averaged iterate: sqrt(K) E[excess] ~ 0.45 (the theorem allows 1), exponent ~ -1/2
-in_range sgd_rate bound_ratio 0.3 0.7
-in_range sgd_rate rate_exponent -0.55 -0.42
-in_range sgd_rate dnorm_max 0.5 1.0000000000000002
-in_range sgd_rate_last_iterate rate_exponent -0.1 0.1
-in_range sgd_rate_nonconvex bound_ratio 5 12
+in_range "sgd_rate bound_ratio 0.3 0.7" "sgd_rate rate_exponent -0.55 -0.42" \
+  "sgd_rate dnorm_max 0.5 1.0000000000000002" "sgd_rate_last_iterate rate_exponent -0.1 0.1" \
+  "sgd_rate_nonconvex bound_ratio 5 12"
 
 expect_exit 0 "linear worst case" -- "$TC" run sgd_rate --set sgd_rate.curvature=0 --set sgd_rate.noise=0.5 --set sgd_rate.ks=16,64,256 --no-plots --out "$OUT"
 verdict sgd_rate >"$TMP/v"; expect_grep "$TMP/v" "^pass" "linear r: passes"
-in_range sgd_rate bound_ratio 0.45 0.65
+in_range "sgd_rate bound_ratio 0.45 0.65"
 
 expect_exit 1 "too few runs" -- "$TC" run sgd_rate --set sgd_rate.runs=20 --no-plots --out "$OUT"
 verdict sgd_rate >"$TMP/v"
