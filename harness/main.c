@@ -290,7 +290,6 @@ static int cmd_run(int argc, char **argv)
         hx_run_options_free(&o);
         return HX_EXIT_USAGE;
     }
-    hx_outdir_guard(&od);
     hx_run_info info = {.o = &o};
     time_t now = time(NULL);
     strftime(info.started, sizeof info.started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));

@@ -505,7 +505,6 @@ static int merge_write(const merge_opts *m, const merge_slot *slots, size_t ncel
         hx_outdir_close(&od);
         return HX_EXIT_USAGE;
     }
-    hx_outdir_guard(&od);
     int rc = merge_copy_records(m, slots, ncells, err, sizeof err);
     if (rc)
         fprintf(stderr, "theorycheck: merge: %s\n", err);

@@ -254,6 +254,16 @@ static void remove_leftovers(hx_outdir *d)
     free(old);
 }
 
+static void outdir_guard(hx_outdir *d);
+static void block_signals(int how)
+{
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGINT);
+    sigaddset(&s, SIGTERM);
+    pthread_sigmask(how, &s, NULL);
+}
+
 static int outdir_open(hx_outdir *d, const char *out, hx_out_kind kind)
 {
     *d = (hx_outdir){.kind = kind, .shown = out, .lock_fd = -1};
@@ -289,9 +299,13 @@ static int outdir_open(hx_outdir *d, const char *out, hx_out_kind kind)
         return -1;
     }
     remove_leftovers(d);
+    /* From the staging directory's birth to the guard's handler, a SIGINT/SIGTERM waits: it
+     * would otherwise take the default action and leave the staging directory behind. */
+    block_signals(SIG_BLOCK);
     if (mkdir(staging, 0777) != 0) {
         fprintf(stderr, "theorycheck: --out %s: cannot create %s: %s\n", d->shown, staging,
                 strerror(errno));
+        block_signals(SIG_UNBLOCK);
         free(staging);
         return -1;
     }
@@ -301,7 +315,11 @@ static int outdir_open(hx_outdir *d, const char *out, hx_out_kind kind)
 
 int hx_outdir_open(hx_outdir *d, const char *out)
 {
-    return outdir_open(d, out, HX_OUT_RUN);
+    if (outdir_open(d, out, HX_OUT_RUN) != 0)
+        return -1;
+    outdir_guard(d);
+    block_signals(SIG_UNBLOCK);
+    return 0;
 }
 
 int hx_outdir_open_sweep(hx_outdir *d, const char *out)
@@ -309,14 +327,17 @@ int hx_outdir_open_sweep(hx_outdir *d, const char *out)
     if (outdir_open(d, out, HX_OUT_SWEEP) != 0)
         return -1;
     char *cells = cm_join(d->out, "cells");
+    int rc = 0;
     if (!cells || cm_mkdirs(cells) != 0) {
         fprintf(stderr, "theorycheck: --out %s: cannot create the directory: %s\n", d->shown,
                 cells ? strerror(errno) : "out of memory");
-        free(cells);
-        return -1;
+        rc = -1;
+    } else {
+        outdir_guard(d);
     }
     free(cells);
-    return 0;
+    block_signals(SIG_UNBLOCK);
+    return rc;
 }
 
 /* ---- signals ----------------------------------------------------------------------------- */
@@ -354,7 +375,7 @@ static void on_signal(int sig)
     errno = saved;
 }
 
-void hx_outdir_guard(hx_outdir *d)
+static void outdir_guard(hx_outdir *d)
 {
     g_staging = d->staging;
     for (int i = 0; i < 2; i++) {
@@ -379,14 +400,6 @@ void hx_outdir_guard(hx_outdir *d)
     sigaction(SIGTERM, &sa, &g_old[1]);
 }
 
-static void block_signals(int how)
-{
-    sigset_t s;
-    sigemptyset(&s);
-    sigaddset(&s, SIGINT);
-    sigaddset(&s, SIGTERM);
-    pthread_sigmask(how, &s, NULL);
-}
 
 /* ---- writing and the switch ------------------------------------------------------------- */
 

@@ -48,10 +48,10 @@ int hx_outdir_open(hx_outdir *d, const char *out);
  * rerunning the command resumes (exit 130 / 143). */
 int hx_outdir_open_sweep(hx_outdir *d, const char *out);
 
-/* From here until hx_outdir_publish, SIGINT and SIGTERM remove the (still empty) staging
- * directory, print "theorycheck: interrupted (SIGINT), DIR unchanged" (a sweep: that its
- * finished cells are kept and the command resumes) and exit 130 / 143. */
-void hx_outdir_guard(hx_outdir *d);
+/* Both opens guard the staging directory from its creation (no signal can fall between the
+ * two): until hx_outdir_publish, SIGINT and SIGTERM remove the (still empty) staging directory,
+ * print "theorycheck: interrupted (SIGINT), DIR unchanged" (a sweep: that its finished cells
+ * are kept and the command resumes) and exit 130 / 143. */
 
 /* Writes the whole record into `dir`: 0, or -1 with a one-line message in err. */
 typedef int (*hx_outdir_write_fn)(const char *dir, void *arg, char *err, size_t errlen);

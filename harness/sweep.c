@@ -874,7 +874,6 @@ static int sweep_run(sweep *sw, const sweep_opts *s)
         hx_outdir_close(&od);
         return HX_EXIT_USAGE;
     }
-    hx_outdir_guard(&od);
     char err[1024];
     size_t reused = 0;
     int rc;

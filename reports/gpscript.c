@@ -141,8 +141,13 @@ static void log_axis(cm_buf *b, char axis, double lo, double hi, int latex)
     z += pad;
     cm_buf_printf(b, "set %crange [%.6e:%.6e]\n", axis, pow(10, a), pow(10, z));
     if (z - a >= 3) {
-        cm_buf_printf(b, latex ? "set format %c '$10^{%%L}$'\nset m%ctics 10\n"
-                               : "set format %c '10^{%%L}'\nset m%ctics 10\n", axis, axis);
+        /* the powers need enhanced text even where the tics are set noenhanced (sweep maps);
+         * a LaTeX terminal sets them in math mode instead */
+        if (latex)
+            cm_buf_printf(b, "set format %c '$10^{%%L}$'\nset m%ctics 10\n", axis, axis);
+        else
+            cm_buf_printf(b, "set format %c '10^{%%L}'\nset %ctics enhanced\nset m%ctics 10\n",
+                          axis, axis, axis);
         return;
     }
     static const double m125[] = {1, 2, 5}, m19[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};

@@ -186,11 +186,15 @@ static void sweep_title(cm_buf *b, const rep_sweep *sw, const char *what)
 {
     cm_buf t = {0};
     size_t seeds = json_array_size(rep_jarr(sw->sweep, "seeds"));
-    cm_buf_printf(&t, "%s: %s", sw->claim, what);
+    /* two lines, the claim above what is shown: a long claim id and metric name in one line
+     * ran past the canvas */
+    cm_buf_printf(&t, "%s", what);
     for (size_t a = 0; a < sw->naxes && a < 2; a++)
         cm_buf_printf(&t, "%s%s", a ? " × " : " over ", sw->axes[a].param);
     if (seeds)
         cm_buf_printf(&t, " (%zu seed%s per cell)", seeds, seeds == 1 ? "" : "s");
+    cm_esc_gp(b, sw->claim);
+    cm_buf_puts(b, ".\"\\n\".");
     cm_esc_gp(b, cm_buf_str(&t));
     cm_buf_free(&t);
 }

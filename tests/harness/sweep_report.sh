@@ -26,7 +26,8 @@ check_sweep() {
   expect_grep "$dir/sweep.md" '\]\(cells/max_margin-[0-9a-f]+/results.json\)' "links to cell records"
   if [ "$have_gnuplot" -eq 1 ]; then
     for ext in svg png pdf; do expect_file "$dir/figures/verdict_map.$ext" "verdict_map.$ext"; done
-    expect_grep "$dir/figures/verdict_map.svg" "$title" "svg title"
+    expect_grep "$dir/figures/verdict_map.svg" ">max_margin<" "svg title: the claim, its own line"
+    expect_grep "$dir/figures/verdict_map.svg" "$title" "svg title: what is shown"
     expect_grep "$dir/sweep.html" '<figure>' "map inlined in sweep.html"
     expect_grep "$dir/sweep.md" 'figures/verdict_map.png' "map in sweep.md"
   else
@@ -38,17 +39,17 @@ check_sweep() {
 D1="$TMP/one"
 expect_exit 0 "1-axis sweep" -- "$TC" sweep max_margin --grid step=0.1:1.9:3:log --set max_margin.n=12 "${SET[@]}" --out "$D1"
 expect_grep "$TMP/out" "report: .*/sweep.md" "sweep prints its report"
-check_sweep "$D1" 3 "max_margin: median direction_gap over step \(1 seed per cell\)"
+check_sweep "$D1" 3 "median direction_gap over step \(1 seed per cell\)"
 
 # Two axes.
 D2="$TMP/two"
 expect_exit 0 "2-axis sweep" -- "$TC" sweep max_margin --grid n=12,16 --grid step=0.5,1 --seeds 2 "${SET[@]}" --out "$D2"
-check_sweep "$D2" 4 "max_margin: verdict map over n × step \(2 seeds per cell\)"
+check_sweep "$D2" 4 "verdict map over n × step \(2 seeds per cell\)"
 
 # Three axes: small multiples, one panel per value of the third.
 D3="$TMP/three"
 expect_exit 0 "3-axis sweep" -- "$TC" sweep max_margin --grid n=12,16 --grid step=0.5,1 --grid loss=exp,logistic "${SET[@]}" --out "$D3"
-check_sweep "$D3" 8 "max_margin: verdict maps over n × step"
+check_sweep "$D3" 8 "verdict maps over n × step"
 [ "$have_gnuplot" -eq 1 ] && expect_grep "$D3/figures/verdict_map.svg" "loss = logistic" "panel title"
 
 # `report DIR` redraws a sweep directory from sweep.json and the records alone, and links a
@@ -56,7 +57,7 @@ check_sweep "$D3" 8 "max_margin: verdict maps over n × step"
 cp "$D2/sweep.md" "$TMP/md.before"
 rm -rf "$D2/figures" "$D2/sweep.html" "$D2/data"
 expect_exit 0 "report redraws a sweep" -- "$TC" report "$D2"
-check_sweep "$D2" 4 "max_margin: verdict map over n × step"
+check_sweep "$D2" 4 "verdict map over n × step"
 if cmp -s "$D2/sweep.md" "$TMP/md.before"; then ok; else bad "redrawn sweep.md differs"; fi
 cell=$(ls "$D2/cells" | head -1)
 expect_exit 0 "report of one cell" -- "$TC" report "$D2/cells/$cell"

@@ -43,4 +43,23 @@ for c in "max_margin max_margin.max_log_t=20" "max_margin_init max_margin_init.m
   expect_grep "$TMP/v_$1" "^error$" "$1 stopped early: error"
   expect_grep "$TMP/v_$1" "^inconclusive: not converged after" "$1 stopped early: reason"
 done
+
+# The degenerate-case rate (Soudry et al. 2018): the drift off the support vectors' span per
+# doubling of log t is v, the SVM of the on-margin samples' off-span components; off the margin
+# (the control) the drift stops; too short a horizon is inconclusive; non-degenerate data skip.
+DR=(max_margin_degenerate_rate max_margin_degenerate_rate_off_margin)
+expect_exit 0 "degenerate rate and its control" -- "$TC" run "${DR[@]}" --no-plots --jobs 2 --out "$TMP/dr"
+expect_grep "$TMP/out" "max_margin_degenerate_rate +holds +pass" "degenerate rate: pass"
+expect_grep "$TMP/out" "max_margin_degenerate_rate_off_margin +refuted +xfail .*drift_relerr=1" \
+  "off the margin: the drift stops (xfail)"
+expect_exit 0 "degenerate rate on the on-margin file" -- "$TC" run max_margin_degenerate_rate \
+  --data max_margin_degenerate_rate="$SRC/tests/data/degenerate_on_margin.csv" --no-plots --out "$TMP/drf"
+expect_grep "$TMP/out" "max_margin_degenerate_rate +holds +pass" "on-margin file: pass"
+expect_exit 0 "degenerate rate on non-degenerate data" -- "$TC" run max_margin_degenerate_rate \
+  --data max_margin_degenerate_rate="$SRC/tests/data/separable.csv" --no-plots --out "$TMP/drs"
+expect_grep "$TMP/out" "reason: no sample on the margin outside the support vectors. span" "separable: skip"
+expect_exit 1 "degenerate rate too short" -- "$TC" run max_margin_degenerate_rate \
+  --set max_margin_degenerate_rate.max_log_t=1000 --no-plots --out "$TMP/drshort"
+verdict "$TMP/drshort/$J" >"$TMP/v_dr"
+expect_grep "$TMP/v_dr" "^inconclusive: not converged after log t = 1e.03" "degenerate rate short: inconclusive"
 finish

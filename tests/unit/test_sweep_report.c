@@ -169,7 +169,7 @@ static void test_script_2d(void **state)
     const char *s = cm_buf_str(&b);
     assert_non_null(strstr(s, "set logscale x 10"));
     assert_null(strstr(s, "set logscale y"));
-    assert_non_null(strstr(s, "'max_margin: verdict map over n × widths (2 seeds per cell)'"));
+    assert_non_null(strstr(s, "'max_margin'.\"\\n\".'verdict map over n × widths (2 seeds per cell)'"));
     assert_non_null(strstr(s, "'fraction of seeds where the claim holds'"));
     assert_non_null(strstr(s, "'4,4' 0, '8,8,8' 1"));
     assert_non_null(strstr(s, "title 'hypothesis false'"));
@@ -271,7 +271,7 @@ static void test_script_1d(void **state)
     assert_non_null(strstr(s, "set logscale x 10"));
     assert_non_null(strstr(s, "set logscale y 10")); /* 0.001 .. 0.5 spans over two decades */
     assert_non_null(strstr(s, "set arrow 1 from graph 0, first 0.01 to graph 1, first 0.01"));
-    assert_non_null(strstr(s, "'max_margin: median gap over step (2 seeds per cell)'"));
+    assert_non_null(strstr(s, "'max_margin'.\"\\n\".'median gap over step (2 seeds per cell)'"));
     assert_non_null(strstr(s, "title 'hypothesis false'"));
     cm_buf_free(&b);
     rep_sweep_free(&sw);
@@ -383,7 +383,8 @@ static void test_drawn(void **state)
     assert_true(exists_rel(dir, "figures/verdict_map.png"));
     assert_true(exists_rel(dir, "figures/verdict_map.pdf"));
     char *svg = read_rel(dir, "figures/verdict_map.svg"), *html = read_rel(dir, "sweep.html");
-    assert_non_null(strstr(svg, "max_margin: median gap over step"));
+    assert_non_null(strstr(svg, ">max_margin<")); /* the title's two lines */
+    assert_non_null(strstr(svg, "median gap over step (2 seeds per cell)"));
     assert_non_null(strstr(html, "<figure>\n<svg"));
     assert_non_null(strstr(html, "id=\"vm-gnuplot_canvas\""));
     free(svg);

@@ -9,7 +9,9 @@
 #define CLAIMS(X) \
     X(tc_claim_max_margin) \
     X(tc_claim_max_margin_init) \
-    X(tc_claim_max_margin_square)
+    X(tc_claim_max_margin_square) \
+    X(tc_claim_max_margin_degenerate_rate) \
+    X(tc_claim_max_margin_degenerate_rate_off)
 
 CLAIMS(TC_CLAIM_EXTERN)
 static const tc_claim *const claims[] = {CLAIMS(TC_CLAIM_REF) NULL};
