@@ -14,7 +14,11 @@ const rep_docfig rep_docfigs[] = {
      "data/perturbation_null_walk-rounds.csv", NULL,
      "Chebyshev features T_0..T_39 instead of the monomials x^0..x^39 (same function space and "
      "null-space dimension 31; with monomials zero training error to machine precision is not "
-     "reachable in double precision); mean over seeds with the predicted random-walk line",
+     "reachable in double precision); the x axis counts perturbation rounds (each followed by GD "
+     "back to zero training error) instead of GD iterations; panel (a) shows the null-space "
+     "part ||P_null w||^2 (mean over 30 seeds, with the random-walk prediction) instead of the "
+     "L2 norm of the weights, panel (b) the test MSE; the document's second pair (degree 30, no "
+     "perturbation) is not drawn",
      0},
     {"003-fig5", "003 (Poggio et al., CBMM Memo 90) Figure 5",
      "perturbation_deep", "error,loss,norm", 1, 3,
@@ -52,9 +56,11 @@ const rep_docfig rep_docfigs[] = {
      "data/max_margin-gd_logistic.csv,data/max_margin-reference.csv",
      "max_margin=data/soudry_fig1.csv",
      "the data set is regenerated from its published description (data/soudry_fig1.csv); panel A "
-     "(the points and separators) is not drawn; the angle gap is drawn as the direction gap "
-     "||w/||w|| - w_hat/||w_hat||||; the loss panel plots log L against log t on linear axes "
-     "(a log-log plot); gradient flow and GD for the exponential and logistic losses",
+     "(the points and separators) is not drawn; the x axes show log t (on a log scale) where "
+     "the document's show t on a log scale, and the norm is not rescaled to 1 at the last "
+     "iterate; the angle gap is drawn as the direction gap ||w/||w|| - w_hat/||w_hat||||; the "
+     "loss panel plots log L against log t on linear axes (a log-log plot); gradient flow and GD "
+     "for the exponential and logistic losses where the document shows GD and GD with momentum",
      0},
     {"giryes-angles", "Giryes, Sapiro & Bronstein (2016) angle map, as summarised in 001 §V-A",
      "angle_shrinkage", "theta_map,dist2_map", 1, 2,
