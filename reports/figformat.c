@@ -255,25 +255,6 @@ int rep_ff_latex_fix(const char *tex_tmp, const char *final_stem)
 
 /* ---- the record's figures lists ---------------------------------------------------------- */
 
-/* The output base of plot j of a claim, as rep_figset_collect computes it. */
-static char *plot_base(const char *id, const json_t *plot)
-{
-    const char *file = rep_jstr(plot, "file", NULL);
-    if (file && rep_path_safe(file)) {
-        size_t n = strlen(file);
-        if (n > 4 && (strcmp(file + n - 4, ".svg") == 0 || strcmp(file + n - 4, ".png") == 0))
-            n -= 4;
-        return strndup(file, n);
-    }
-    cm_buf b = {0};
-    cm_buf_printf(&b, "figures/%s-%s", id, rep_jstr(plot, "name", "plot"));
-    if (b.oom) {
-        cm_buf_free(&b);
-        return NULL;
-    }
-    return b.s;
-}
-
 /* The new "figures" array of one claim: the files that exist. NULL on OOM. */
 static json_t *claim_figures(const char *outdir, const json_t *claim)
 {
@@ -281,7 +262,10 @@ static json_t *claim_figures(const char *outdir, const json_t *claim)
     const json_t *plots = rep_claim_plots(claim);
     const char *id = rep_jstr(claim, "id", "claim");
     for (size_t j = 0; list && j < json_array_size(plots); j++) {
-        char *base = plot_base(id, json_array_get(plots, j));
+        const json_t *plot = json_array_get(plots, j);
+        char fallback[32]; /* as rep_figset_collect names a plot without a name */
+        snprintf(fallback, sizeof fallback, "plot%zu", j + 1);
+        char *base = rep_figure_base(id, plot, rep_jstr(plot, "name", fallback));
         char *files[REP_FF_MAXFILES];
         size_t n = base ? rep_ff_files(g_formats, base, files) : 0;
         for (size_t k = 0; k < n; k++) {

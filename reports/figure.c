@@ -51,7 +51,7 @@ size_t rep_figset_ndrawn(const rep_figset *fs)
 
 /* Output base for a plot: its "file" member when it is a safe relative path (an extension
  * .svg/.png is dropped), else figures/<claim>-<name>. */
-static char *figure_base(const char *id, const json_t *plot, const char *name)
+char *rep_figure_base(const char *id, const json_t *plot, const char *name)
 {
     const char *file = rep_jstr(plot, "file", NULL);
     cm_buf b = {0};
@@ -104,7 +104,7 @@ int rep_figset_collect(rep_figset *fs, const json_t *results)
             f->claim = (int)i;
             f->name = xstrdup(rep_jstr(plot, "name", fallback));
             f->title = xstrdup(rep_jstr(plot, "title", f->name ? f->name : ""));
-            char *base = f->name ? figure_base(id, plot, f->name) : NULL;
+            char *base = f->name ? rep_figure_base(id, plot, f->name) : NULL;
             unsigned fmts = rep_ff_get();
             f->nfiles = base ? rep_ff_files(fmts, base, f->files) : 0;
             f->svg = base && (fmts & REP_FF_SVG) ? with_ext(base, ".svg") : NULL;

@@ -169,6 +169,9 @@ typedef struct {
 } rep_figset;
 
 void rep_figset_free(rep_figset *fs);
+/* Output base of a plot (malloc'd, NULL on OOM): its "file" member when it is a safe relative
+ * path (a .svg/.png extension dropped), else figures/<id>-<name>. */
+char *rep_figure_base(const char *id, const json_t *plot, const char *name);
 /* Number of figures drawn in this call. */
 size_t rep_figset_ndrawn(const rep_figset *fs);
 /* Collect the plots of every claim (no drawing). -1 only on OOM. */
