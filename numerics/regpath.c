@@ -199,6 +199,15 @@ static void fill_info(num_rp_info *info, size_t it, double phi, double gn, doubl
     info->dir_err = 2.0 * info->rel_err;
 }
 
+/* The square loss multiplies by exp(ell) itself (finite up to ell ~ 709); the margin losses only
+ * ever form exp(ell + log l(m)) with m ~ ell at the solution, so ell may be large (RP_ELL_MAX
+ * keeps margins ~ell resolved: eps * 1e8 ~ 1e-8 absolute in the exponents). */
+#define RP_ELL_MAX 1e8
+static int ell_ok(num_margin_loss loss, double ell)
+{
+    return loss == NUM_LOSS_SQUARE ? ell <= 700.0 : fabs(ell) <= RP_ELL_MAX;
+}
+
 /* How far the loss terms dominate: max_n log(exp(ell) l(m_n)) - log(1 + ||w||^2). Near the
  * minimiser it is O(log ||w||) or below (the terms balance 2 ||w||^2 through grad Phi = 0). */
 static double excess(num_rp_ws *ws, num_margin_loss loss, const double *G, double ell,
@@ -247,7 +256,7 @@ num_status num_rp_solve(num_rp_ws *ws, num_margin_loss loss, const double *G, do
                         double tol, size_t max_iter, double *w, num_rp_info *info)
 {
     if (!ws || !G || !w || !info || max_iter == 0 || !(tol > 0.0 && tol < 1.0) ||
-        !(ell <= 700.0) || loss < NUM_LOSS_EXP || loss > NUM_LOSS_SQUARE)
+        !ell_ok(loss, ell) || loss < NUM_LOSS_EXP || loss > NUM_LOSS_SQUARE)
         return NUM_ERROR(NUM_EINVAL, "argument check failed (NULL, max_iter, tol, ell, loss)");
     if (!finite_vec(ws->n * ws->d, G) || !finite_vec(ws->d, w) || !isfinite(ell))
         return NUM_ERROR(NUM_ENAN, "non-finite data, start or ell");
@@ -268,8 +277,8 @@ num_status num_rp_solve(num_rp_ws *ws, num_margin_loss loss, const double *G, do
 num_status num_rp_objective(num_rp_ws *ws, num_margin_loss loss, const double *G, double ell,
                             const double *w, double *phi, double *grad)
 {
-    if (!ws || !G || !w || !phi || !(ell <= 700.0))
-        return NUM_ERROR(NUM_EINVAL, "argument check failed (NULL or ell > 700)");
+    if (!ws || !G || !w || !phi || !ell_ok(loss, ell))
+        return NUM_ERROR(NUM_EINVAL, "argument check failed (NULL or ell out of range)");
     *phi = phi_at(ws, loss, G, ell, w);
     grad_at(ws, loss, G, ell, w);
     if (grad)

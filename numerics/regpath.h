@@ -54,7 +54,8 @@ typedef struct {
  * minimiser. tol in (0, 1): the criterion ||grad Phi(w)|| <= tol ||w||. max_iter >= 1.
  * Returns NUM_OK; NUM_ENOCONV if the criterion is not met within max_iter iterations or tol is
  * below 4x the floating-point floor (w and info hold the last iterate); NUM_EINVAL (sizes, NULL,
- * tol, ell > 700 where exp(ell) overflows); NUM_ENAN (non-finite data or iterate); NUM_ELAPACK. */
+ * tol, ell > 700 for the square loss where exp(ell) overflows, |ell| > 1e8 otherwise);
+ * NUM_ENAN (non-finite data or iterate); NUM_ELAPACK. */
 num_status num_rp_solve(num_rp_ws *ws, num_margin_loss loss, const double *G, double ell,
                         double tol, size_t max_iter, double *w, num_rp_info *info);
 

@@ -300,7 +300,8 @@ static void test_bad_input(void **state)
     assert_non_null(ws);
     assert_null(num_rp_alloc(0, 2));
     assert_int_equal(num_rp_solve(ws, NUM_LOSS_EXP, G, 1.0, 0.0, 10, w, &info), NUM_EINVAL);
-    assert_int_equal(num_rp_solve(ws, NUM_LOSS_EXP, G, 800.0, 1e-10, 10, w, &info), NUM_EINVAL);
+    assert_int_equal(num_rp_solve(ws, NUM_LOSS_SQUARE, G, 800.0, 1e-10, 10, w, &info), NUM_EINVAL);
+    assert_int_equal(num_rp_solve(ws, NUM_LOSS_EXP, G, 2e8, 1e-10, 10, w, &info), NUM_EINVAL);
     assert_int_equal(num_rp_solve(ws, NUM_LOSS_EXP, G, 1.0, 1e-10, 0, w, &info), NUM_EINVAL);
     assert_int_equal(num_rp_solve(ws, NUM_LOSS_EXP, NULL, 1.0, 1e-10, 10, w, &info), NUM_EINVAL);
     w[0] = NAN;
