@@ -34,19 +34,16 @@ static double lambert_s(double x)
     return s;
 }
 
-static double chord2(size_t d, const double *a, double sa, const double *b, const double *what,
-                     double nw)
+/* The direction gap of the predicted state: || (s w + rho) / |s w + rho| - w / |w| ||. */
+static double gap_of_prediction(size_t d, const double *what, double nw, double s,
+                                const double *rho)
 {
-    /* || (sa a + b) / |sa a + b| - what / |what| || with a = what */
-    (void)a;
-    double num = 0.0, q = 0.0;
-    for (size_t j = 0; j < d; j++) {
-        double v = sa * what[j] + b[j];
-        q += v * v;
-    }
+    double q = 0.0, num = 0.0;
+    for (size_t j = 0; j < d; j++)
+        q += (s * what[j] + rho[j]) * (s * what[j] + rho[j]);
     q = sqrt(q);
     for (size_t j = 0; j < d; j++) {
-        double t = (sa * what[j] + b[j]) / q - what[j] / nw;
+        double t = (s * what[j] + rho[j]) / q - what[j] / nw;
         num += t * t;
     }
     return sqrt(num);
@@ -84,7 +81,7 @@ void rp_predict(rp_run *m)
     m->C = m->rho_norm / m->what_norm;
     for (size_t k = 0; k < m->npts; k++) {
         m->s[k] = lambert_s(m->ell[k] - m->kappa - log(2.0));
-        m->gap_pred[k] = chord2(m->d, ib->svm->w, m->s[k], m->rho, ib->svm->w, m->what_norm);
+        m->gap_pred[k] = gap_of_prediction(m->d, ib->svm->w, m->what_norm, m->s[k], m->rho);
         m->tau[k] = tau_at(m, m->s[k], m->min_margin[k]);
         m->ratio[k] = m->gap[k] / m->gap_pred[k];
     }
