@@ -222,11 +222,12 @@ static void figure(tc_result *res, const rp_run *m)
     bool sq = m->loss == NUM_LOSS_SQUARE;
     tc_series *s = tc_series_new(res, "path", 9,
                                  (const char *[]){"ell", "gap", "gap_pred", "C_over_s", "ratio",
-                                                  "band_lo", "band_hi", "gap_minnorm", "norm"});
+                                                  "rel_dev", "tau", "gap_minnorm", "norm"});
     for (size_t k = 0; k < m->npts; k++)
         tc_series_row(s, m->ell[k], m->gap[k], sq ? NAN : m->gap_pred[k],
                       sq ? NAN : m->C / m->s[k], sq ? NAN : m->ratio[k],
-                      sq ? NAN : 1.0 - m->tau[k], sq ? NAN : 1.0 + m->tau[k],
+                      sq ? NAN : fabs(m->ratio[k] - 1.0),
+                      sq || !isfinite(m->tau[k]) ? NAN : m->tau[k],
                       sq ? m->gap_mn[k] : NAN, m->norm[k]);
     tc_plot *p = tc_plot_new(res, "gap", "Direction gap of the regularised solution to the SVM",
                              "log(1/lambda)", "||w/|w| - w_svm/|w_svm|||",
@@ -240,11 +241,12 @@ static void figure(tc_result *res, const rp_run *m)
     tc_plot_curve(p, "path", "ell", "gap_pred", NULL, "predicted: gap(s w_svm + rho)",
                   TC_STYLE_LINES);
     tc_plot_curve(p, "path", "ell", "C_over_s", NULL, "C / s(lambda)", TC_STYLE_DASHED);
-    tc_plot *q = tc_plot_new(res, "ratio", "Measured / predicted gap, with the derived band",
-                             "log(1/lambda)", "gap / gap_pred", TC_PLOT_LOGX);
-    tc_plot_curve(q, "path", "ell", "ratio", NULL, "gap / gap_pred", TC_STYLE_LINESPOINTS);
-    tc_plot_curve(q, "path", "ell", "band_lo", NULL, "1 - tau", TC_STYLE_DASHED);
-    tc_plot_curve(q, "path", "ell", "band_hi", NULL, "1 + tau", TC_STYLE_DASHED);
+    tc_plot *q = tc_plot_new(res, "ratio", "Relative deviation from the prediction and its bound",
+                             "log(1/lambda)", "|gap / gap_pred - 1|", TC_PLOT_LOGX | TC_PLOT_LOGY);
+    tc_plot_curve(q, "path", "ell", "rel_dev", NULL, "measured |gap / gap_pred - 1|",
+                  TC_STYLE_LINESPOINTS);
+    tc_plot_curve(q, "path", "ell", "tau", NULL, "derived bound tau (window: tau <= 1/4)",
+                  TC_STYLE_DASHED);
 }
 
 static void run(tc_ctx *ctx, tc_result *res)
