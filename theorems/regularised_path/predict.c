@@ -129,7 +129,7 @@ void rp_judge_margin(tc_ctx *ctx, tc_result *res, rp_run *m)
     m->nwin = k;
     tc_metric_info(res, "C_pred", m->C);
     tc_metric_info(res, "kappa_S", m->ib->kappa_S);
-    tc_metric_info(res, "nonsv_margin_gap", m->ib->m2 - 1.0);
+    tc_metric_info_nan_ok(res, "nonsv_margin_gap", m->ib->m2 - 1.0); /* inf: all are SVs */
     tc_metric_info(res, "gap_at_ell_max", m->gap[e]);
     tc_metric_info(res, "gap_times_s_over_C_at_ell_max", m->gap[e] * m->s[e] / m->C);
     tc_metric_info(res, "tau_at_ell_max", m->tau[e]);
