@@ -104,21 +104,26 @@ static double phi_at(num_rp_ws *ws, num_margin_loss loss, const double *G, doubl
     return phi;
 }
 
-/* Gradient at the point whose margins are in ws->m; returns the floating-point floor. */
+/* Gradient at the point whose margins are in ws->m; returns the floating-point floor: the
+ * summation error gamma_(n+d+2) (sum |c1_n| |g_n| + 2 |w|) plus the error that the margins'
+ * own rounding (|dm_n| <= gamma_d |g_n| |w|) carries into c1_n (|dc1/dm| = c2), i.e.
+ * sum c2_n gamma_d |g_n|^2 |w|: for the exponential tail it grows like the margins, ~ell. */
 static double grad_at(num_rp_ws *ws, num_margin_loss loss, const double *G, double ell,
                       const double *w)
 {
     size_t n = ws->n, d = ws->d;
-    double mag = 2.0 * cblas_dnrm2((int)d, w, 1);
+    double wn = cblas_dnrm2((int)d, w, 1), mag = 2.0 * wn, marg = 0.0;
     for (size_t i = 0; i < n; i++) {
+        double gn = cblas_dnrm2((int)d, G + i * d, 1);
         scaled_derivs(loss, ell, ws->m[i], &ws->c1[i], &ws->c2[i]);
-        mag += fabs(ws->c1[i]) * cblas_dnrm2((int)d, G + i * d, 1);
+        mag += fabs(ws->c1[i]) * gn;
+        marg += ws->c2[i] * gn * gn * wn;
     }
     memcpy(ws->grad, w, d * sizeof(double));
     cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)d, 1.0, G, (int)d, ws->c1, 1, 2.0,
                 ws->grad, 1);
-    double k = (double)(n + d + 2) * DBL_EPSILON / 2.0; /* gamma_k, u = eps/2 */
-    return k / (1.0 - k) * mag;
+    double k = (double)(n + d + 2) * DBL_EPSILON / 2.0, kd = (double)d * DBL_EPSILON / 2.0;
+    return k / (1.0 - k) * mag + kd / (1.0 - kd) * marg; /* gamma_k, u = eps/2 */
 }
 
 static int finite_vec(size_t n, const double *x)
@@ -193,9 +198,10 @@ static void fill_info(num_rp_info *info, size_t it, double phi, double gn, doubl
     info->phi = phi;
     info->grad_norm = gn;
     info->floor = floor;
-    /* ||w - w_opt|| <= gn / 2 (2-strong convexity), ||w_opt|| >= ||w|| - gn / 2 */
-    double den = wn - gn / 2.0;
-    info->rel_err = den > 0.0 ? (gn / 2.0) / den : INFINITY;
+    /* ||w - w_opt|| <= |true gradient| / 2 <= (gn + floor) / 2 (2-strong convexity),
+     * ||w_opt|| >= ||w|| - that */
+    double e = (gn + floor) / 2.0, den = wn - e;
+    info->rel_err = den > 0.0 ? e / den : INFINITY;
     info->dir_err = 2.0 * info->rel_err;
 }
 
@@ -234,11 +240,8 @@ static num_status newton(num_rp_ws *ws, num_margin_loss loss, const double *G, d
         fill_info(info, it, phi, gn, floor, wn);
         if (!isfinite(gn) || !isfinite(phi))
             return NUM_ERROR(NUM_ENAN, "non-finite objective or gradient");
-        if (gn <= tol * wn)
+        if (gn <= tol * wn || gn <= 4.0 * floor) /* converged, or at the rounding floor */
             return NUM_OK;
-        if (gn <= 4.0 * floor) /* at the rounding floor yet above tol ||w||: uncertifiable */
-            return NUM_ERROR(NUM_ENOCONV, "tol is below 4x the floating-point floor of the "
-                                          "gradient: the criterion cannot be certified");
         if (it == max_iter)
             return NUM_ERROR(NUM_ENOCONV, "Newton iteration budget exhausted");
         num_status st = newton_step(ws, G);

@@ -22,9 +22,11 @@
  * damped steps (each full Newton step on the exponential tail moves margins by ~1).
  * A cold start (loss terms above e^20 relative to ||w||^2) first walks up the path itself.
  * Floating-point floor of the gradient (Higham, "Accuracy and Stability", §3.1, inner products):
- * |fl(grad) - grad| <= gamma_{n+d+2} (sum_n |c_n| ||g_n|| + 2 ||w||), c_n = exp(ell) l'(m_n); the
- * kernel reports this floor and fails (NUM_ENOCONV) if the requested tol is below 4x it, since
- * the criterion could then not be certified.
+ * |fl(grad) - grad| <= gamma_{n+d+2} (sum_n |c_n| ||g_n|| + 2 ||w||) + gamma_d sum_n c2_n ||g_n||^2 ||w||
+ * (c_n = exp(ell) l'(m_n); the second term is the margins' rounding carried through l'); the
+ * kernel also stops once ||grad Phi|| <= 4x this floor (no further progress is certifiable) and
+ * reports the accuracy reached: dir_err and rel_err are computed from ||grad Phi|| + floor (a bound
+ * on the exact gradient), so the caller judges with the accuracy actually certified.
  */
 #ifndef NUM_REGPATH_H
 #define NUM_REGPATH_H
@@ -51,9 +53,9 @@ typedef struct {
 
 /* Minimise Phi at ell (lambda = exp(-ell)) for loss `loss` and G (n x d row-major, rows
  * g_n = y_n x_n). w: in, the start (any finite vector: warm start along the path); out, the
- * minimiser. tol in (0, 1): the criterion ||grad Phi(w)|| <= tol ||w||. max_iter >= 1.
- * Returns NUM_OK; NUM_ENOCONV if the criterion is not met within max_iter iterations or tol is
- * below 4x the floating-point floor (w and info hold the last iterate); NUM_EINVAL (sizes, NULL,
+ * minimiser. tol in (0, 1): the criterion ||grad Phi(w)|| <= max(tol ||w||, 4 floor). max_iter >= 1.
+ * Returns NUM_OK (info->dir_err: the certified accuracy); NUM_ENOCONV if the criterion is not met
+ * within max_iter iterations (w and info hold the last iterate); NUM_EINVAL (sizes, NULL,
  * tol, ell > 700 for the square loss where exp(ell) overflows, |ell| > 1e8 otherwise);
  * NUM_ENAN (non-finite data or iterate); NUM_ELAPACK. */
 num_status num_rp_solve(num_rp_ws *ws, num_margin_loss loss, const double *G, double ell,

@@ -82,7 +82,9 @@ void rp_predict(rp_run *m)
     for (size_t k = 0; k < m->npts; k++) {
         m->s[k] = lambert_s(m->ell[k] - m->kappa - log(2.0));
         m->gap_pred[k] = gap_of_prediction(m->d, ib->svm->w, m->what_norm, m->s[k], m->rho);
-        m->tau[k] = tau_at(m, m->s[k], m->min_margin[k]);
+        /* + the certified Newton error: |measured gap - exact gap| <= dir_err (triangle
+         * inequality), i.e. relative dir_err / gap; doubled for the product with the theory's */
+        m->tau[k] = tau_at(m, m->s[k], m->min_margin[k]) + 2.0 * m->dir_err[k] / m->gap[k];
         m->ratio[k] = m->gap[k] / m->gap_pred[k];
     }
 }

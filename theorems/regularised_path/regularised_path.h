@@ -37,9 +37,11 @@
  * < 2x once x <= 1/8). Fewer than RP_MIN_WINDOW points there: inconclusive. */
 #define RP_TAU_MAX 0.25
 #define RP_MIN_WINDOW 4
-/* Newton criterion ||grad Phi|| <= tol ||w|| gives a direction error <= ~tol (regpath.h). The
- * margin losses need the direction to ~1e-4 of the smallest gap (~1e-3 at ell = 600):
- * 1e-10 leaves 1e3 to spare and sits ~1e3 above the rounding floor ((n+d) eps ~ 1e-14). */
+/* Newton criterion ||grad Phi|| <= max(tol ||w||, 4 floor) (regpath.h); the direction error it
+ * certifies, dir_err, enters tau as 2 dir_err / gap. The gaps reach ~1e-5 at ell = 1e5 and tau
+ * ~1e-3 there, so dir_err ~1e-10 costs ~1e-5 of tau. The floor grows like the margins
+ * (d eps R^2 ||w|| ~ 1e-10 ||w|| at ell ~ 1e5, ~1e-9 at 1e6): where it binds, the reported
+ * dir_err (and hence tau) grows with it — measured, never assumed. */
 #define RP_NEWTON_TOL 1e-10
 /* The square loss: its gap to the SVM is O(0.1) and the path converges like e^-ell / s_min^2:
  * 1e-7 suffices; its rounding floor grows like e^ell (n + d) eps R^2 (the Hessian's condition
