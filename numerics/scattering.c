@@ -48,7 +48,7 @@ static double gauss_per(double w, double sigma)
 static double freq(size_t q, size_t n) { return q < n / 2 ? (double)q / n : ((double)q - n) / n; }
 
 /* The raw filters, then division by sqrt(A) (LP in scattering.h). */
-static void build_filters(num_scat *s, double *phi, double **psi)
+static void build_filters(num_scat *s, double *phi, double **psi, bool raw)
 {
     size_t n = s->n;
     double *A = s->rbuf;
@@ -68,7 +68,7 @@ static void build_filters(num_scat *s, double *phi, double **psi)
         for (int j = 0; j < s->J; j++)
             A[q] += 0.5 * (psi[j][q] * psi[j][q] + psi[j][qm] * psi[j][qm]);
     }
-    for (size_t q = 0; q < n; q++) {
+    for (size_t q = 0; q < n && !raw; q++) {
         double r = 1.0 / sqrt(A[q]);
         phi[q] *= r;
         for (int j = 0; j < s->J; j++)
@@ -155,7 +155,7 @@ num_status num_scat_alloc(const num_scat_opts *o, num_scat **out)
     double *psi0[64];
     for (int j = 0; j < s->J; j++)
         psi0[j] = psi_at(s, j, 0);
-    build_filters(s, s->phik[0], psi0);
+    build_filters(s, s->phik[0], psi0, o->raw);
     for (int k = 1; k <= s->K; k++) {
         periodise(s->phik[0], s->n, k, s->phik[k]);
         for (int j = k; j < s->J; j++)
@@ -380,4 +380,20 @@ double num_scat_fft_count(const num_scat *s)
         }
     }
     return c;
+}
+
+num_status num_fourier_modulus(size_t n, const double *x, double *work, double *out)
+{
+    if (!x || !work || !out)
+        return NUM_ERROR(NUM_EINVAL, "NULL argument");
+    if (n < 2 || (n & (n - 1)))
+        return NUM_ERROR(NUM_EINVAL, "n must be a power of 2, >= 2");
+    memcpy(work, x, n * sizeof *work);
+    if (gsl_fft_real_radix2_transform(work, 1, n))
+        return NUM_ERROR(NUM_EINVAL, "GSL real FFT failed");
+    double r = 1.0 / sqrt((double)n);
+    out[0] = fabs(work[0]) * r, out[n / 2] = fabs(work[n / 2]) * r;
+    for (size_t q = 1; q < n / 2; q++) /* halfcomplex: Re at q, Im at n - q */
+        out[q] = out[n - q] = hypot(work[q], work[n - q]) * r;
+    return NUM_OK;
 }

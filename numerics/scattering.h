@@ -38,6 +38,7 @@ typedef struct {
     int J;          /* wavelets j = 0 .. J-1 and the low-pass at 2^J: 1 <= J, 2^J <= n / 4 */
     int order;      /* 0, 1 or 2 */
     int oversample; /* >= 0; >= J: full resolution everywhere */
+    bool raw;       /* true: skip the LP normalisation (a control: the frame is not tight) */
 } num_scat_opts;
 
 num_status num_scat_alloc(const num_scat_opts *o, num_scat **out);
@@ -75,5 +76,9 @@ double num_scat_translation_constant(const num_scat *s);
 /* FFTs of the full signal length one transform costs (each FFT of length m counted m/n; a
  * real FFT counted as one complex FFT): the cost model of bench_scattering. */
 double num_scat_fft_count(const num_scat *s);
+
+/* The Fourier modulus control: out[q] = |DFT(x)[q]| / sqrt(n), q = 0..n-1 (so ||out|| = ||x||);
+ * n a power of 2. work: n doubles. Translation invariant, not stable to deformations. */
+num_status num_fourier_modulus(size_t n, const double *x, double *work, double *out);
 
 #endif

@@ -1,0 +1,163 @@
+/* theorems/scattering/energy.c — N scattering_energy (004 "Scattering Transform": the
+ * frame condition sum_lambda ||f * psi_lambda||^2 <= B ||f||^2 with B = 1; Mallat, "Group
+ * invariant scattering", CPAM 65 (2012), Prop. 2.5 and Thm 2.6: with a tight (Littlewood-
+ * Paley) wavelet frame, U = |W| preserves the norm, so the scattering energy over the paths of
+ * depth <= M plus the energy left in depth M + 1 equals ||x||^2, and the latter tends to 0).
+ *
+ * measure: white-noise signals (one per seed, tc_stream); the energies sum_{|p|=m} ||S[p]x||^2
+ *          and sum_{|p|=m+1} ||U[p]x||^2 over ALL paths up to `depth`, summed in the signal
+ *          domain (numerics/scattering.h, num_scat_energy), and over the frequency-decreasing
+ *          paths only;
+ * judge:   for every depth M, | sum_{m<=M} ||S_m x||^2 + ||U_{M+1} x||^2 - ||x||^2 | / ||x||^2
+ *          within the floating-point bound; the truncated energy ||U_{M+1} x||^2 / ||x||^2 is
+ *          reported per depth (it is what a depth-M transform leaves out);
+ * figure:  the energy captured per layer and the truncated energy against the depth. */
+#include "theorems/scattering/scattering.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "numerics/rng.h"
+
+#define SC_DEPTH_MAX 4
+
+static const tc_param_spec params[] = {
+    TC_P_INT("log2_n", "10", "12", 5, 16, "signal length n = 2^log2_n"),
+    TC_P_INT("J", "6", "8", 1, 14, "wavelets per layer (octaves); needs 2^J <= n / 4"),
+    TC_P_INT("depth", "3", TC_SAME, 0, SC_DEPTH_MAX, "deepest layer M (all J^M paths)"),
+    TC_P_INT("seeds", "3", "5", 1, 100, "white-noise signals, one per stream"),
+    TC_P_BOOL("lp_normalise", "true", TC_SAME,
+              "divide the filters by sqrt of their Littlewood-Paley sum (false: the raw Morlet "
+              "bank, not a tight frame: the identity must then fail)"),
+    TC_P_END};
+
+typedef struct {
+    size_t n;
+    int J, depth, seeds;
+    double err[SC_DEPTH_MAX + 1];    /* max over seeds of the identity's relative error */
+    double trunc[SC_DEPTH_MAX + 1];  /* mean ||U_{M+1}||^2 / ||x||^2 */
+    double layer[SC_DEPTH_MAX + 1];  /* mean ||S_m||^2 / ||x||^2, all paths */
+    double layerd[SC_DEPTH_MAX + 1]; /* the same over frequency-decreasing paths */
+} en_run;
+
+/* Relative error bound of the identity at depth M: the FFTs along the deepest paths
+ * (sc_fft_relerr at depth M + 1, the residual's level), plus the summation of positive terms:
+ * 2n squares per path and one sum over the <= sum_{m<=M+1} J^m paths, each adding at most
+ * (number of terms) u relative (Higham, Thm 4.2 / eq. (4.4), recursive summation). */
+static double bound(const en_run *r, int M)
+{
+    double paths = 0, p = 1;
+    for (int m = 0; m <= M + 1; m++, p *= r->J)
+        paths += p;
+    return sc_fft_relerr(r->n, M + 1) + (2.0 * (double)r->n + paths) * (DBL_EPSILON / 2);
+}
+
+static bool measure(tc_ctx *ctx, tc_result *res, en_run *r)
+{
+    r->n = (size_t)1 << tc_param_int(ctx, "log2_n");
+    r->J = (int)tc_param_int(ctx, "J");
+    r->depth = (int)tc_param_int(ctx, "depth");
+    r->seeds = (int)tc_param_int(ctx, "seeds");
+    if (((size_t)1 << r->J) > r->n / 4) {
+        tc_result_skip(res, "2^J = %zu > n / 4 = %zu: the low-pass at scale 2^J does not fit "
+                       "the signal", (size_t)1 << r->J, r->n / 4);
+        return false;
+    }
+    num_scat *s = sc_make(ctx, r->n, r->J, 2, r->J, !tc_param_bool(ctx, "lp_normalise"));
+    double *x = TC_NEW(ctx, double, r->n), se[SC_DEPTH_MAX + 1], ue[SC_DEPTH_MAX + 1];
+    double sd[SC_DEPTH_MAX + 1], ud[SC_DEPTH_MAX + 1];
+    for (int k = 0; k < r->seeds; k++) {
+        num_rng_gaussian(tc_stream(ctx, (uint64_t)k), 1.0, x, r->n);
+        double xx = sc_sumsq(r->n, x), acc = 0;
+        tc_check(ctx, num_scat_energy(s, x, r->depth, false, se, ue), "scattering energies");
+        tc_check(ctx, num_scat_energy(s, x, r->depth, true, sd, ud), "scattering energies");
+        for (int m = 0; m <= r->depth; m++) {
+            acc += se[m];
+            r->err[m] = fmax(r->err[m], fabs(acc + ue[m] - xx) / xx);
+            r->trunc[m] += ue[m] / xx / r->seeds;
+            r->layer[m] += se[m] / xx / r->seeds;
+            r->layerd[m] += sd[m] / xx / r->seeds;
+        }
+    }
+    return true;
+}
+
+static void judge(tc_result *res, const en_run *r)
+{
+    char name[64];
+    double all = 0, dec = 0;
+    for (int m = 0; m <= r->depth; m++) {
+        snprintf(name, sizeof name, "identity_relerr_depth%d", m);
+        tc_metric(res, name, r->err[m], TC_LE, bound(r, m));
+    }
+    for (int m = 0; m <= r->depth; m++) {
+        snprintf(name, sizeof name, "truncated_energy_depth%d", m);
+        tc_metric_info(res, name, r->trunc[m]);
+        all += r->layer[m], dec += r->layerd[m];
+    }
+    if (r->depth >= 1)
+        tc_metric_info(res, "truncation_decay_last", r->trunc[r->depth] / r->trunc[r->depth - 1]);
+    tc_metric_info(res, "decreasing_paths_share", dec / all);
+}
+
+static void figure(tc_result *res, const en_run *r)
+{
+    tc_series *e = tc_series_new(res, "energy", 4,
+                                 (const char *[]){"depth", "layer", "layer_decreasing", "truncated"});
+    for (int m = 0; m <= r->depth; m++)
+        tc_series_row(e, (double)m, r->layer[m], r->layerd[m], r->trunc[m]);
+    tc_plot *p = tc_plot_new(res, "energy", "Scattering energy per layer and left beyond it "
+                             "(white noise, mean over seeds)", "depth m", "energy / ||x||^2",
+                             TC_PLOT_LOGY);
+    tc_plot_curve(p, "energy", "depth", "layer", NULL, "sum_{|p|=m} ||S[p]x||^2, all paths",
+                  TC_STYLE_LINESPOINTS);
+    tc_plot_curve(p, "energy", "depth", "layer_decreasing", NULL,
+                  "the same, frequency-decreasing paths", TC_STYLE_DASHED);
+    tc_plot_curve(p, "energy", "depth", "truncated", NULL,
+                  "truncated: sum_{|p|=m+1} ||U[p]x||^2", TC_STYLE_LINESPOINTS);
+}
+
+static void run(tc_ctx *ctx, tc_result *res)
+{
+    en_run r = {0};
+    if (!measure(ctx, res, &r))
+        return;
+    judge(res, &r);
+    figure(res, &r);
+    tc_result_conclude(res);
+}
+
+static int hypothesis(const tc_hyp_args *a, char *why, size_t whylen)
+{
+    long J = tc_hyp_int(a, "J"), l = tc_hyp_int(a, "log2_n");
+    if (!tc_hyp_bool(a, "lp_normalise")) {
+        snprintf(why, whylen, "lp_normalise = false: the filters are not a tight frame");
+        return 0;
+    }
+    if (J > l - 2) {
+        snprintf(why, whylen, "2^J > n / 4 (J = %ld, log2 n = %ld)", J, l);
+        return 0;
+    }
+    return 1;
+}
+
+const tc_claim sc_claim_energy = {
+    .id = "scattering_energy",
+    .family = "scattering",
+    .title = "Scattering conserves energy up to the truncation of depth",
+    .source = "004 'Scattering Transform' (frame bound B_n <= 1); 001 §IV ([54] Mallat 2012, "
+              "Prop. 2.5, Thm 2.6)",
+    .statement = "With a Littlewood-Paley (tight, B = 1) wavelet frame, sum over the paths of "
+                 "depth <= M of ||S[p]x||^2, plus the energy ||U_{M+1} x||^2 left in the next "
+                 "layer, equals ||x||^2; the truncated energy decreases with M.",
+    .hypotheses = "1-D periodic signals of length 2^k; Morlet wavelets, one per octave, and a "
+                  "Gaussian low-pass at 2^J, normalised so that |phi|^2 + 1/2 sum_j "
+                  "(|psi_j(w)|^2 + |psi_j(-w)|^2) = 1; all paths (j1, .., jm)",
+    .expect = TC_EXPECT_HOLDS,
+    .params = params,
+    .data = TC_DATA_NONE,
+    .run = run,
+    .key_metrics = "identity_relerr_depth0,truncated_energy_depth0",
+    .hypothesis = hypothesis,
+};
