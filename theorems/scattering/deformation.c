@@ -48,7 +48,7 @@ static const df_config cfg_fourier = {.scattering = false};
 
 static const tc_param_spec params[] = {
     TC_P_INT("log2_n", "10", "12", 6, 16, "signal length n = 2^log2_n"),
-    TC_P_INT("J", "6", "8", 1, 14, "scattering scales (2^J <= n / 4)"),
+    TC_P_INT("octaves", "6", "8", 1, 14, "J: wavelets j < J and the low-pass at 2^J (2^J <= n / 4)"),
     TC_P_REAL("width", "32", "64", 1, 1e5, "atom envelope standard deviation w (samples); "
               "n >= 16 w keeps the atom off the period's edge"),
     TC_P_LIST("freqs", "0.015625,0.03125,0.0625,0.125,0.25", TC_SAME, 1e-4, 0.45,
@@ -59,7 +59,7 @@ static const tc_param_spec params[] = {
     TC_P_END};
 
 typedef struct {
-    size_t n, nf, ns;
+    size_t n, nf, ns, kmin, kmax; /* the smallest and largest strains' indices */
     int J, seeds;
     double w, theta, fp;
     const double *xi, *s;
@@ -118,7 +118,7 @@ static bool one_seed(tc_ctx *ctx, tc_result *res, df_run *r)
             double C = D[k] / (r->s[k] * xn);
             r->C[f * r->ns + k] += C / r->seeds;
             r->const_max = fmax(r->const_max, C);
-            if (k == r->ns - 1)
+            if (k == r->kmin)
                 Cf[f] = C;
         }
         if (r->ns >= 2)
@@ -133,11 +133,14 @@ static bool measure(tc_ctx *ctx, tc_result *res, df_run *r)
 {
     const df_config *cfg = tc_config(ctx);
     r->n = (size_t)1 << tc_param_int(ctx, "log2_n");
-    r->J = (int)tc_param_int(ctx, "J");
+    r->J = (int)tc_param_int(ctx, "octaves");
     r->w = tc_param_real(ctx, "width");
     r->xi = tc_param_list(ctx, "freqs", &r->nf);
     r->s = tc_param_list(ctx, "strains", &r->ns);
     r->seeds = (int)tc_param_int(ctx, "seeds");
+    for (size_t k = 1; k < r->ns; k++)
+        r->kmin = r->s[k] < r->s[r->kmin] ? k : r->kmin,
+        r->kmax = r->s[k] > r->s[r->kmax] ? k : r->kmax;
     if (((size_t)1 << r->J) > r->n / 4 || (double)r->n < 16 * r->w) {
         tc_result_skip(res, "needs 2^J <= n / 4 and n >= 16 w (n = %zu, J = %d, w = %g)", r->n,
                        r->J, r->w);
@@ -167,8 +170,8 @@ static void judge(tc_result *res, const df_run *r)
     if (r->nf >= 2)
         tc_metric(res, "frequency_slope", r->freq_slope_max, TC_LE, DF_FREQ_SLOPE);
     tc_metric_info(res, "constant_max", r->const_max);
-    tc_metric_info(res, "constant_low_freq", r->C[r->ns - 1]);
-    tc_metric_info(res, "constant_high_freq", r->C[(r->nf - 1) * r->ns + r->ns - 1]);
+    tc_metric_info(res, "constant_low_freq", r->C[r->kmin]);
+    tc_metric_info(res, "constant_high_freq", r->C[(r->nf - 1) * r->ns + r->kmin]);
 }
 
 static void figure(tc_result *res, const df_run *r)
@@ -176,16 +179,16 @@ static void figure(tc_result *res, const df_run *r)
     tc_series *a = tc_series_new(res, "constant", 3,
                                  (const char *[]){"freq", "C_small_strain", "C_large_strain"});
     for (size_t f = 0; f < r->nf; f++)
-        tc_series_row(a, r->xi[f], r->C[f * r->ns + r->ns - 1], r->C[f * r->ns]);
+        tc_series_row(a, r->xi[f], r->C[f * r->ns + r->kmin], r->C[f * r->ns + r->kmax]);
     tc_series *b = tc_series_new(res, "strain", 2, (const char *[]){"strain", "dist"});
     for (size_t k = 0; k < r->ns; k++)
         tc_series_row(b, r->s[k], r->C[(r->nf - 1) * r->ns + k] * r->s[k]);
     tc_plot *p = tc_plot_new(res, "constant", "Deformation constant ||F L_tau x - F x|| / "
                              "(||grad tau|| ||x||) of Gabor atoms", "carrier frequency xi "
                              "(cycles/sample)", "C", TC_PLOT_LOGX | TC_PLOT_LOGY);
-    tc_plot_curve(p, "constant", "freq", "C_small_strain", NULL, "last strain in the list",
+    tc_plot_curve(p, "constant", "freq", "C_small_strain", NULL, "smallest strain",
                   TC_STYLE_LINESPOINTS);
-    tc_plot_curve(p, "constant", "freq", "C_large_strain", NULL, "first strain in the list",
+    tc_plot_curve(p, "constant", "freq", "C_large_strain", NULL, "largest strain",
                   TC_STYLE_DASHED);
     p = tc_plot_new(res, "strain", "Distance after a deformation, highest carrier frequency",
                     "||grad tau||_inf", "||F L_tau x - F x|| / ||x||", TC_PLOT_LOGX | TC_PLOT_LOGY);
@@ -209,7 +212,7 @@ static int hypothesis(const tc_hyp_args *a, char *why, size_t whylen)
         snprintf(why, whylen, "the Fourier modulus is not a wavelet-modulus cascade");
         return 0;
     }
-    long l = tc_hyp_int(a, "log2_n"), J = tc_hyp_int(a, "J");
+    long l = tc_hyp_int(a, "log2_n"), J = tc_hyp_int(a, "octaves");
     double w = tc_hyp_real(a, "width");
     if (J > l - 2 || ldexp(1.0, (int)l) < 16 * w) {
         snprintf(why, whylen, "needs 2^J <= n / 4 and n >= 16 w");

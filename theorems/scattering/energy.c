@@ -24,7 +24,7 @@
 
 static const tc_param_spec params[] = {
     TC_P_INT("log2_n", "10", "12", 5, 16, "signal length n = 2^log2_n"),
-    TC_P_INT("J", "6", "8", 1, 14, "wavelets per layer (octaves); needs 2^J <= n / 4"),
+    TC_P_INT("octaves", "6", "8", 1, 14, "wavelets per layer J (octaves); needs 2^J <= n / 4"),
     TC_P_INT("depth", "3", TC_SAME, 0, SC_DEPTH_MAX, "deepest layer M (all J^M paths)"),
     TC_P_INT("seeds", "3", "5", 1, 100, "white-noise signals, one per stream"),
     TC_P_BOOL("lp_normalise", "true", TC_SAME,
@@ -56,7 +56,7 @@ static double bound(const en_run *r, int M)
 static bool measure(tc_ctx *ctx, tc_result *res, en_run *r)
 {
     r->n = (size_t)1 << tc_param_int(ctx, "log2_n");
-    r->J = (int)tc_param_int(ctx, "J");
+    r->J = (int)tc_param_int(ctx, "octaves");
     r->depth = (int)tc_param_int(ctx, "depth");
     r->seeds = (int)tc_param_int(ctx, "seeds");
     if (((size_t)1 << r->J) > r->n / 4) {
@@ -130,7 +130,7 @@ static void run(tc_ctx *ctx, tc_result *res)
 
 static int hypothesis(const tc_hyp_args *a, char *why, size_t whylen)
 {
-    long J = tc_hyp_int(a, "J"), l = tc_hyp_int(a, "log2_n");
+    long J = tc_hyp_int(a, "octaves"), l = tc_hyp_int(a, "log2_n");
     if (!tc_hyp_bool(a, "lp_normalise")) {
         snprintf(why, whylen, "lp_normalise = false: the filters are not a tight frame");
         return 0;

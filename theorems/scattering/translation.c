@@ -35,8 +35,8 @@ static const tr_config cfg_no_lowpass = {.lowpass = false};
 
 static const tc_param_spec params[] = {
     TC_P_INT("log2_n", "10", "12", 5, 16, "signal length n = 2^log2_n"),
-    TC_P_LIST("J", "3,4,5,6", "3,4,5,6,7,8,9,10", 1, 14,
-              "averaging scales 2^J (each needs 2^J <= n / 4)"),
+    TC_P_LIST("octaves", "3,4,5,6", "3,4,5,6,7,8,9,10", 1, 14,
+              "averaging scales 2^J, the list of J (each needs 2^J <= n / 4)"),
     TC_P_LIST("shifts", "1,2,4,8", "1,2,4,8,16,32", 1, 65536, "translations c (samples)"),
     TC_P_INT("order", "2", TC_SAME, 1, 2, "scattering order (layers)"),
     TC_P_INT("seeds", "3", "5", 1, 100, "white-noise signals, one per stream"),
@@ -102,7 +102,7 @@ static bool measure(tc_ctx *ctx, tc_result *res, tr_run *r)
 {
     int l = (int)tc_param_int(ctx, "log2_n");
     r->n = (size_t)1 << l;
-    r->J = tc_param_list(ctx, "J", &r->nJ);
+    r->J = tc_param_list(ctx, "octaves", &r->nJ);
     r->c = tc_param_list(ctx, "shifts", &r->nc);
     r->order = (int)tc_param_int(ctx, "order");
     r->seeds = (int)tc_param_int(ctx, "seeds");
@@ -180,7 +180,7 @@ static void run(tc_ctx *ctx, tc_result *res)
 static int hypothesis(const tc_hyp_args *a, char *why, size_t whylen)
 {
     size_t nJ;
-    const double *J = tc_hyp_list(a, "J", &nJ);
+    const double *J = tc_hyp_list(a, "octaves", &nJ);
     long l = tc_hyp_int(a, "log2_n");
     for (size_t i = 0; i < nJ; i++)
         if (J[i] > l - 2) {
