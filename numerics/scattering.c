@@ -231,12 +231,16 @@ static num_status filter_down(num_scat *s, const double *Y, int kin, const doubl
     return NUM_OK;
 }
 
-/* rbuf = |buf| over m = n / 2^k samples. */
+/* rbuf = |buf| over m = n / 2^k samples. sqrt(re^2 + im^2) rather than hypot (hypot took a
+ * third of the subsampled transform's time: 2^16, J = 8, 11.5 -> 8 ms): the squares overflow only for |z| > 1e154 and
+ * underflow below 1e-154, far from any signal these checks build (num_scat_transform rejects
+ * non-finite output). */
 static void modulus(num_scat *s, int k)
 {
     size_t m = s->n >> k;
+    const double *b = s->buf;
     for (size_t i = 0; i < m; i++)
-        s->rbuf[i] = hypot(s->buf[2 * i], s->buf[2 * i + 1]);
+        s->rbuf[i] = sqrt(b[2 * i] * b[2 * i] + b[2 * i + 1] * b[2 * i + 1]);
 }
 
 /* out[0..outlen) = real part of (signal of spectrum Y at level k) * phi, at level K. */
