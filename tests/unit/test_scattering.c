@@ -12,6 +12,8 @@
  * - subsampled: the order-0 output at n / 2^K equals every 2^K-th full-resolution sample
  *   (folding a spectrum is exact subsampling); the subsampled order-2 transform stays within
  *   the aliasing of |x * psi| of the full one (measured, printed);
+ * - the check can fail: the raw (unnormalised) Morlet bank breaks the energy identity;
+ * - the Fourier-modulus control: against a direct DFT, shift invariant, Parseval;
  * - bad input: n not a power of 2, J too large.
  * Tolerances: an FFT of length n has normwise relative error <= c log2(n) u (Higham,
  * "Accuracy and Stability", 2nd ed., Thm 24.2, c a small constant for the twiddle errors);
@@ -186,6 +188,53 @@ static void test_subsampled(void **state)
     num_scat_free(full), num_scat_free(fast);
 }
 
+/* The raw (unnormalised) bank is not a tight frame: the LP sum moves away from 1, so the
+ * energy identity the claim checks can fail. */
+static void test_raw_bank_not_tight(void **state)
+{
+    (void)state;
+    num_scat_opts o = {.n = 256, .J = 4, .order = 2, .oversample = 4, .raw = true};
+    num_scat *s = NULL;
+    assert_int_equal(num_scat_alloc(&o, &s), NUM_OK);
+    double *x = noise(256, 13), se[2], ue[2], xx = 0;
+    for (size_t i = 0; i < 256; i++)
+        xx += x[i] * x[i];
+    assert_int_equal(num_scat_energy(s, x, 1, false, se, ue), NUM_OK);
+    double err = fabs(se[0] + ue[0] - xx) / xx;
+    fprintf(stderr, "raw bank: energy identity off by %.3g\n", err);
+    assert_true(err > 1e-3);
+    free(x);
+    num_scat_free(s);
+}
+
+/* |DFT x| / sqrt(n): norm ||x|| (Parseval), invariant to circular shifts, and against a direct
+ * DFT. */
+static void test_fourier_modulus(void **state)
+{
+    (void)state;
+    size_t n = 128;
+    double *x = noise(n, 17), *y = malloc(n * sizeof *y), *w = malloc(n * sizeof *w);
+    double *A = malloc(n * sizeof *A), *B = malloc(n * sizeof *B);
+    for (size_t i = 0; i < n; i++)
+        y[(i + 5) % n] = x[i];
+    assert_int_equal(num_fourier_modulus(n, x, w, A), NUM_OK);
+    assert_int_equal(num_fourier_modulus(n, y, w, B), NUM_OK);
+    double xx = 0, aa = 0;
+    for (size_t q = 0; q < n; q++) {
+        double re = 0, im = 0;
+        for (size_t t = 0; t < n; t++) {
+            double a = 2 * M_PI * (double)((q * t) % n) / (double)n;
+            re += x[t] * cos(a), im -= x[t] * sin(a);
+        }
+        expect_close("|DFT x| / sqrt(n)", A[q], hypot(re, im) / sqrt((double)n), 1e-12);
+        expect_close("shift invariance", B[q], A[q], 1e-12);
+        xx += x[q] * x[q], aa += A[q] * A[q];
+    }
+    expect_rel("Parseval", aa, xx, 64 * DBL_EPSILON * log2((double)n));
+    assert_int_equal(num_fourier_modulus(100, x, w, A), NUM_EINVAL);
+    free(x), free(y), free(w), free(A), free(B);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -208,7 +257,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_littlewood_paley),   cmocka_unit_test(test_energy_identity),
         cmocka_unit_test(test_direct_convolution), cmocka_unit_test(test_translation_covariance),
-        cmocka_unit_test(test_subsampled),         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_subsampled),         cmocka_unit_test(test_raw_bank_not_tight),
+        cmocka_unit_test(test_fourier_modulus),    cmocka_unit_test(test_bad_input),
     };
     return TC_RUN("numerics/scattering", tests);
 }
