@@ -79,9 +79,10 @@ static void row(const bench_ctx *ctx, size_t n, int J, int os, double t_fft, int
         num_rng_gaussian(r, 1.0, x, n);
         b.x = x;
         double t = bench_time(run_transform, &b, reps), c = num_scat_fft_count(b.s);
-        snprintf(size, sizeof size, "n=%zu J=%d order 2 %s (%zu paths, %.1f FFTs of n = %.3g s; "
-                 "time / FFT cost %.2f)", n, J, os >= J ? "full resolution" : "subsampled",
-                 num_scat_npaths(b.s), c, c * t_fft, t / (c * t_fft));
+        snprintf(size, sizeof size, "n=%zu J=%d order 2 %s%d (%zu paths, %.1f FFTs of n = "
+                 "%.3g s; time / FFT cost %.2f)", n, J, os >= J ? "full resolution, oversample "
+                 : "subsampled, oversample ", os, num_scat_npaths(b.s), c, c * t_fft,
+                 t / (c * t_fft));
         bench_row(ctx, "scattering: transform (GSL FFT)", size, t, 1.0 / t, "signals/s", -1.0);
         if (b.failed)
             fprintf(stderr, "bench_scattering: transform failed at %s\n", size);

@@ -110,7 +110,8 @@ static bool one_seed(tc_ctx *ctx, tc_result *res, df_run *r)
     for (size_t f = 0; f < r->nf; f++) {
         for (size_t k = 0; k < r->ns; k++) {
             signals(r, r->xi[f], r->s[k]);
-            features(ctx, r, r->x, r->Fx);
+            if (k == 0) /* x does not depend on s */
+                features(ctx, r, r->x, r->Fx);
             features(ctx, r, r->y, r->Fy);
             double d = 0, xn = sqrt(sc_sumsq(r->n, r->x)), fn = sqrt(sc_sumsq(L, r->Fx));
             for (size_t i = 0; i < L; i++)
