@@ -81,7 +81,7 @@ static void one(tc_ctx *ctx, tr_run *r, num_scat *s, size_t iJ, const double *x,
     double un = sqrt(sc_sumsq((P - r0) * n, buf[0] + r0 * n)), cphi = num_scat_translation_constant(s);
     features(ctx, s, x, buf[1]);
     for (size_t ic = 0; ic < r->nc; ic++) {
-        size_t c = (size_t)r->c[ic] % n;
+        size_t c = (size_t)r->c[ic];
         for (size_t i = 0; i < n; i++)
             buf[2][(i + c) % n] = x[i];
         features(ctx, s, buf[2], buf[3]);
@@ -110,6 +110,12 @@ static bool measure(tc_ctx *ctx, tc_result *res, tr_run *r)
         if (r->J[i] != floor(r->J[i]) || r->J[i] > l - 2) {
             tc_result_skip(res, "J = %g: the scales must be integers with 2^J <= n / 4 = %zu",
                            r->J[i], r->n / 4);
+            return false;
+        }
+    for (size_t i = 0; i < r->nc; i++)
+        if (r->c[i] != floor(r->c[i]) || r->c[i] >= (double)(r->n / 2)) {
+            tc_result_skip(res, "shift c = %g: integer shifts below n / 2 = %zu (a periodic "
+                           "shift by c and by n - c are the same)", r->c[i], r->n / 2);
             return false;
         }
     r->dist = TC_NEW(ctx, double, r->nJ * r->nc);
