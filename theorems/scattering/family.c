@@ -12,6 +12,8 @@
     X(sc_claim_energy) \
     X(sc_claim_translation) \
     X(sc_claim_deformation) \
+    X(sc_claim_energy_2d) \
+    X(sc_claim_translation_2d) \
     X(sc_claim_no_lowpass) \
     X(sc_claim_fourier_modulus)
 

@@ -40,5 +40,7 @@ extern const tc_claim sc_claim_translation;
 extern const tc_claim sc_claim_no_lowpass;
 extern const tc_claim sc_claim_deformation;
 extern const tc_claim sc_claim_fourier_modulus;
+extern const tc_claim sc_claim_energy_2d;
+extern const tc_claim sc_claim_translation_2d;
 
 #endif

@@ -25,13 +25,67 @@
 #include <string.h>
 
 #include "numerics/rng.h"
+#include "numerics/scattering2d.h"
 
 typedef struct {
     bool lowpass; /* false: the control without the average */
+    int dims;     /* 1: signals; 2: images, shifted by (c, c) */
 } tr_config;
 
-static const tr_config cfg_translation = {.lowpass = true};
-static const tr_config cfg_no_lowpass = {.lowpass = false};
+static const tr_config cfg_translation = {.lowpass = true, .dims = 1};
+static const tr_config cfg_no_lowpass = {.lowpass = false, .dims = 1};
+static const tr_config cfg_translation_2d = {.lowpass = true, .dims = 2};
+
+static const tc_param_spec params_2d[] = {
+    TC_P_INT("log2_n", "5", "6", 3, 10, "image side n = 2^log2_n"),
+    TC_P_LIST("octaves", "1,2,3", "1,2,3,4", 1, 8,
+              "averaging scales 2^J, the list of J (each needs 2^J <= n / 4)"),
+    TC_P_INT("orientations", "4", "6", 1, 16, "wavelet orientations L over [0, pi)"),
+    TC_P_LIST("shifts", "1,2,4", "1,2,4,8", 1, 512,
+              "translations by (c, c) pixels, |c| = c sqrt(2)"),
+    TC_P_INT("order", "2", TC_SAME, 1, 2, "scattering order (layers)"),
+    TC_P_INT("seeds", "3", "5", 1, 100, "white-noise images, one per stream"),
+    TC_P_END};
+
+/* The transform of one scale J, 1-D or 2-D. */
+typedef struct {
+    int dims;
+    void *s;
+} tr_op;
+
+static void release2d(void *s) { num_scat2d_free(s); }
+
+static tr_op op_make(tc_ctx *ctx, int dims, size_t n, int J, int order)
+{
+    tr_op op = {.dims = dims};
+    if (dims == 1) {
+        op.s = sc_make(ctx, n, J, order, J, false);
+        return op;
+    }
+    num_scat2d_opts o = {.n = n, .J = J, .L = (int)tc_param_int(ctx, "orientations"),
+                         .order = order};
+    num_scat2d *s = NULL;
+    tc_check(ctx, num_scat2d_alloc(&o, &s), "the 2-D scattering filter bank");
+    op.s = tc_defer(ctx, release2d, s);
+    return op;
+}
+
+static size_t op_npaths(tr_op op)
+{
+    return op.dims == 1 ? num_scat_npaths(op.s) : num_scat2d_npaths(op.s);
+}
+
+static double op_cphi(tr_op op)
+{
+    return op.dims == 1 ? num_scat_translation_constant(op.s)
+                        : num_scat2d_translation_constant(op.s);
+}
+
+static void op_modulus(tc_ctx *ctx, tr_op op, const double *x, double *out)
+{
+    tc_check(ctx, op.dims == 1 ? num_scat_modulus(op.s, x, out) : num_scat2d_modulus(op.s, x, out),
+             "the wavelet modulus");
+}
 
 static const tc_param_spec params[] = {
     TC_P_INT("log2_n", "10", "12", 5, 16, "signal length n = 2^log2_n"),
@@ -43,8 +97,8 @@ static const tc_param_spec params[] = {
     TC_P_END};
 
 typedef struct {
-    size_t n, nJ, nc;
-    int order, seeds;
+    size_t n, N, nJ, nc; /* N: samples (n or n^2) */
+    int order, seeds, dims;
     const double *J, *c;
     double ratio_max, const_max, bound_max;
     double *dist; /* nJ x nc: mean over seeds of D / ||x|| */
@@ -61,38 +115,53 @@ static double dist_rows(const double *a, const double *b, size_t r0, size_t P, s
 }
 
 /* The features of x: S x (claim) or U x without row 0 (control). */
-static void features(tc_ctx *ctx, num_scat *s, const double *x, double *out)
+static void features(tc_ctx *ctx, tr_op op, const double *x, double *out)
 {
     const tr_config *cfg = tc_config(ctx);
-    if (cfg->lowpass)
-        tc_check(ctx, num_scat_transform(s, x, out), "the scattering transform");
+    if (!cfg->lowpass)
+        op_modulus(ctx, op, x, out);
     else
-        tc_check(ctx, num_scat_modulus(s, x, out), "the wavelet modulus");
+        tc_check(ctx, op.dims == 1 ? num_scat_transform(op.s, x, out)
+                                   : num_scat2d_transform(op.s, x, out),
+                 "the scattering transform");
+}
+
+/* y = x translated by c (1-D) or by (c, c) (2-D, n x n row-major). */
+static void shift(const tr_run *r, const double *x, size_t c, double *y)
+{
+    size_t n = r->n;
+    if (r->dims == 1) {
+        for (size_t i = 0; i < n; i++)
+            y[(i + c) % n] = x[i];
+        return;
+    }
+    for (size_t a = 0; a < n; a++)
+        for (size_t b = 0; b < n; b++)
+            y[((a + c) % n) * n + (b + c) % n] = x[a * n + b];
 }
 
 /* One scale J, one signal: every shift. */
-static void one(tc_ctx *ctx, tr_run *r, num_scat *s, size_t iJ, const double *x, double *buf[4])
+static void one(tc_ctx *ctx, tr_run *r, tr_op op, size_t iJ, const double *x, double *buf[4])
 {
     const tr_config *cfg = tc_config(ctx);
-    size_t n = r->n, P = num_scat_npaths(s), r0 = cfg->lowpass ? 0 : 1;
+    size_t N = r->N, P = op_npaths(op), r0 = cfg->lowpass ? 0 : 1;
     int J = (int)r->J[iJ];
-    double xn = sqrt(sc_sumsq(n, x));
-    tc_check(ctx, num_scat_modulus(s, x, buf[0]), "the wavelet modulus");
-    double un = sqrt(sc_sumsq((P - r0) * n, buf[0] + r0 * n)), cphi = num_scat_translation_constant(s);
-    features(ctx, s, x, buf[1]);
+    double xn = sqrt(sc_sumsq(N, x));
+    op_modulus(ctx, op, x, buf[0]);
+    double un = sqrt(sc_sumsq((P - r0) * N, buf[0] + r0 * N)), cphi = op_cphi(op);
+    features(ctx, op, x, buf[1]);
     for (size_t ic = 0; ic < r->nc; ic++) {
-        size_t c = (size_t)r->c[ic];
-        for (size_t i = 0; i < n; i++)
-            buf[2][(i + c) % n] = x[i];
-        features(ctx, s, buf[2], buf[3]);
-        double D = dist_rows(buf[1], buf[3], r0, P, n);
-        /* rounding: each feature's norm carries sc_fft_relerr(n, order) / 2 (an error on a
-         * norm, not a square), on both signals */
-        double B = cphi * ldexp(1.0, -J) * r->c[ic] * un + sc_fft_relerr(n, r->order) * un;
-        double R = D * ldexp(1.0, J) / (r->c[ic] * xn);
+        double c = r->c[ic] * (r->dims == 2 ? sqrt(2.0) : 1.0); /* |c|, Euclidean */
+        shift(r, x, (size_t)r->c[ic], buf[2]);
+        features(ctx, op, buf[2], buf[3]);
+        double D = dist_rows(buf[1], buf[3], r0, P, N);
+        /* rounding: each feature's norm carries sc_fft_relerr(n, order) / 2 per FFT pass (an
+         * error on a norm, not a square), dims passes in a 2-D FFT, on both signals */
+        double B = cphi * ldexp(1.0, -J) * c * un + r->dims * sc_fft_relerr(r->n, r->order) * un;
+        double R = D * ldexp(1.0, J) / (c * xn);
         r->ratio_max = fmax(r->ratio_max, D / B);
         r->const_max = fmax(r->const_max, R);
-        r->bound_max = fmax(r->bound_max, B * ldexp(1.0, J) / (r->c[ic] * xn));
+        r->bound_max = fmax(r->bound_max, B * ldexp(1.0, J) / (c * xn));
         r->dist[iJ * r->nc + ic] += D / xn / r->seeds;
         r->bnd[iJ * r->nc + ic] += B / xn / r->seeds;
     }
@@ -101,7 +170,9 @@ static void one(tc_ctx *ctx, tr_run *r, num_scat *s, size_t iJ, const double *x,
 static bool measure(tc_ctx *ctx, tc_result *res, tr_run *r)
 {
     int l = (int)tc_param_int(ctx, "log2_n");
+    r->dims = ((const tr_config *)tc_config(ctx))->dims;
     r->n = (size_t)1 << l;
+    r->N = r->dims == 2 ? r->n * r->n : r->n;
     r->J = tc_param_list(ctx, "octaves", &r->nJ);
     r->c = tc_param_list(ctx, "shifts", &r->nc);
     r->order = (int)tc_param_int(ctx, "order");
@@ -120,15 +191,14 @@ static bool measure(tc_ctx *ctx, tc_result *res, tr_run *r)
         }
     r->dist = TC_NEW(ctx, double, r->nJ * r->nc);
     r->bnd = TC_NEW(ctx, double, r->nJ * r->nc);
-    double *x = TC_NEW(ctx, double, r->n), *buf[4];
+    double *x = TC_NEW(ctx, double, r->N), *buf[4];
     for (size_t iJ = 0; iJ < r->nJ; iJ++) {
-        int J = (int)r->J[iJ];
-        num_scat *s = sc_make(ctx, r->n, J, r->order, J, false);
+        tr_op op = op_make(ctx, r->dims, r->n, (int)r->J[iJ], r->order);
         for (int b = 0; b < 4; b++)
-            buf[b] = TC_NEW(ctx, double, num_scat_npaths(s) * r->n);
+            buf[b] = TC_NEW(ctx, double, op_npaths(op) * r->N);
         for (int k = 0; k < r->seeds; k++) {
-            num_rng_gaussian(tc_stream(ctx, (uint64_t)k), 1.0, x, r->n);
-            one(ctx, r, s, iJ, x, buf);
+            num_rng_gaussian(tc_stream(ctx, (uint64_t)k), 1.0, x, r->N);
+            one(ctx, r, op, iJ, x, buf);
         }
     }
     return true;
@@ -223,6 +293,25 @@ const tc_claim sc_claim_translation = {
     .run = run,
     .key_metrics = "bound_ratio_max,constant_max,slope_shift,slope_scale",
     .config = &cfg_translation,
+    .hypothesis = hypothesis,
+};
+
+const tc_claim sc_claim_translation_2d = {
+    .id = "scattering_translation_2d",
+    .family = "scattering",
+    .title = "2-D scattering is translation invariant up to 2^-J",
+    .source = TR_SOURCE,
+    .statement = "For images, ||S_J x - S_J x(. - c)|| <= C 2^-J |c| ||x|| for translations c "
+                 "in the plane (001 §IV eqs. (5)-(6), d = 2).",
+    .hypotheses = "periodic n x n images, integer translations (c, c); oriented Morlet "
+                  "wavelets (J scales, L orientations), Gaussian low-pass phi_J, LP-normalised; "
+                  "frequency-decreasing paths up to `order`, full resolution",
+    .expect = TC_EXPECT_HOLDS,
+    .params = params_2d,
+    .data = TC_DATA_NONE,
+    .run = run,
+    .key_metrics = "bound_ratio_max,constant_max,slope_shift,slope_scale",
+    .config = &cfg_translation_2d,
     .hypothesis = hypothesis,
 };
 
