@@ -11,7 +11,9 @@
  * judge:   for every depth M, | sum_{m<=M} ||S_m x||^2 + ||U_{M+1} x||^2 - ||x||^2 | / ||x||^2
  *          within the floating-point bound; the truncated energy ||U_{M+1} x||^2 / ||x||^2 is
  *          reported per depth (it is what a depth-M transform leaves out);
- * figure:  the energy captured per layer and the truncated energy against the depth. */
+ * figure:  the energy captured per layer and the truncated energy against the depth.
+ * scattering_energy_2d: the same for n x n images (numerics/scattering2d.h, L orientations;
+ * 001 §IV's setting), all paths only. */
 #include "theorems/scattering/scattering.h"
 
 #include <float.h>

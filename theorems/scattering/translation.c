@@ -17,7 +17,9 @@
  *          (sum_p ||U[p]x||^2 <= (order + 1) ||x||^2 by the frame bound 1); the slopes of D in
  *          |c| and in 2^J are measured and reported;
  * figure:  D / ||x|| against the shift (largest J) and against 2^J (smallest shift), with the
- *          bounds. */
+ *          bounds.
+ * scattering_translation_2d: the same for n x n images translated by (c, c) (|c| = c sqrt 2),
+ * numerics/scattering2d.h. */
 #include "theorems/scattering/scattering.h"
 
 #include <math.h>
