@@ -4,7 +4,10 @@
 #include "theorems/registry.h"
 
 #define CLAIMS(X) \
-    X(ln_claim_landscape)
+    X(ln_claim_landscape) \
+    X(ln_claim_relu) \
+    X(ln_claim_optimality) \
+    X(ln_claim_optimality_narrow)
 
 static const tc_claim *const claims[] = {CLAIMS(TC_CLAIM_REF) NULL};
 
