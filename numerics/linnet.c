@@ -266,19 +266,31 @@ void num_linnet_inertia(size_t P, const double *evals, double tol, size_t counts
         counts[evals[i] < -tol ? 0 : evals[i] > tol ? 2 : 1]++;
 }
 
-num_status num_linnet_gd(const num_linnet_problem *pb, double eta, size_t steps, double *W1,
-                         double *W2, num_linnet_work *w, double *E, double *gnorm)
+/* E and the gradient of E + lambda (||W1||^2 + ||W2||^2) into w->G. */
+static num_status eval_reg(const num_linnet_problem *pb, double lambda, const double *W1,
+                           const double *W2, num_linnet_work *w, double *E)
 {
-    if (!fits(pb, w) || !W1 || !W2 || !E || !gnorm || !(eta > 0))
+    size_t o2 = pb->p * pb->n, P = num_linnet_nparams(pb->n, pb->m, pb->p);
+    num_status st = num_linnet_eval(pb, W1, W2, w, E, w->G, w->G + o2);
+    if (lambda > 0)
+        for (size_t i = 0; i < P; i++)
+            w->G[i] += 2 * lambda * (i < o2 ? W1[i] : W2[i - o2]);
+    return st;
+}
+
+num_status num_linnet_gd(const num_linnet_problem *pb, double lambda, double eta, size_t steps,
+                         double *W1, double *W2, num_linnet_work *w, double *E, double *gnorm)
+{
+    if (!fits(pb, w) || !W1 || !W2 || !E || !gnorm || !(eta > 0) || !(lambda >= 0))
         return NUM_ERROR(NUM_EINVAL, "linnet gd: bad arguments");
     size_t n = pb->n, m = pb->m, p = pb->p, o2 = p * n, P = num_linnet_nparams(n, m, p);
-    num_status st = num_linnet_eval(pb, W1, W2, w, E, w->G, w->G + o2);
+    num_status st = eval_reg(pb, lambda, W1, W2, w, E);
     for (size_t s = 0; s < steps && st == NUM_OK; s++) {
         for (size_t i = 0; i < o2; i++)
             W1[i] -= eta * w->G[i];
         for (size_t i = 0; i < m * p; i++)
             W2[i] -= eta * w->G[o2 + i];
-        st = num_linnet_eval(pb, W1, W2, w, E, w->G, w->G + o2);
+        st = eval_reg(pb, lambda, W1, W2, w, E);
     }
     if (st != NUM_OK)
         return NUM_ERROR(NUM_ENAN, "linnet gd: the iterate stopped being finite");

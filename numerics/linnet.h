@@ -81,9 +81,11 @@ num_status num_linnet_hessian(const num_linnet_problem *pb, const double *W1, co
  * > tol. */
 void num_linnet_inertia(size_t P, const double *evals, double tol, size_t counts[3]);
 
-/* `steps` GD steps W <- W - eta grad E in place; *E and *gnorm (Frobenius norm of the full
- * gradient) after the last step. NUM_ENAN if an iterate stops being finite. */
-num_status num_linnet_gd(const num_linnet_problem *pb, double eta, size_t steps, double *W1,
-                         double *W2, num_linnet_work *w, double *E, double *gnorm);
+/* `steps` GD steps on E + lambda (||W1||_F^2 + ||W2||_F^2) (lambda >= 0: weight decay, the
+ * degree-2 regulariser matching the degree-2 homogeneity of (W1, W2) -> W2 W1) in place; *E
+ * (the unregularised loss) and *gnorm (norm of the full regularised gradient) after the last
+ * step. NUM_ENAN if an iterate stops being finite. */
+num_status num_linnet_gd(const num_linnet_problem *pb, double lambda, double eta, size_t steps,
+                         double *W1, double *W2, num_linnet_work *w, double *E, double *gnorm);
 
 #endif /* NUM_LINNET_H */

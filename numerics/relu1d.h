@@ -1,21 +1,12 @@
 /* numerics/relu1d.h — one-hidden-layer ReLU networks on scalar inputs with a bias,
  *     f(x) = sum_{i<r} v_i relu(a_i x + b_i),     theta = [a (r), b (r), v (r)],
- * trained on the square loss with the positively homogeneous regulariser of matching degree
- * (Haeffele & Vidal, CVPR 2017, cited as [30] in 001 §III-D; 001 §III-B eq. (3) for the
- * single-hidden-layer problem of Bengio et al. 2005 [45]):
+ * trained on the square loss, optionally with the positively homogeneous regulariser of
+ * matching degree (Haeffele & Vidal, cited as [30] in 001 §III-D):
  *     L(theta) = 1/(2N) sum_n (y_n - f(x_n))^2 + lambda/2 sum_i (a_i^2 + b_i^2 + v_i^2).
  * Each unit is degree-2 positively homogeneous in (u_i = (a_i, b_i), v_i), as is its
  * regulariser; lambda = 0 gives the plain square loss (the spurious-minimum control).
  *
- * Polar (dual) bound: with z = (y - f)/N, the "best unit to add" value
- *     Omega°(z) = sup_{||u|| <= 1} |sum_n z_n relu(u . (x_n, 1))|
- * is computed exactly: u = (cos phi, sin phi), the activation pattern changes only at the 2N
- * angles where u is orthogonal to (x_n, 1); between them the objective is u . g for a fixed g,
- * maximised over the arc in closed form. A point with Omega°(z) <= lambda is a global minimum
- * of the convex problem min_f 1/(2N)||y - f||^2 + lambda gamma(f) (gamma the gauge of the
- * atoms relu(u . x~), ||u|| <= 1), which lower-bounds L: the Fenchel dual
- *     D(z) = <y, z> - N/2 ||z||^2,  feasible when Omega°(z) <= lambda,
- * gives L(theta) - min L <= L(theta) - D(z / max(1, Omega°(z)/lambda)). */
+ * The spurious-minimum control of family L uses lambda = 0 and r = 1 (pattern_min below). */
 #ifndef NUM_RELU1D_H
 #define NUM_RELU1D_H
 
@@ -33,11 +24,6 @@ num_status num_relu1d_eval(size_t N, const double *x, const double *y, size_t r,
 num_status num_relu1d_gd(size_t N, const double *x, const double *y, size_t r, double *theta,
                          double lambda, double eta, size_t max_steps, double gtol, double *work,
                          size_t *steps, double *gnorm, double *loss);
-
-/* Omega°(z) (see above) and its maximiser u (2, or NULL) with the sign s (+1/-1, or NULL) of
- * the inner product there. work: 4N doubles. */
-num_status num_relu1d_polar(size_t N, const double *x, const double *z, double *work,
-                            double *value, double *u, double *sign);
 
 /* The certificate of a local minimum for one unit (r = 1, lambda = 0): at (a, b) the pattern
  * S = {n : a x_n + b > 0}; *pattern_min = the least-squares value 1/(2N)[sum_{S} (y - c x -

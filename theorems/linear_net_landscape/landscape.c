@@ -61,36 +61,11 @@ typedef struct {
 
 static void release_work(void *w) { num_linnet_work_free(w); }
 
-/* A random orthogonal m x m matrix (Q of the QR of a Gaussian matrix). */
-static void orthogonal(tc_ctx *ctx, gsl_rng *r, size_t m, double *Q)
-{
-    double *tau = TC_NEW(ctx, double, m);
-    num_rng_gaussian(r, 1.0, Q, m * m);
-    if (LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)m, Q, (lapack_int)m, tau) ||
-        LAPACKE_dorgqr(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)m, (lapack_int)m, Q,
-                       (lapack_int)m, tau))
-        tc_fail(ctx, "QR of a Gaussian matrix failed");
-}
-
-/* X (N x n) Gaussian, Y = X A^T + noise, A = Q diag(signal) [I_m 0] (m x n); the moments. */
 static void make_data(tc_ctx *ctx, ln_run *r)
 {
-    size_t N = r->N, n = r->n, m = r->m, ns;
+    size_t ns;
     const double *sig = tc_param_list(ctx, "signal", &ns);
-    gsl_rng *g = tc_rng(ctx);
-    double *X = TC_NEW(ctx, double, N * n), *Y = TC_NEW(ctx, double, N * m);
-    double *Q = TC_NEW(ctx, double, m * m), *At = TC_NEW(ctx, double, m * n);
-    num_rng_gaussian(g, 1.0, X, N * n);
-    num_rng_gaussian(g, tc_param_real(ctx, "noise"), Y, N * m);
-    orthogonal(ctx, g, m, Q);
-    for (size_t i = 0; i < m; i++)
-        for (size_t j = 0; j < m; j++)
-            At[i * n + j] = Q[i * m + j] * sig[j];
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)N, (int)m, (int)n, 1.0, X, (int)n,
-                At, (int)n, 1.0, Y, (int)m);
-    double *Sxx = TC_NEW(ctx, double, n * n), *Syx = TC_NEW(ctx, double, m * n);
-    tc_check(ctx, num_linnet_moments(N, n, m, X, Y, Sxx, Syx, &r->pb.tyy), "the moments");
-    r->pb.Sxx = Sxx, r->pb.Syx = Syx;
+    ln_make_data(ctx, r->N, r->n, sig, r->m, tc_param_real(ctx, "noise"), tc_rng(ctx), &r->pb);
 }
 
 /* Sigma's spectrum; the theorem's hypothesis (distinct eigenvalues) decided against the
@@ -242,7 +217,7 @@ static bool descend(tc_ctx *ctx, tc_result *res, ln_run *r)
         num_rng_gaussian(g, sc, W2, m * p);
         size_t it = 0;
         for (gn = INFINITY; gn > gtol && it < maxit; it += chunk) {
-            tc_check(ctx, num_linnet_gd(&r->pb, eta, chunk, W1, W2, r->w, &E, &gn), "GD");
+            tc_check(ctx, num_linnet_gd(&r->pb, 0.0, eta, chunk, W1, W2, r->w, &E, &gn), "GD");
             tc_series_row(r->traj, (double)k, (double)(it + chunk), fmax(E - r->Estar, 1e-300));
         }
         if (gn > gtol) {

@@ -13,8 +13,19 @@
 #include "theorems/claim.h"
 #include "theorems/result.h"
 
+#include <gsl/gsl_rng.h>
+
+#include "numerics/linnet.h"
+
 #define LN_GAP 100.0
 #define LN_RESOLVE 1e3
+
+/* Synthetic regression data for the linear network (data.c): X (N x n) Gaussian,
+ * Y = X A^T + noise (std `noise`), A = Q diag(sig) [I_m 0] with Q a random orthogonal m x m
+ * matrix, so that Sigma's eigenvalues are about sig_j^2; fills pb's moments (context-owned)
+ * and pb->n, pb->m. */
+void ln_make_data(tc_ctx *ctx, size_t N, size_t n, const double *sig, size_t m, double noise,
+                  gsl_rng *g, num_linnet_problem *pb);
 
 extern const tc_claim ln_claim_landscape;
 extern const tc_claim ln_claim_relu;
