@@ -41,12 +41,14 @@ static const double xs[] = {-3, -2, -1, 1, 2, 3, 4};
 typedef struct {
     double loss, pmin, margin;
     size_t active, steps;
-    double v;
-    bool certified;
+    double v, gnorm;
+    bool converged, certified;
 } relu_end;
 
-/* GD from one random start; returns false after an error verdict. */
-static bool one_run(tc_ctx *ctx, tc_result *res, const double *y, size_t k, relu_end *e)
+/* GD from one random start. A run that has not met gtol is kept only for its loss (an
+ * achieved value bounds the global minimum from above), never certified: typically its kink
+ * is sliding onto a data point, where the pattern argument does not apply. */
+static void one_run(tc_ctx *ctx, const double *y, size_t k, relu_end *e)
 {
     double th[3], work[4 + NX], gn;
     num_rng_gaussian(tc_stream(ctx, 1 + k), 1.0, th, 3);
@@ -54,19 +56,12 @@ static bool one_run(tc_ctx *ctx, tc_result *res, const double *y, size_t k, relu
     double gtol = tc_param_real(ctx, "gtol");
     tc_check(ctx, num_relu1d_gd(NX, xs, y, 1, th, 0.0, tc_param_real(ctx, "step"), maxit, gtol,
                                 work, &e->steps, &gn, &e->loss), "GD on the ReLU unit");
-    if (gn > gtol) {
-        tc_result_error(res, "inconclusive: not converged after %zu GD steps (run %zu): "
-                        "||grad|| = %.3g > gtol = %.3g", e->steps, k, gn, gtol);
-        return false;
-    }
     e->v = th[2];
-    if (hypot(th[0], th[1]) == 0) {
-        e->certified = false;
-        return true;
-    }
-    tc_check(ctx, num_relu1d_pattern_min(NX, xs, y, th[0], th[1], &e->pmin, &e->margin,
-                                         &e->active), "the pattern certificate");
-    return true;
+    e->converged = gn <= gtol && hypot(th[0], th[1]) > 0;
+    e->gnorm = gn;
+    if (e->converged)
+        tc_check(ctx, num_relu1d_pattern_min(NX, xs, y, th[0], th[1], &e->pmin, &e->margin,
+                                             &e->active), "the pattern certificate");
 }
 
 /* The certificate, with rounding in mind: the kink must sit clear of the data (the margin,
@@ -76,7 +71,7 @@ static bool one_run(tc_ctx *ctx, tc_result *res, const double *y, size_t k, relu
  * is GD's remaining error, required LN_RESOLVE times below the excess it must resolve. */
 static bool certify(const relu_end *e, double best)
 {
-    if (!(e->margin >= 1e6 * DBL_EPSILON * 4.0))
+    if (!e->converged || !(e->margin >= 1e6 * DBL_EPSILON * 4.0))
         return false;
     if (e->active > 0 && e->v == 0)
         return false;
@@ -89,19 +84,30 @@ static void run(tc_ctx *ctx, tc_result *res)
     for (size_t i = 0; i < NX; i++)
         y[i] = xs[i] < 0 ? -s * xs[i] : xs[i];
     size_t K = (size_t)tc_param_int(ctx, "inits"), spurious = 0, active = 0, dead = 0, cert = 0;
+    size_t conv = 0, worst = 0;
     relu_end *e = TC_NEW(ctx, relu_end, K);
     double best = INFINITY, worst_err = 0;
     for (size_t k = 0; k < K; k++) {
-        if (!one_run(ctx, res, y, k, &e[k]))
-            return;
+        one_run(ctx, y, k, &e[k]);
         best = fmin(best, e[k].loss);
+        conv += e[k].converged;
+        worst = e[k].gnorm > e[worst].gnorm ? k : worst;
+    }
+    /* a majority of the runs must have converged, else the GD budget is too short to say
+     * anything (a run made too short on purpose is an error, not a verdict) */
+    if (2 * conv <= K) {
+        tc_result_error(res, "inconclusive: not converged after %zu GD steps in %zu of %zu runs "
+                        "(run %zu: ||grad|| = %.3g > gtol = %.3g)", e[worst].steps, K - conv, K,
+                        worst, e[worst].gnorm, tc_param_real(ctx, "gtol"));
+        return;
     }
     tc_series *ser = tc_series_new(res, "runs", 4,
                                    (const char *[]){"run", "loss", "active", "certified"});
     for (size_t k = 0; k < K; k++) {
-        e[k].certified = e[k].certified || certify(&e[k], best);
+        e[k].certified = certify(&e[k], best);
         cert += e[k].certified;
-        worst_err = fmax(worst_err, e[k].loss - e[k].pmin);
+        if (e[k].converged)
+            worst_err = fmax(worst_err, e[k].loss - e[k].pmin);
         /* spurious: a certified local minimum whose loss exceeds the best value reached by
          * more than LN_RESOLVE times the larger of the two runs' GD errors */
         if (e[k].certified && e[k].loss - best > LN_RESOLVE * fmax(e[k].loss - e[k].pmin,
@@ -112,6 +118,7 @@ static void run(tc_ctx *ctx, tc_result *res)
         tc_series_row(ser, (double)k, e[k].loss, (double)e[k].active, (double)e[k].certified);
     }
     tc_metric_info(res, "best_loss", best);
+    tc_metric_info(res, "converged_runs", (double)conv);
     tc_metric_info(res, "certified_minima", (double)cert);
     tc_metric_info(res, "spurious_active", (double)active);
     tc_metric_info(res, "spurious_dead", (double)dead);
