@@ -2,7 +2,7 @@
 # tests/harness/verdicts_linear_net_landscape.sh — family L's verdicts and where they turn:
 # the quick profile's four verdicts and key numbers; runs made too short are `error`
 # (inconclusive), never a verdict; Sigma with repeated eigenvalues (a hypothesis of [41]) is
-# `skip`; a network too narrow for L' is the refuted control; bad values exit 2.
+# `skip`, as is L' where GD's points have no zero unit; bad values exit 2.
 . "$(dirname "$0")/../lib.sh"
 OUT="$TMP/o"
 verdict() { echo "$(claim_get "$OUT/results.json" "$1" verdict) $(claim_get "$OUT/results.json" "$1" reason)"; }
@@ -52,10 +52,14 @@ expect_grep "$TMP/v" "^error inconclusive: not converged: GD's stationarity erro
 expect_exit 0 "repeated eigenvalues" -- "$TC" run linear_net_landscape --set linear_net_landscape.signal=2,1,0,0 --set linear_net_landscape.noise=0 --no-plots --out "$OUT"
 verdict linear_net_landscape >"$TMP/v"
 expect_grep "$TMP/v" "^skip the eigenvalues of Sigma are not resolved as distinct" "repeated eigenvalues: skip"
-# L' with the width the narrow control uses fails the same way
-expect_exit 1 "L' at width 1" -- "$TC" run single_hidden_layer_optimality --set single_hidden_layer_optimality.width=1 --no-plots --out "$OUT"
+# L' where GD's points have no zero unit (§III-D's hypothesis): skip, at width 1 and at a
+# lambda so small that the solution uses every unit
+expect_exit 0 "L' at width 1" -- "$TC" run single_hidden_layer_optimality --set single_hidden_layer_optimality.width=1 --no-plots --out "$OUT"
 verdict single_hidden_layer_optimality >"$TMP/v"
-expect_grep "$TMP/v" "^fail" "L' at width 1 fails"
+expect_grep "$TMP/v" "^skip no zero unit" "L' at width 1: skip"
+expect_exit 0 "L' at lambda 0.1" -- "$TC" run single_hidden_layer_optimality --set single_hidden_layer_optimality.lambda=0.1 --no-plots --out "$OUT"
+verdict single_hidden_layer_optimality >"$TMP/v"
+expect_grep "$TMP/v" "^skip no zero unit" "L' at lambda 0.1: skip"
 
 expect_exit 2 "p = 0 is out of range" -- "$TC" run linear_net_landscape --set linear_net_landscape.p=0 --no-plots --out "$OUT"
 expect_exit 2 "negative lambda" -- "$TC" run single_hidden_layer_optimality --set single_hidden_layer_optimality.lambda=-1 --no-plots --out "$OUT"

@@ -26,7 +26,7 @@
 #include "numerics/rng.h"
 
 static const tc_param_spec params[] = {
-    TC_P_INT("N", "60", "200", 2, 100000, "samples"),
+    TC_P_INT("samples", "60", "200", 2, 100000, "samples"),
     TC_P_INT("n", "6", "10", 1, 64, "input dimension"),
     TC_P_INT("p", "2", "3", 1, 16, "hidden width (p <= min(n, m))"),
     TC_P_LIST("signal", "2,1.5,1,0.6,0.3", "2.5,2,1.6,1.2,0.9,0.6,0.4,0.2", 0, 1e3,
@@ -236,7 +236,7 @@ static bool measure(tc_ctx *ctx, tc_result *res, ln_run *r)
 {
     size_t ns;
     (void)tc_param_list(ctx, "signal", &ns);
-    r->N = (size_t)tc_param_int(ctx, "N"), r->n = (size_t)tc_param_int(ctx, "n");
+    r->N = (size_t)tc_param_int(ctx, "samples"), r->n = (size_t)tc_param_int(ctx, "n");
     r->p = (size_t)tc_param_int(ctx, "p"), r->m = ns;
     if (r->m > 12 || r->m > r->n || r->p > r->m || r->N < r->n) {
         tc_result_skip(res, "sizes outside the setting: need p <= m <= n <= N and m <= 12 (p = "

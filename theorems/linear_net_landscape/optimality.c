@@ -50,7 +50,7 @@ static const opt_config cfg_wide = {.width = 0};
 static const opt_config cfg_narrow = {.width = 1};
 
 static const tc_param_spec params[] = {
-    TC_P_INT("N", "60", "200", 2, 100000, "samples"),
+    TC_P_INT("samples", "60", "200", 2, 100000, "samples"),
     TC_P_INT("n", "6", "10", 1, 64, "input dimension"),
     TC_P_LIST("signal", "2,1.5,1,0.6,0.3", TC_SAME, 0, 1e3,
               "singular values of the true map (m = their number, m <= n)"),
@@ -168,7 +168,7 @@ static bool measure(tc_ctx *ctx, tc_result *res, opt_run *o)
     size_t ns;
     const double *sig = tc_param_list(ctx, "signal", &ns);
     long w = tc_param_int(ctx, "width");
-    o->N = (size_t)tc_param_int(ctx, "N"), o->n = (size_t)tc_param_int(ctx, "n"), o->m = ns;
+    o->N = (size_t)tc_param_int(ctx, "samples"), o->n = (size_t)tc_param_int(ctx, "n"), o->m = ns;
     o->r = (size_t)(w > 0 ? w : cfg->width > 0 ? cfg->width : (long)ns);
     o->runs = (size_t)tc_param_int(ctx, "inits"), o->lambda = tc_param_real(ctx, "lambda");
     if (o->m > o->n || o->N < o->n || o->r > o->m) {
