@@ -79,8 +79,9 @@ num_status num_linnet_spectrum(const num_linnet_problem *pb, double *A, double *
     size_t n = pb->n, m = pb->m;
     double *L = malloc(n * n * sizeof *L), *S = malloc(m * m * sizeof *S);
     double *ev = malloc(m * sizeof *ev), *V = malloc(m * m * sizeof *V);
+    double *At = malloc(n * m * sizeof *At);
     num_status st = NUM_OK;
-    if (!L || !S || !ev || !V) {
+    if (!L || !S || !ev || !V || !At) {
         st = NUM_ERROR(NUM_ENOMEM, "linnet spectrum: allocation failed");
         goto done;
     }
@@ -90,11 +91,6 @@ num_status num_linnet_spectrum(const num_linnet_problem *pb, double *A, double *
         goto done;
     }
     /* A^T = Sxx^-1 Syx^T: solve with the Cholesky factor, n x m right-hand sides */
-    double *At = S == NULL ? NULL : malloc(n * m * sizeof *At);
-    if (!At) {
-        st = NUM_ERROR(NUM_ENOMEM, "linnet spectrum: allocation failed");
-        goto done;
-    }
     for (size_t i = 0; i < m; i++)
         for (size_t j = 0; j < n; j++)
             At[j * m + i] = pb->Syx[i * n + j];
@@ -103,7 +99,6 @@ num_status num_linnet_spectrum(const num_linnet_problem *pb, double *A, double *
     for (size_t i = 0; i < m; i++)
         for (size_t j = 0; j < n; j++)
             A[i * n + j] = At[j * m + i];
-    free(At);
     /* Sigma = A Syx^T, symmetrised (its antisymmetric part is rounding only) */
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)m, (int)m, (int)n, 1.0, A, (int)n,
                 pb->Syx, (int)n, 0.0, S, (int)m);
@@ -119,7 +114,7 @@ num_status num_linnet_spectrum(const num_linnet_problem *pb, double *A, double *
             U[i * m + j] = V[i * m + (m - 1 - j)];
     }
 done:
-    free(L), free(S), free(ev), free(V);
+    free(L), free(S), free(ev), free(V), free(At);
     return st;
 }
 
