@@ -37,7 +37,7 @@ check_num "$(metric single_hidden_layer_optimality_narrow dual_gap_rel_max)" "v 
 
 expect_exit 1 "L: too few GD steps" -- "$TC" run linear_net_landscape --set linear_net_landscape.max_iters=100 --no-plots --out "$OUT"
 verdict linear_net_landscape >"$TMP/v"
-expect_grep "$TMP/v" "^error inconclusive: not converged after 250 GD steps" "L too short: inconclusive"
+expect_grep "$TMP/v" "^error inconclusive: not converged after 127 GD steps" "L too short: inconclusive"
 expect_exit 1 "control: too few GD steps" -- "$TC" run linear_net_landscape_relu --set linear_net_landscape_relu.max_iters=50 --no-plots --out "$OUT"
 verdict linear_net_landscape_relu >"$TMP/v"
 expect_grep "$TMP/v" "^error inconclusive: not converged after 50 GD steps" "control too short: inconclusive"

@@ -206,7 +206,7 @@ static bool enumerate(tc_ctx *ctx, tc_result *res, ln_run *r)
 static bool descend(tc_ctx *ctx, tc_result *res, ln_run *r)
 {
     size_t n = r->n, m = r->m, p = r->p, runs = (size_t)tc_param_int(ctx, "inits");
-    size_t maxit = (size_t)tc_param_int(ctx, "max_iters"), chunk = 250;
+    size_t maxit = (size_t)tc_param_int(ctx, "max_iters");
     double eta = tc_param_real(ctx, "step") / (4 * (r->lam[0] + r->sxx_max));
     double gtol = sqrt(2 * r->mu * r->Delta) / LN_RESOLVE, sc = tc_param_real(ctx, "init_scale");
     double *W1 = TC_NEW(ctx, double, p * n), *W2 = TC_NEW(ctx, double, m * p), E = 0, gn = 0;
@@ -215,10 +215,12 @@ static bool descend(tc_ctx *ctx, tc_result *res, ln_run *r)
         gsl_rng *g = tc_stream(ctx, 1 + k);
         num_rng_gaussian(g, sc, W1, p * n);
         num_rng_gaussian(g, sc, W2, m * p);
-        size_t it = 0;
-        for (gn = INFINITY; gn > gtol && it < maxit; it += chunk) {
+        size_t it = 0, chunk = 1; /* chunks 1, 2, 4, ..., 256: a log-spaced trajectory */
+        for (gn = INFINITY; gn > gtol && it < maxit; it += chunk, chunk = chunk < 256 ? 2 * chunk : chunk) {
             tc_check(ctx, num_linnet_gd(&r->pb, 0.0, eta, chunk, W1, W2, r->w, &E, &gn), "GD");
-            tc_series_row(r->traj, (double)k, (double)(it + chunk), fmax(E - r->Estar, 1e-300));
+            /* E - E* may round to <= 0 at the end: shown at the rounding level of E* */
+            tc_series_row(r->traj, (double)k, (double)(it + chunk),
+                          fmax(E - r->Estar, DBL_EPSILON * r->Estar));
         }
         if (gn > gtol) {
             tc_result_error(res, "inconclusive: not converged after %zu GD steps (run %zu): "
@@ -229,6 +231,9 @@ static bool descend(tc_ctx *ctx, tc_result *res, ln_run *r)
         r->gd_iters_max = it > r->gd_iters_max ? it : r->gd_iters_max;
         r->gd_excess_max = fmax(r->gd_excess_max, (E - r->Estar) / r->Delta);
     }
+    tc_series *lv = tc_series_new(res, "levels", 2, (const char *[]){"iteration", "delta"});
+    tc_series_row(lv, 1.0, r->Delta);
+    tc_series_row(lv, (double)r->gd_iters_max, r->Delta);
     return true;
 }
 
@@ -276,6 +281,8 @@ static void figure(tc_result *res)
     q = tc_plot_new(res, "gd", "GD from random starts reaches the global value",
                     "GD step", "E - E*", TC_PLOT_LOGX | TC_PLOT_LOGY);
     tc_plot_curve(q, "gd", "iteration", "excess", NULL, "all runs", TC_STYLE_POINTS);
+    tc_plot_curve(q, "levels", "iteration", "delta", NULL,
+                  "nearest saddle value lam_p - lam_p+1", TC_STYLE_DASHED);
 }
 
 static void run(tc_ctx *ctx, tc_result *res)
