@@ -29,5 +29,6 @@ void bench_hessian(const bench_ctx *ctx);
 void bench_angle(const bench_ctx *ctx);
 void bench_ntk(const bench_ctx *ctx);
 void bench_collapse(const bench_ctx *ctx);
+void bench_scattering(const bench_ctx *ctx);
 
 #endif /* TC_BENCH_H */

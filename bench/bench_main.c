@@ -112,5 +112,6 @@ int main(int argc, char **argv)
     bench_angle(&ctx);
     bench_ntk(&ctx);
     bench_collapse(&ctx);
+    bench_scattering(&ctx);
     return 0;
 }

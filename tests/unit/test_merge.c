@@ -171,9 +171,10 @@ static void diff_moved_rule(void **state)
     assert_true(hx_diff_moved(1.0, 1.0 + 3 * r, NAN, -1, -1, r));
     assert_false(hx_diff_moved(1.0, 1.0 + 0.5 * r, NAN, -1, -1, r));
     /* Far below its threshold a metric moving by rounding is not a move (the threshold's
-     * resolution, 1e-6 * 1e-9), even though its relative change is large. */
+     * resolution, 1e-4 * 1e-9), even though its relative change is large; beyond it, it is. */
     assert_false(hx_diff_moved(1.9e-15, 2.0e-15, t, 1, 1, r));
-    assert_true(hx_diff_moved(1e-15, 1e-14, t, 1, 1, r));
+    assert_false(hx_diff_moved(1.7763568394002505e-15, 4.440892098500626e-16, t, 1, 1, r));
+    assert_true(hx_diff_moved(1e-15, 1e-12, t, 1, 1, r));
     /* Non-finite values: becoming NAN is a move, NAN to NAN is not, inf to inf is not. */
     assert_true(hx_diff_moved(1.0, NAN, NAN, -1, -1, r));
     assert_true(hx_diff_moved(NAN, 1.0, NAN, -1, -1, r));
