@@ -16,7 +16,7 @@ O="$TMP/o" D="$TMP/d"
 SMALL=(perturbation_null_walk poly_min_norm)                 # 3 plots, ~0.3 s of claims
 CLAIMS=(perturbation_null_walk poly_min_norm angle_shrinkage max_margin) # 4 document figures
 
-# pdf_ok FILE NAME: opens, one page at least, every font embedded.
+# pdf_ok FILE NAME: opens, one page at least, every font embedded, vector (no raster image).
 pdf_ok() {
   [ $POPPLER = 1 ] || return 0
   if pdfinfo "$1" >"$TMP/pi" 2>&1 && grep -qE '^Pages: +[1-9]' "$TMP/pi"; then ok; else bad "$2: $1 does not open"; fi
@@ -25,6 +25,9 @@ pdf_ok() {
   # so read "emb" as the 5th field from the end.
   if awk 'NR > 2 && $(NF-4) != "yes" { bad = 1 } END { exit bad }' "$TMP/pf"; then ok; else
     bad "$2: $1 has unembedded fonts"; sed 's/^/  | /' "$TMP/pf" | head -5 >&2; fi
+  if command -v pdfimages >/dev/null; then
+    [ "$(pdfimages -list "$1" 2>/dev/null | awk 'NR > 2' | wc -l)" -eq 0 ] && ok || bad "$2: $1 holds raster images"
+  fi
 }
 
 # 1. every format, and the record's list = the files on disk
