@@ -123,17 +123,41 @@ typedef struct {
 } newton_ws;
 
 /* Armijo backtracking along dir from w: w <- w + t dir with f(w + t dir) <= f + t gd / 4.
- * Returns 0 when no step of at least 2^-60 decreases f (the rounding floor). */
+ * The test is only meaningful while the decrease it asks for, t |gd| / 4, exceeds the rounding
+ * of f (8 u (1 + |f|): logsumexp of a sum of positive terms, a few roundings); below that a
+ * step that changes nothing would pass. Returns 0 when no such step decreases f. */
 static int line_search(size_t n, size_t d, const double *Z, double *w, double *f, double gd,
                        newton_ws *ws)
 {
-    for (double t = 1.0; t > 0x1p-60; t *= 0.5) {
+    const double fround = 8.0 * (DBL_EPSILON / 2) * (1.0 + fabs(*f));
+    for (double t = 1.0; 0.25 * t * fabs(gd) > fround; t *= 0.5) {
         for (size_t j = 0; j < d; j++)
             ws->trial[j] = w[j] + t * ws->dir[j];
         double ft = weights(n, d, Z, ws->trial, ws->work);
         if (isfinite(ft) && ft <= *f + 0.25 * t * gd) {
             memcpy(w, ws->trial, d * sizeof *w);
             *f = ft;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Near the minimiser the decrease of f, |g.dir| ~ ||g||^2 / mu, falls below the rounding of f
+ * itself long before ||g|| reaches its floor, and Armijo's test can no longer see it. There
+ * the step t dir (t = 1, 1/2, ..., 2^-10) is taken that first decreases the gradient's norm
+ * (f is convex: along the Newton direction ||grad f|| falls near the minimiser). Returns 0 if
+ * none does. */
+static int norm_step(size_t n, size_t d, const double *Z, double *w, double gnorm,
+                     newton_ws *ws)
+{
+    double *gt = ws->trial + d; /* d spare doubles after trial */
+    for (double t = 1.0; t >= 0x1p-10; t *= 0.5) {
+        for (size_t j = 0; j < d; j++)
+            ws->trial[j] = w[j] + t * ws->dir[j];
+        if (num_misclass_eval(n, d, Z, ws->trial, NULL, gt, NULL, NULL, ws->work) == NUM_OK &&
+            cblas_dnrm2((int)d, gt, 1) < gnorm) {
+            memcpy(w, ws->trial, d * sizeof *w);
             return 1;
         }
     }
@@ -163,8 +187,10 @@ static num_status newton_loop(size_t n, size_t d, const double *Z, double *w, si
         if (s != NUM_OK)
             return s;
         double gd = -cblas_ddot((int)d, ws->g, 1, ws->dir, 1); /* g was negated */
-        if (!(gd < 0) || !line_search(n, d, Z, w, &f, gd, ws))
-            break; /* no descent left at this precision */
+        if (!(gd < 0))
+            break; /* no descent direction left at this precision */
+        if (!line_search(n, d, Z, w, &f, gd, ws) && !norm_step(n, d, Z, w, st->grad_norm, ws))
+            break;
     }
     st->w_norm = cblas_dnrm2((int)d, w, 1);
     return NUM_OK;
