@@ -229,7 +229,7 @@ num_status num_misclass_gd(size_t n, size_t d, const double *Z, double *w, size_
     if (!buf)
         return NUM_ERROR(NUM_ENOMEM, "GD workspace");
     double *p = buf, *work = buf + n, *g = buf + 2 * n, R = num_misclass_rmax(n, d, Z);
-    double eta = 1.0 / (R * R);
+    double eta = 1.0 / (R * R), log_t = -INFINITY;
     num_status s = NUM_OK;
     for (size_t k = 0;; k++) {
         s = num_misclass_eval(n, d, Z, w, &f, g, NULL, p, work);
@@ -244,10 +244,13 @@ num_status num_misclass_gd(size_t n, size_t d, const double *Z, double *w, size_
         st->converged = st->dist_bound <= target;
         int last = st->converged || k >= max_steps;
         if (traj_cb && (is_log_step(k) || last))
-            traj_cb(traj, k, w);
+            traj_cb(traj, k, w, log_t);
         if (last)
             break;
         cblas_daxpy((int)d, -eta, g, 1, w, 1);
+        /* the step on L is eta / L(w_k): t += exp(-f - 2 log R), accumulated in logs */
+        double a = -f - 2.0 * log(R), hi = fmax(log_t, a);
+        log_t = hi + log1p(exp(fmin(log_t, a) - hi));
     }
     if (s == NUM_OK) {
         st->grad_floor = num_misclass_grad_floor(n, d, Z, w, p);

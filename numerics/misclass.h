@@ -62,9 +62,11 @@ num_status num_misclass_newton(size_t n, size_t d, const double *Z, double *w, s
  * Runs until the a-posteriori bound on the distance to the minimiser,
  *   num_misclass_dist_bound(R, ||grad f(w)|| + its rounding floor, mu),
  * is <= target (converged), or max_steps. mu > 0 is a lower bound on the smallest eigenvalue of
- * hess f at the minimiser (from Newton). If traj != NULL, traj_cb(traj, k, w) is called at steps 0, 1, 2, 4,
- * ... (powers of two) and at the last step. Allocates O(n) doubles. */
-typedef void (*num_misclass_traj_fn)(void *traj, size_t step, const double *w);
+ * hess f at the minimiser (from Newton). If traj != NULL, traj_cb(traj, k, w, log_t) is
+ * called at steps 0, 1, 2, 4, ... (powers of two) and at the last step, with log_t the log of
+ * the time of the flow (61) elapsed, t_k = sum_{j<k} eta_j (-inf at k = 0): the steps follow
+ * the flow's path and t is its clock. Allocates O(n) doubles. */
+typedef void (*num_misclass_traj_fn)(void *traj, size_t step, const double *w, double log_t);
 num_status num_misclass_gd(size_t n, size_t d, const double *Z, double *w, size_t max_steps,
                            double mu, double target, num_misclass_traj_fn traj_cb, void *traj,
                            num_misclass_stats *st);

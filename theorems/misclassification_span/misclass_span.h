@@ -18,6 +18,11 @@
 #include "theorems/claim.h"
 #include "theorems/result.h"
 
+/* Synthetic draws tried before a claim on non-separable data gives up (skip). With the quick
+ * defaults about one draw in ten is separable, so 20 draws all separable has probability
+ * ~1e-20; with flips = 0 every draw is (the teacher separates them). */
+#define MS_MAX_DRAWS 20
+
 /* The ratio by which a rank tolerance is moved both ways to show a gap. */
 #define MS_GAP 100.0
 
