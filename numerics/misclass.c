@@ -178,6 +178,14 @@ static num_status newton_loop(size_t n, size_t d, const double *Z, double *w, si
         st->f = f;
         st->grad_norm = cblas_dnrm2((int)d, ws->g, 1);
         st->grad_floor = num_misclass_grad_floor(n, d, Z, w, ws->p);
+        /* The floor relative to its scale S is (2 d R ||w|| + n + 4) u: once it exceeds
+         * sqrt(u) (||w|| beyond ~1e8 / (d R)), the gradient is resolved to fewer than half the
+         * digits and a small ||grad f|| means nothing: the iterate has run off (separable data
+         * do that), and the search stops unconverged. */
+        double rel = (2.0 * (double)d * num_misclass_rmax(n, d, Z) * cblas_dnrm2((int)d, w, 1) +
+                      (double)n + 4.0) * (DBL_EPSILON / 2);
+        if (rel > sqrt(DBL_EPSILON / 2))
+            break;
         st->converged = st->grad_norm <= st->grad_floor;
         if (st->converged || st->iters >= max_iter)
             break;

@@ -48,8 +48,9 @@ double num_misclass_grad_floor(size_t n, size_t d, const double *Z, const double
                                const double *p);
 
 /* Damped Newton on f from w (in: start, out: last iterate), at most max_iter steps, stopping
- * when ||grad f|| <= its rounding floor (converged) or when the Armijo backtracking line search
- * can no longer decrease f. The Newton system is solved in the least-squares sense (dgelsd), so
+ * when ||grad f|| <= its rounding floor (converged), when the Armijo line search and the
+ * gradient-norm steps can no longer make progress, or when the floor exceeds sqrt(u) times its
+ * scale (the iterate has run off to ||w|| ~ 1e8 / (d R), as on separable data: unconverged). The Newton system is solved in the least-squares sense (dgelsd), so
  * a singular Hessian (data not spanning R^d) leaves the orthogonal complement of the data's span
  * untouched. Allocates O(d^2 + n) doubles. Returns NUM_OK whether or not it converged (see
  * st->converged); NUM_EINVAL, NUM_ENOMEM, NUM_ENAN on failure. */
