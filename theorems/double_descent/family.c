@@ -6,7 +6,9 @@
 #define CLAIMS(X) \
     X(dd_claim_overfits) \
     X(dd_claim_no_overfit) \
-    X(dd_claim_underparam)
+    X(dd_claim_underparam) \
+    X(dd_claim_random_features) \
+    X(dd_claim_random_features_ridge)
 
 static const tc_claim *const claims[] = {CLAIMS(TC_CLAIM_REF) NULL};
 
