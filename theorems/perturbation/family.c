@@ -5,7 +5,9 @@
 
 #define CLAIMS(X) \
     X(pert_claim_null_walk) \
-    X(pert_claim_full_rank)
+    X(pert_claim_full_rank) \
+    X(pert_claim_deep) \
+    X(pert_claim_deep_no_noise)
 
 static const tc_claim *const claims[] = {CLAIMS(TC_CLAIM_REF) NULL};
 
