@@ -74,6 +74,8 @@ typedef struct {
     double *ltest, *err, *ltrain, *cond; /* S x Q: log test/train MSE, 0-1 error, log10 cond */
     double *rank_def;                   /* S x Q: min(n, N) - numerical rank */
     double *lambda;                     /* S x Q: ridge penalty chosen / s_max^2 (control) */
+    size_t no_gap;                      /* fits whose rank moved with the tolerance (x 100) */
+    double margin;                      /* min log10(s_min / rank tolerance) over all fits */
 } rf_run;
 
 typedef struct {
@@ -122,6 +124,7 @@ static bool setup(tc_ctx *ctx, tc_result *res, rf_run *m, rf_work *w)
         return false;
     }
     grid(ctx, m);
+    m->margin = INFINITY;
     size_t SQ = m->S * m->Q, k = m->n < m->Nmax ? m->n : m->Nmax, rows[3] = {m->n, m->nv, m->nt};
     m->ltest = TC_NEW(ctx, double, SQ), m->err = TC_NEW(ctx, double, SQ);
     m->ltrain = TC_NEW(ctx, double, SQ), m->cond = TC_NEW(ctx, double, SQ);
@@ -203,17 +206,20 @@ static double tune_ridge(tc_ctx *ctx, const rf_run *m, rf_work *w, size_t N, siz
 }
 
 /* Model size N = m->N[q] of seed s: the read-out, its train and test errors. */
-static void fit_one(tc_ctx *ctx, const rf_run *m, rf_work *w, size_t s, size_t q)
+static void fit_one(tc_ctx *ctx, rf_run *m, rf_work *w, size_t s, size_t q)
 {
     const rf_config *cfg = tc_config(ctx);
     size_t N = m->N[q], k = m->n < N ? m->n : N, rows[3] = {m->n, m->nv, m->nt}, at = s * m->Q + q;
     for (int j = 0; j < 3; j++)
         num_rf_columns(rows[j], m->Nmax, w->Phi[j], N, w->sub[j]);
     tc_check(ctx, num_linalg_svd(m->n, N, w->sub[0], w->U, w->s, w->Vt), "the SVD of the features");
-    double tol = num_linalg_rank_tol(m->n, N, w->s[0], tc_param_real(ctx, "rank_factor"));
-    size_t rank = 0;
-    while (rank < k && w->s[rank] > tol)
-        rank++;
+    /* the rank at c and, to be read across a gap, the same at c / 100 and 100 c */
+    double c = tc_param_real(ctx, "rank_factor"), tol = num_linalg_rank_tol(m->n, N, w->s[0], c);
+    size_t r3[3];
+    if (!num_linalg_rank_across_gap(m->n, N, w->s, k, c, 100.0, r3))
+        m->no_gap++;
+    size_t rank = r3[1];
+    m->margin = fmin(m->margin, log10(w->s[k - 1] / tol));
     m->cond[at] = w->s[k - 1] > 0 ? log10(w->s[0] / w->s[k - 1]) : INFINITY;
     m->rank_def[at] = (double)(k - rank);
     if (cfg->ridge)
@@ -299,6 +305,12 @@ static void judge(tc_ctx *ctx, tc_result *res, const rf_run *m, rf_marks k)
         tc_result_error(res, "no model size below the threshold n = %zu on the grid", m->n);
         return;
     }
+    if (m->no_gap > 0) { /* a rank that moves with the tolerance is not a measurement */
+        tc_result_error(res, "inconclusive: the rank of %zu feature matrices moved when the "
+                        "tolerance moved by 100 (no spectral gap): min log10(s_min / tol) = "
+                        "%.3g", m->no_gap, m->margin);
+        return;
+    }
     tc_metric_info(res, "first_min_features", (double)m->N[k.min1]);
     tc_metric_info(res, "test_mse_first_min", exp(col_mean(m, m->ltest, k.min1)));
     tc_metric_info(res, "test_mse_at_threshold", exp(col_mean(m, m->ltest, k.thr)));
@@ -309,6 +321,7 @@ static void judge(tc_ctx *ctx, tc_result *res, const rf_run *m, rf_marks k)
     tc_metric_info(res, "threshold_cond_log10_mean", col_mean(m, m->cond, k.thr));
     tc_metric_info(res, "threshold_cond_log10_max", col_max(m, m->cond, k.thr));
     tc_metric_info(res, "threshold_rank_deficit_max", col_max(m, m->rank_def, k.thr));
+    tc_metric_info(res, "rank_margin_log10_min", m->margin);
     double tr = -INFINITY;
     for (size_t q = k.thr; q < m->Q; q++)
         tr = fmax(tr, col_max(m, m->ltrain, q));
