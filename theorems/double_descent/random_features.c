@@ -73,7 +73,7 @@ typedef struct {
     size_t *N;                          /* grid of model sizes, ascending, Q of them */
     double *ltest, *err, *ltrain, *cond; /* S x Q: log test/train MSE, 0-1 error, log10 cond */
     double *rank_def;                   /* S x Q: min(n, N) - numerical rank */
-    double *lambda;                     /* S x Q: ridge penalty chosen / s_max^2 (control) */
+    double *lambda;                     /* S x Q: log10(ridge penalty chosen / s_max^2) */
     size_t no_gap;                      /* fits whose rank moved with the tolerance (x 100) */
     double margin;                      /* min log10(s_min / rank tolerance) over all fits */
 } rf_run;
@@ -223,7 +223,7 @@ static void fit_one(tc_ctx *ctx, rf_run *m, rf_work *w, size_t s, size_t q)
     m->cond[at] = w->s[k - 1] > 0 ? log10(w->s[0] / w->s[k - 1]) : INFINITY;
     m->rank_def[at] = (double)(k - rank);
     if (cfg->ridge)
-        m->lambda[at] = tune_ridge(ctx, m, w, N, k);
+        m->lambda[at] = log10(tune_ridge(ctx, m, w, N, k));
     else
         tc_check(ctx, num_rf_coef(m->n, N, k, w->U, w->s, w->Vt, rank, 0.0, m->C, w->Y, w->B,
                                   w->tmp), "the minimum-norm read-out");
@@ -327,7 +327,7 @@ static void judge(tc_ctx *ctx, tc_result *res, const rf_run *m, rf_marks k)
         tr = fmax(tr, col_max(m, m->ltrain, q));
     tc_metric_info(res, "train_mse_max_past_threshold", exp(tr));
     if (cfg->ridge)
-        tc_metric_info(res, "ridge_lambda_at_threshold", exp(col_mean(m, m->lambda, k.thr)));
+        tc_metric_info(res, "ridge_lambda_log10_at_threshold", col_mean(m, m->lambda, k.thr));
     /* the grid resolves the location: the maximum must be the grid point N = n itself */
     tc_metric_in(res, "peak_features_over_train", (double)m->N[k.peak] / (double)m->n, 1.0, 1.0);
     tc_metric(res, "peak_rise_lower_bound", paired_lower(ctx, m, k.thr, k.min1), TC_GT, 0.0);

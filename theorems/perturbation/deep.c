@@ -44,18 +44,18 @@ static const deep_config cfg_deep = {.no_noise = false};
 static const deep_config cfg_no_noise = {.no_noise = true};
 
 static const tc_param_spec params[] = {
-    TC_P_INT("train", "60", "200", 4, 100000, "training points n"),
+    TC_P_INT("train", "60", "100", 4, 100000, "training points n"),
     TC_P_INT("test", "400", "1000", 2, 100000, "test points"),
     TC_P_INT("classes", "4", TC_SAME, 2, 100, "synthetic data: mixture classes C"),
     TC_P_INT("input_dim", "10", TC_SAME, 1, 10000, "synthetic data: input dimension d"),
     TC_P_REAL("separation", "1", TC_SAME, 0, 100,
               "synthetic data: RMS norm of the class centres (noise RMS norm 1)"),
-    TC_P_INT("width", "24", "64", 1, 4096, "hidden units per layer"),
+    TC_P_INT("width", "24", "32", 1, 4096, "hidden units per layer"),
     TC_P_INT("depth", "2", TC_SAME, 1, 8, "hidden layers (depth + 1 weight layers)"),
     TC_P_REAL("lr", "0.5", TC_SAME, 1e-6, 100, "GD step size on the mean cross-entropy"),
     TC_P_REAL("noise", "0.25", TC_SAME, 0, 10,
               "noise std as a fraction of each layer's weight std (003 Fig. 5: 1/4)"),
-    TC_P_INT("period", "25", "100", 1, 1000000, "epochs between perturbations (003: 100)"),
+    TC_P_INT("period", "25", "50", 1, 1000000, "epochs between perturbations (003: 100)"),
     TC_P_INT("rounds", "10", "20", 1, 10000, "perturbations"),
     TC_P_INT("max_epochs", "3000", TC_SAME, 1, 100000000,
              "epochs allowed to reach zero training error before the run is inconclusive"),

@@ -13,7 +13,7 @@ static const tc_claim *const claims[] = {CLAIMS(TC_CLAIM_REF) NULL};
 
 const tc_family tc_family_perturbation = {
     .name = "perturbation",
-    .title = "H. Perturbations around degenerate minima (003 §6, Figure 4)",
+    .title = "H. Perturbations around degenerate minima (003 §6, Figures 4 and 5)",
     .doc = "docs/claims/perturbation.md",
     .claims = claims,
 };
