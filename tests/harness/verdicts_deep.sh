@@ -59,6 +59,13 @@ head -100 "$SRC/data/optdigits.csv" >"$TMP/small.csv"
 expect_exit 0 "too little data" -- "$TC" run double_descent --data double_descent="$TMP/small.csv" --no-plots --out "$OUT"
 verdict double_descent >"$TMP/v"; expect_grep "$TMP/v" "^skip the data has 100 rows" "too little data: skip"
 
+# more training points than test and validation points (the prediction workspace holds the
+# largest set: ASan checks it); 3 seeds cannot resolve anything at level 1e-6: fail, not error
+expect_exit 1 "n > test, val" -- "$TC" run double_descent --set double_descent.train=80 \
+  --set double_descent.test=20 --set double_descent.val=10 --set double_descent.seeds=3 \
+  --set double_descent.ratios=0.5,1,2 --no-plots --out "$OUT"
+verdict double_descent >"$TMP/v"; expect_grep "$TMP/v" "^fail" "n > test: a verdict"
+
 # bad input
 expect_exit 2 "noise < 0" -- "$TC" run perturbation_deep --set perturbation_deep.noise=-1 --no-plots --out "$OUT"
 expect_exit 2 "train < 4" -- "$TC" run double_descent --set double_descent.train=1 --no-plots --out "$OUT"

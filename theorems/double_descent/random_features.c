@@ -138,7 +138,8 @@ static bool setup(tc_ctx *ctx, tc_result *res, rf_run *m, rf_work *w)
     w->U = TC_NEW(ctx, double, m->n * k), w->s = TC_NEW(ctx, double, k);
     w->Vt = TC_NEW(ctx, double, k * m->Nmax), w->Y = TC_NEW(ctx, double, m->n * m->C);
     w->B = TC_NEW(ctx, double, m->Nmax * m->C), w->tmp = TC_NEW(ctx, double, k * m->C);
-    w->P = TC_NEW(ctx, double, (m->nt > m->nv ? m->nt : m->nv) * m->C);
+    size_t most = m->n > m->nv ? m->n : m->nv; /* predictions of the largest set */
+    w->P = TC_NEW(ctx, double, (most > m->nt ? most : m->nt) * m->C);
     return true;
 }
 
