@@ -76,6 +76,7 @@ typedef struct {
     double *traj;                      /* T x 2 x T_NQ: sums over seeds, every rec = period/5 epochs */
     double *loss_rise, *norm_rise;      /* per seed, at the end */
     double *err_rise, *ctrl_norm_growth; /* per seed, reported */
+    double *loss_diff;                   /* per seed: L_perturbed - L_control, reported */
     double epochs0_max, train_err_max;  /* the gates' numbers */
 } deep_run;
 
@@ -144,6 +145,7 @@ static bool setup(tc_ctx *ctx, tc_result *res, deep_run *m)
     m->traj = TC_NEW(ctx, double, m->T * 2 * T_NQ);
     m->loss_rise = TC_NEW(ctx, double, m->S), m->norm_rise = TC_NEW(ctx, double, m->S);
     m->err_rise = TC_NEW(ctx, double, m->S), m->ctrl_norm_growth = TC_NEW(ctx, double, m->S);
+    m->loss_diff = TC_NEW(ctx, double, m->S);
     return true;
 }
 
@@ -250,6 +252,7 @@ static bool seed(tc_ctx *ctx, tc_result *res, deep_run *m, size_t s)
             m->traj[((m->T - 1) * 2 + (size_t)b) * T_NQ + (size_t)j] += q[b][j];
     }
     m->loss_rise[s] = log(q[B_PERT][T_TEST_LOSS] / q[B_CTRL][T_TEST_LOSS]);
+    m->loss_diff[s] = q[B_PERT][T_TEST_LOSS] - q[B_CTRL][T_TEST_LOSS];
     m->norm_rise[s] = q[B_PERT][T_NORM] - q[B_CTRL][T_NORM];
     m->err_rise[s] = q[B_PERT][T_TEST_ERR] - q[B_CTRL][T_TEST_ERR];
     m->ctrl_norm_growth[s] = q[B_CTRL][T_NORM] - norm0;
@@ -289,6 +292,8 @@ static void judge(tc_result *res, const deep_run *m)
     tc_metric_info(res, "test_loss_perturbed", m->traj[((m->T - 1) * 2 + B_PERT) * T_NQ +
                                                        T_TEST_LOSS] / (double)m->S);
     tc_metric_info(res, "test_loss_rise_mean", num_stats_t(m->loss_rise, m->S).mean);
+    /* the plain difference's bound, for comparison (docs: why the log ratio decides) */
+    tc_metric_info(res, "test_loss_diff_lower_bound", lower_bound(m, m->loss_diff));
     tc_metric_info(res, "weight_norm_rise_mean", num_stats_t(m->norm_rise, m->S).mean);
     tc_metric_info(res, "test_error_rise_mean", num_stats_t(m->err_rise, m->S).mean);
     tc_metric_info(res, "control_norm_growth_mean", num_stats_t(m->ctrl_norm_growth, m->S).mean);
