@@ -63,11 +63,14 @@ test: build build-asan
 	  THEORYCHECK_SANITIZED=1 ctest --output-on-failure -j $(JOBS)
 	$(MAKE) fuzz-test
 
-# The full profile trains the MLP collapse claims on the shipped digits data (data/README.md).
+# The full profile trains the MLP collapse claims, perturbation_deep and double_descent (with
+# their controls) on the shipped digits data (data/README.md).
 DIGITS = data/optdigits.csv
 figures: build
 	./$(BUILD)/theorycheck run --profile full --out results/full \
-	  --data neural_collapse_mlp=$(DIGITS) --data neural_collapse_mlp_decades=$(DIGITS)
+	  --data neural_collapse_mlp=$(DIGITS) --data neural_collapse_mlp_decades=$(DIGITS) \
+	  --data perturbation_deep=$(DIGITS) --data perturbation_deep_no_noise=$(DIGITS) \
+	  --data double_descent=$(DIGITS) --data double_descent_ridge=$(DIGITS)
 
 bench: build
 	./$(BUILD)/tc_bench > bench/RESULTS.md.tmp
