@@ -65,21 +65,19 @@ test: build build-asan
 	  THEORYCHECK_SANITIZED=1 ctest --output-on-failure -j $(JOBS)
 	$(MAKE) fuzz-test
 
-# The full profile trains the MLP collapse claims on the shipped digits data (data/README.md) and
-# runs max_margin on Soudry et al.'s Figure 1 set; then `report --doc-figures` composes the
-# documents' figures from the CSVs (docs/figures.md). Claims that take the digits and may not
-# be in this build yet (FIGURE_DIGITS_IF_PRESENT) get --data only when `show` knows them. The
-# run's exit status (1 when a verdict fails) is kept, after the figures are drawn.
+# The full profile trains the MLP collapse claims, perturbation_deep and double_descent (with
+# their controls) on the shipped digits data (data/README.md) and runs max_margin on Soudry et
+# al.'s Figure 1 set; then `report --doc-figures` composes the documents' figures from the CSVs
+# (docs/figures.md). The run's exit status (1 when a verdict fails) is kept, after the figures
+# are drawn.
 DIGITS = data/optdigits.csv
 FIGURE_FORMATS ?= pdf,svg,png
-FIGURE_DIGITS_IF_PRESENT = perturbation_deep double_descent
 figures: build
-	@data=""; for c in $(FIGURE_DIGITS_IF_PRESENT); do \
-	  ./$(BUILD)/theorycheck show $$c >/dev/null 2>&1 && data="$$data --data $$c=$(DIGITS)"; \
-	done; \
 	./$(BUILD)/theorycheck run --profile full --out results/full --figure-format $(FIGURE_FORMATS) \
 	  --data neural_collapse_mlp=$(DIGITS) --data neural_collapse_mlp_decades=$(DIGITS) \
-	  --data max_margin=data/soudry_fig1.csv $$data; status=$$?; \
+	  --data perturbation_deep=$(DIGITS) --data perturbation_deep_no_noise=$(DIGITS) \
+	  --data double_descent=$(DIGITS) --data double_descent_ridge=$(DIGITS) \
+	  --data max_margin=data/soudry_fig1.csv; status=$$?; \
 	[ $$status -le 1 ] || exit $$status; \
 	./$(BUILD)/theorycheck report results/full --doc-figures --figure-format $(FIGURE_FORMATS) \
 	  || status=1; exit $$status

@@ -10,5 +10,7 @@
 extern const tc_claim dd_claim_overfits;
 extern const tc_claim dd_claim_no_overfit;
 extern const tc_claim dd_claim_underparam;
+extern const tc_claim dd_claim_random_features;       /* random_features.c: I' */
+extern const tc_claim dd_claim_random_features_ridge; /* its control */
 
 #endif

@@ -14,5 +14,7 @@
 
 extern const tc_claim pert_claim_null_walk;
 extern const tc_claim pert_claim_full_rank;
+extern const tc_claim pert_claim_deep;          /* deep.c: H' */
+extern const tc_claim pert_claim_deep_no_noise; /* its control */
 
 #endif
