@@ -2,12 +2,14 @@
 # tests/harness/figures.sh — figures for papers (issue #13): --figure-format writes every chosen
 # format (pdf, svg, png, cairolatex) and results.json lists exactly the files written; every PDF
 # opens (pdfinfo) with its fonts embedded (pdffonts); `report DIR --doc-figures` draws each
-# document figure of reports/docfigures.c whose claim ran, from the CSVs alone (figures deleted
-# first), and the table agrees with `theorycheck list` and docs/figures.md. A row whose claim
-# is not in `theorycheck list` must be one marked pending (its claim is written on another
-# branch: 003-fig5 perturbation_deep, 000-fig1 double_descent) and is skipped, so the test holds
-# before and after that merge. Bad --figure-format values exit 2. Without gnuplot the test
-# is skipped; without poppler-utils (pdfinfo, pdffonts) the PDF checks are (deps.sh installs it).
+# document figure of reports/docfigures.c whose claim ran, from the CSVs alone (a run without
+# figures), and the table agrees with `theorycheck list` and docs/figures.md (a section per row,
+# a thumbnail per row whose claim is in the build). A row whose claim is not in `theorycheck
+# list` must be one marked pending (its claim written on another branch; none is now:
+# 003-fig5 perturbation_deep and 000-fig1 double_descent were, until main merged them) and is
+# skipped, so the test holds before and after such a merge. Bad --figure-format values exit 2.
+# Without gnuplot the test is skipped; without poppler-utils (pdfinfo, pdffonts, pdfimages)
+# the PDF checks are (deps.sh installs it).
 . "$(dirname "$0")/../lib.sh"
 command -v "${THEORYCHECK_GNUPLOT:-gnuplot}" >/dev/null || { echo "SKIP: gnuplot not found"; exit 0; }
 POPPLER=1; command -v pdfinfo >/dev/null && command -v pdffonts >/dev/null ||
