@@ -5,7 +5,9 @@
 #                 each fuzz target for FUZZ_SECONDS (20) from its seed corpus
 #   make fuzz     the fuzz targets for longer (FUZZ_LONG seconds each, default 600)
 #   make build    build/theorycheck
-#   make figures  the full profile, for papers (results/full)
+#   make figures  the full profile, for papers (results/full): every figure in
+#                 FIGURE_FORMATS, then the documents' figures in results/full/figures/doc
+#                 (docs/figures.md)
 #   make bench    benchmarks -> bench/RESULTS.md
 #   make readme   the README claims table from `theorycheck list --format markdown`
 #   make clean
@@ -64,13 +66,21 @@ test: build build-asan
 	$(MAKE) fuzz-test
 
 # The full profile trains the MLP collapse claims, perturbation_deep and double_descent (with
-# their controls) on the shipped digits data (data/README.md).
+# their controls) on the shipped digits data (data/README.md) and runs max_margin on Soudry et
+# al.'s Figure 1 set; then `report --doc-figures` composes the documents' figures from the CSVs
+# (docs/figures.md). The run's exit status (1 when a verdict fails) is kept, after the figures
+# are drawn.
 DIGITS = data/optdigits.csv
+FIGURE_FORMATS ?= pdf,svg,png
 figures: build
-	./$(BUILD)/theorycheck run --profile full --out results/full \
+	./$(BUILD)/theorycheck run --profile full --out results/full --figure-format $(FIGURE_FORMATS) \
 	  --data neural_collapse_mlp=$(DIGITS) --data neural_collapse_mlp_decades=$(DIGITS) \
 	  --data perturbation_deep=$(DIGITS) --data perturbation_deep_no_noise=$(DIGITS) \
-	  --data double_descent=$(DIGITS) --data double_descent_ridge=$(DIGITS)
+	  --data double_descent=$(DIGITS) --data double_descent_ridge=$(DIGITS) \
+	  --data max_margin=data/soudry_fig1.csv; status=$$?; \
+	[ $$status -le 1 ] || exit $$status; \
+	./$(BUILD)/theorycheck report results/full --doc-figures --figure-format $(FIGURE_FORMATS) \
+	  || status=1; exit $$status
 
 bench: build
 	./$(BUILD)/tc_bench > bench/RESULTS.md.tmp

@@ -33,6 +33,8 @@
 #include "harness/runner.h"
 #include "harness/sweep.h"
 #include "common/atomic.h"
+#include "reports/docfigures.h"
+#include "reports/figformat.h"
 #include "reports/report.h"
 #include "theorems/registry.h"
 
@@ -46,11 +48,12 @@ static const char usage[] =
     "                  [--set CLAIM.PARAM=VALUE]... [--config FILE.ini]\n"
     "                  [--data CLAIM=FILE.csv] [--out DIR] [--jobs N]\n"
     "                  [--format table|json|junit] [--no-plots] [--strict]\n"
+    "                  [--figure-format LIST]\n"
     "  theorycheck sweep CLAIM --grid PARAM=VALUES [--grid ...] [--zip] [--seeds N]\n"
     "                  [--shard K/N] [--force] [--max-cells M] [--refine R] [run options]\n"
     "  theorycheck merge DIR... --out DIR [--partial]\n"
     "  theorycheck diff OLD NEW [--format table|json] [--rtol R]\n"
-    "  theorycheck report DIR [--no-plots]\n"
+    "  theorycheck report DIR [--no-plots] [--figure-format LIST] [--doc-figures]\n"
     "  theorycheck measure collapse --features F.csv --labels L.csv [--weights W.csv]\n"
     "  theorycheck --help | --version\n"
     "\n"
@@ -67,6 +70,8 @@ static const char usage[] =
     "  --format F             stdout: verdict table (default), the JSON record, or JUnit XML\n"
     "  --no-plots             write data and reports but draw no figures\n"
     "  --strict               a skip counts as a failure\n"
+    "  --figure-format LIST   figure files: comma list of svg, png, pdf, cairolatex,\n"
+    "                         epslatex (LaTeX sets the text), or all; default svg,png\n"
     "\n"
     "sweep options (and the run options above; --out defaults to results/sweep):\n"
     "  --grid P=VALUES        swept values of parameter P: a comma list, LO:HI:COUNT or\n"
@@ -91,6 +96,9 @@ static const char usage[] =
     "\n"
     "exit codes: 0 every verdict pass, xfail or skip; 1 any fail, xpass or error (or skip\n"
     "with --strict); 2 usage or bad input (nothing written); 3 internal fault.\n"
+    "report: redraw DIR's documents and figures from results.json and data/*.csv (in the\n"
+    "--figure-format formats); with --doc-figures only the documents' figures that DIR's\n"
+    "claims reproduce (docs/figures.md), as figures/doc/*: exit 1 when one is not drawn.\n"
     "output: DIR/results.json, junit.xml, report.md, report.html, data/*.csv, figures/*.svg|png\n";
 
 static int cmd_usage_error(const char *msg, const char *arg)
@@ -107,9 +115,11 @@ typedef struct {
     hx_format fmt;
     int no_plots;
     const char **positional; /* NULL: no operand allowed */
+    unsigned figure_formats; /* report: --figure-format (0 = default) */
+    int doc_figures;         /* report: --doc-figures */
 } small_args;
 
-enum { SMALL_FORMAT = 1000, SMALL_NO_PLOTS };
+enum { SMALL_FORMAT = 1000, SMALL_NO_PLOTS, SMALL_FIGURE_FORMAT, SMALL_DOC_FIGURES };
 
 static int small_option(void *user, int opt, const char *v)
 {
@@ -122,6 +132,16 @@ static int small_option(void *user, int opt, const char *v)
         a->no_plots = 1;
     } else if (opt == SMALL_NO_PLOTS) {
         return cmd_usage_error("unexpected argument '%s'", "--no-plots") != 0;
+    } else if (opt == SMALL_FIGURE_FORMAT || opt == SMALL_DOC_FIGURES) {
+        char err[300];
+        if (!a->plots_option)
+            return cmd_usage_error("unexpected argument '%s'", opt == SMALL_DOC_FIGURES
+                                                                   ? "--doc-figures"
+                                                                   : "--figure-format") != 0;
+        if (opt == SMALL_DOC_FIGURES)
+            a->doc_figures = 1;
+        else if (rep_ff_parse(v, &a->figure_formats, err, sizeof err))
+            return cmd_usage_error("%s", err) != 0;
     } else if (a->markdown && strcmp(v, "markdown") == 0) {
         a->fmt = HX_FMT_MARKDOWN;
     } else if (hx_format_parse(v, &a->fmt, false)) {
@@ -137,6 +157,9 @@ static int parse_small(int argc, char **argv, small_args *a)
 {
     static const struct option opts[] = {{"format", required_argument, NULL, SMALL_FORMAT},
                                          {"no-plots", no_argument, NULL, SMALL_NO_PLOTS},
+                                         {"figure-format", required_argument, NULL,
+                                          SMALL_FIGURE_FORMAT},
+                                         {"doc-figures", no_argument, NULL, SMALL_DOC_FIGURES},
                                          {NULL, 0, NULL, 0}};
     static const hx_cli_text text = {"theorycheck", "a value", HX_CLI_HINT};
     return hx_cli_parse(argc, argv, 2, opts, small_option, a, &text);
@@ -205,7 +228,8 @@ static int write_record(const char *dir, void *arg, char *err, size_t errlen)
 {
     const record_job *r = arg;
     if (hx_records_write(dir, r->plan, r->record, r->junit, err, errlen) != 0 ||
-        rep_render_all(dir, r->record, r->o->no_plots, err, errlen) != 0)
+        rep_render_all(dir, r->record, r->o->no_plots, err, errlen) != 0 ||
+        rep_ff_fix_record(dir, (json_t *)r->record, err, errlen) != 0)
         return -1;
     return 0;
 }
@@ -253,6 +277,7 @@ static int cmd_run(int argc, char **argv)
         hx_run_options_free(&o);
         return HX_EXIT_USAGE;
     }
+    rep_ff_set(o.figure_formats);
     if (hx_plan_build(&plan, &o)) {
         hx_plan_free(&plan);
         hx_run_options_free(&o);
@@ -330,6 +355,7 @@ static int cmd_report(int argc, char **argv)
         return a.fmt != HX_FMT_TABLE ? cmd_usage_error("report takes no --format%s", "")
                                      : HX_EXIT_USAGE;
     int no_plots = a.no_plots;
+    rep_ff_set(a.figure_formats);
     if (!dir)
         return cmd_usage_error("report needs a results directory%s", "");
     char path[4096], err[1024];
@@ -354,8 +380,15 @@ static int cmd_report(int argc, char **argv)
         json_decref(record);
         return HX_EXIT_USAGE;
     }
+    if (a.doc_figures) { /* only the documents' figures (docs/figures.md): exit 1 when one
+                          * whose claim is in the record was not drawn */
+        int failed = rep_docfig_render(dir, record, no_plots, hx_family_of, stdout);
+        json_decref(record);
+        return failed ? HX_EXIT_FAIL : HX_EXIT_OK;
+    }
     int rc = write_junit(dir, record, err, sizeof err) ||
-             rep_render_all(dir, record, no_plots, err, sizeof err);
+             rep_render_all(dir, record, no_plots, err, sizeof err) ||
+             rep_ff_fix_record(dir, record, err, sizeof err);
     if (rc)
         fprintf(stderr, "theorycheck: report: %s\n", err);
     else

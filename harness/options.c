@@ -3,6 +3,7 @@
 #include "harness/options.h"
 
 #include "harness/cli.h"
+#include "reports/figformat.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -65,7 +66,7 @@ static int push_data(hx_run_options *o, const char *text)
 }
 
 enum { OPT_PROFILE = 1000, OPT_SEED, OPT_SET, OPT_CONFIG, OPT_DATA, OPT_OUT, OPT_JOBS,
-       OPT_FORMAT, OPT_NO_PLOTS, OPT_STRICT };
+       OPT_FORMAT, OPT_NO_PLOTS, OPT_STRICT, OPT_FIGURE_FORMAT };
 
 static const struct option run_options[] = {
     {"profile", required_argument, NULL, OPT_PROFILE},
@@ -78,6 +79,7 @@ static const struct option run_options[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
     {"no-plots", no_argument, NULL, OPT_NO_PLOTS},
     {"strict", no_argument, NULL, OPT_STRICT},
+    {"figure-format", required_argument, NULL, OPT_FIGURE_FORMAT},
     {NULL, 0, NULL, 0}};
 
 static int apply_option(hx_run_options *o, int opt, const char *v)
@@ -108,6 +110,12 @@ static int apply_option(hx_run_options *o, int opt, const char *v)
         if (hx_cli_u64(v, &j) || j < 1 || j > 256)
             return usage_error("--jobs '%s' is not allowed: must be an integer in [1, 256]%s", v, "");
         o->jobs = (int)j;
+        return 0;
+    }
+    case OPT_FIGURE_FORMAT: {
+        char err[300];
+        if (rep_ff_parse(v, &o->figure_formats, err, sizeof err))
+            return usage_error("%s%s", err, "");
         return 0;
     }
     case OPT_FORMAT:

@@ -33,6 +33,7 @@ typedef struct {
     int jobs;             /* default: online processors */
     hx_format format;
     bool no_plots, strict;
+    unsigned figure_formats; /* --figure-format (reports/figformat.h); 0 = default svg,png */
     hx_override *sets;    /* --set (command line) then config entries */
     size_t nsets;
     hx_data_opt *data;

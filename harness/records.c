@@ -115,10 +115,10 @@ json_t *hx_record_claim(const hx_job *j)
         json_array_append_new(series, json_pack("{s:s, s:o}", "name", r->series[k]->name,
                                                 "file", jpath("data/%s-%s.csv", c->id,
                                                               r->series[k]->name)));
-    for (size_t k = 0; k < r->nplots; k++) {
-        json_array_append_new(figures, jpath("figures/%s-%s.svg", c->id, r->plots[k].name));
+    /* "figures" names the files actually written: empty here (a sweep cell draws none);
+     * after drawing, rep_ff_fix_record (reports/figformat.c) lists them in the chosen formats. */
+    for (size_t k = 0; k < r->nplots; k++)
         json_array_append_new(plots, plot_json(c->id, &r->plots[k]));
-    }
     json_t *holds = r->outcome == TC_OUT_HOLDS       ? json_true()
                     : r->outcome == TC_OUT_NOT_HOLDS ? json_false()
                                                      : json_null();

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "reports/figformat.h"
 #include "reports/report.h"
 
 /* A figure of a few thousand points takes well under a second; a minute means gnuplot hangs. */
@@ -31,6 +32,8 @@ void rep_figset_free(rep_figset *fs)
         free(f->title);
         free(f->svg);
         free(f->png);
+        for (size_t k = 0; k < f->nfiles; k++)
+            free(f->files[k]);
         free(f->note);
     }
     free(fs->v);
@@ -48,7 +51,7 @@ size_t rep_figset_ndrawn(const rep_figset *fs)
 
 /* Output base for a plot: its "file" member when it is a safe relative path (an extension
  * .svg/.png is dropped), else figures/<claim>-<name>. */
-static char *figure_base(const char *id, const json_t *plot, const char *name)
+char *rep_figure_base(const char *id, const json_t *plot, const char *name)
 {
     const char *file = rep_jstr(plot, "file", NULL);
     cm_buf b = {0};
@@ -101,13 +104,16 @@ int rep_figset_collect(rep_figset *fs, const json_t *results)
             f->claim = (int)i;
             f->name = xstrdup(rep_jstr(plot, "name", fallback));
             f->title = xstrdup(rep_jstr(plot, "title", f->name ? f->name : ""));
-            char *base = f->name ? figure_base(id, plot, f->name) : NULL;
-            f->svg = base ? with_ext(base, ".svg") : NULL;
-            f->png = base ? with_ext(base, ".png") : NULL;
+            char *base = f->name ? rep_figure_base(id, plot, f->name) : NULL;
+            unsigned fmts = rep_ff_get();
+            f->nfiles = base ? rep_ff_files(fmts, base, f->files) : 0;
+            f->svg = base && (fmts & REP_FF_SVG) ? with_ext(base, ".svg") : NULL;
+            f->png = base && (fmts & REP_FF_PNG) ? with_ext(base, ".png") : NULL;
             free(base);
-            if (!f->name || !f->title || !f->svg || !f->png)
+            if (!f->name || !f->title || f->nfiles == 0 || ((fmts & REP_FF_SVG) && !f->svg) ||
+                ((fmts & REP_FF_PNG) && !f->png))
                 return -1;
-            if (!rep_path_safe(f->svg))
+            if (!rep_path_safe(f->files[0]))
                 f->note = xstrdup("not drawn: unsafe figure path in results.json");
         }
     }
@@ -195,11 +201,16 @@ static void curve_free(rep_curve *c)
     free(c->path);
 }
 
-/* Temporary sibling of outdir/rel: outdir/rel.<tag>.tmp.<pid>. */
-static char *tmp_name(const char *outdir, const char *rel, const char *tag)
+/* Temporary sibling of outdir/rel that keeps its extension (gnuplot's LaTeX terminals name
+ * the graphic after the .tex): outdir/<rel without extension>.tmp.<pid>.<ext>. */
+static char *tmp_name(const char *outdir, const char *rel)
 {
+    const char *dot = strrchr(rel, '.');
+    const char *slash = strrchr(rel, '/');
+    if (!dot || (slash && dot < slash))
+        dot = rel + strlen(rel);
     cm_buf b = {0};
-    cm_buf_printf(&b, "%s/%s.%s.tmp.%ld", outdir, rel, tag, (long)getpid());
+    cm_buf_printf(&b, "%s/%.*s.tmp.%ld%s", outdir, (int)(dot - rel), rel, (long)getpid(), dot);
     if (b.oom) {
         cm_buf_free(&b);
         return NULL;
@@ -220,29 +231,79 @@ static int make_parent(const char *outdir, const char *rel)
     return rc;
 }
 
-/* Run the script and publish both files. 1 = gnuplot not found, 0 otherwise (note on error). */
-static int draw_files(const char *outdir, const rep_plotspec *ps, rep_fig *fig)
+/* The LaTeX text file's graphic is referred to by its final name (no directory). */
+static int latex_fix(char *const *files, size_t nfiles, char *const *tmp)
 {
-    char *svg_tmp = tmp_name(outdir, fig->svg, "part");
-    char *png_tmp = tmp_name(outdir, fig->png, "part");
-    char *script = tmp_name(outdir, fig->svg, "gp");
-    char *log = tmp_name(outdir, fig->svg, "log");
-    char *svg = cm_join(outdir, fig->svg), *png = cm_join(outdir, fig->png);
+    for (size_t k = 0; k < nfiles; k++) {
+        size_t n = strlen(files[k]);
+        if (n < 4 || strcmp(files[k] + n - 4, ".tex") != 0)
+            continue;
+        const char *slash = strrchr(files[k], '/');
+        const char *name = slash ? slash + 1 : files[k];
+        char stem[512];
+        snprintf(stem, sizeof stem, "%.*s", (int)(strlen(name) - 4), name);
+        return rep_ff_latex_fix(tmp[k], stem);
+    }
+    return 0;
+}
+
+/* Write every file or none: gnuplot draws to temporary names, which are renamed when all
+ * were drawn. */
+static int publish(char *const *files, size_t nfiles, char *const *tmp,
+                   char *const *fin, char **note)
+{
+    for (size_t k = 0; k < nfiles; k++)
+        if (!cm_file_nonempty(tmp[k])) {
+            note_add(note, "not drawn: gnuplot produced an empty file (%s)", files[k]);
+            return -1;
+        }
+    if (latex_fix(files, nfiles, tmp) != 0) {
+        note_add(note, "not drawn: the LaTeX file names no graphic");
+        return -1;
+    }
+    for (size_t k = 0; k < nfiles; k++)
+        if (cm_fsync_path(tmp[k]) != 0) {
+            note_add(note, "not drawn: cannot publish the figure: %s", strerror(errno));
+            return -1;
+        }
+    for (size_t k = 0; k < nfiles; k++)
+        if (rename(tmp[k], fin[k]) != 0) {
+            note_add(note, "not drawn: cannot publish the figure: %s", strerror(errno));
+            return -1;
+        }
+    return 0;
+}
+
+int rep_draw_script(const char *outdir, char *const *files, size_t nfiles, rep_script_fn build,
+                    const void *user, char **note)
+{
+    char *tmp[REP_FF_MAXFILES] = {0}, *fin[REP_FF_MAXFILES] = {0};
+    char *script = nfiles ? tmp_name(outdir, files[0]) : NULL;
+    char *log = script ? strdup(script) : NULL;
     cm_buf b = {0};
-    int rc = 0;
+    int rc = -1, ok = script && log && nfiles <= REP_FF_MAXFILES;
     char err[256] = "";
-    if (!svg_tmp || !png_tmp || !script || !log || !svg || !png) {
-        note_add(&fig->note, "not drawn: out of memory");
+    if (script && log) { /* x.tmp.pid.svg -> x.tmp.pid.gp and .log */
+        strcpy(strrchr(script, '.'), ".gp");
+        strcpy(strrchr(log, '.'), ".log");
+    }
+    for (size_t k = 0; ok && k < nfiles; k++) {
+        ok &= (tmp[k] = tmp_name(outdir, files[k])) != NULL;
+        ok &= (fin[k] = cm_join(outdir, files[k])) != NULL;
+    }
+    if (!ok) {
+        note_add(note, "not drawn: out of memory");
         goto done;
     }
-    if (make_parent(outdir, fig->svg) != 0 || make_parent(outdir, fig->png) != 0) {
-        note_add(&fig->note, "not drawn: cannot create the figure directory: %s",
-                 strerror(errno));
-        goto done;
-    }
-    rep_gp_script(&b, ps, svg_tmp, png_tmp);
+    for (size_t k = 0; k < nfiles; k++)
+        if (make_parent(outdir, files[k]) != 0) {
+            note_add(note, "not drawn: cannot create the figure directory: %s",
+                     strerror(errno));
+            goto done;
+        }
+    build(&b, user, tmp);
     if (b.oom || cm_write_atomic(script, cm_buf_str(&b), b.len) != 0) {
-        note_add(&fig->note, "not drawn: cannot write the gnuplot script");
+        note_add(note, "not drawn: cannot write the gnuplot script");
         goto done;
     }
     int g = rep_gnuplot_run(script, log, REP_GNUPLOT_TIMEOUT_S, err, sizeof err);
@@ -250,78 +311,96 @@ static int draw_files(const char *outdir, const rep_plotspec *ps, rep_fig *fig)
         rc = 1;
         goto done;
     }
-    if (g != 0) {
-        note_add(&fig->note, "not drawn: %s", err);
-        goto done;
-    }
-    if (!cm_file_nonempty(svg_tmp) || !cm_file_nonempty(png_tmp)) {
-        note_add(&fig->note, "not drawn: gnuplot produced an empty file");
-        goto done;
-    }
-    if (cm_fsync_path(svg_tmp) != 0 || cm_fsync_path(png_tmp) != 0 ||
-        rename(svg_tmp, svg) != 0 || rename(png_tmp, png) != 0) {
-        note_add(&fig->note, "not drawn: cannot publish the figure: %s", strerror(errno));
-        goto done;
-    }
-    fig->drawn = 1;
+    if (g != 0)
+        note_add(note, "not drawn: %s", err);
+    else if (publish(files, nfiles, tmp, fin, note) == 0)
+        rc = 0;
 done:
-    if (svg_tmp)
-        unlink(svg_tmp);
-    if (png_tmp)
-        unlink(png_tmp);
+    for (size_t k = 0; k < nfiles && k < REP_FF_MAXFILES; k++) {
+        if (tmp[k])
+            unlink(tmp[k]);
+        free(tmp[k]);
+        free(fin[k]);
+    }
     if (script)
         unlink(script);
     if (log)
         unlink(log);
-    free(svg_tmp);
-    free(png_tmp);
     free(script);
     free(log);
-    free(svg);
-    free(png);
     cm_buf_free(&b);
     return rc;
+}
+
+static void one_plot_script(cm_buf *b, const void *ps, char *const *tmp)
+{
+    rep_ff_script(b, ps, rep_ff_get(), tmp);
+}
+
+/* 1 = gnuplot not found, 0 otherwise (fig->drawn, or a note). */
+static int draw_files(const char *outdir, const rep_plotspec *ps, rep_fig *fig)
+{
+    int rc = rep_draw_script(outdir, fig->files, fig->nfiles, one_plot_script, ps, &fig->note);
+    fig->drawn = rc == 0;
+    return rc == 1;
+}
+
+void rep_plotspec_free(rep_plotspec *ps)
+{
+    for (size_t k = 0; k < ps->ncurves; k++)
+        curve_free(&ps->curves[k]);
+    free(ps->curves);
+    memset(ps, 0, sizeof *ps);
+}
+
+size_t rep_plotspec_load(const char *outdir, const json_t *plot, const char *name,
+                         rep_plotspec *ps, char **note)
+{
+    memset(ps, 0, sizeof *ps);
+    ps->title = rep_jstr(plot, "title", name);
+    ps->xlabel = rep_jstr(plot, "xlabel", "");
+    ps->ylabel = rep_jstr(plot, "ylabel", "");
+    ps->logx = json_is_true(json_object_get(plot, "logx"));
+    ps->logy = json_is_true(json_object_get(plot, "logy"));
+    const json_t *curves = rep_jarr(plot, "curves");
+    size_t n = json_array_size(curves);
+    ps->curves = calloc(n ? n : 1, sizeof *ps->curves);
+    if (!ps->curves) {
+        note_add(note, "not drawn: out of memory");
+        return 0;
+    }
+    for (size_t k = 0; k < n; k++) {
+        rep_curve *c = &ps->curves[ps->ncurves];
+        if (curve_prepare(outdir, ps, json_array_get(curves, k), c, note) == 0)
+            ps->ncurves++;
+        else
+            curve_free(c);
+    }
+    if (ps->ncurves)
+        rep_plot_ranges(ps);
+    return ps->ncurves;
 }
 
 int rep_figure_draw(const char *outdir, const json_t *plot, rep_fig *fig, int draw)
 {
     if (fig->note)
         return 0; /* already rejected when collected */
-    rep_plotspec ps = {0};
-    ps.title = rep_jstr(plot, "title", fig->name);
-    ps.xlabel = rep_jstr(plot, "xlabel", "");
-    ps.ylabel = rep_jstr(plot, "ylabel", "");
-    ps.logx = json_is_true(json_object_get(plot, "logx"));
-    ps.logy = json_is_true(json_object_get(plot, "logy"));
-    const json_t *curves = rep_jarr(plot, "curves");
-    size_t n = json_array_size(curves);
-    ps.curves = calloc(n ? n : 1, sizeof *ps.curves);
-    if (!ps.curves) {
-        note_add(&fig->note, "not drawn: out of memory");
-        return 0;
-    }
-    for (size_t k = 0; k < n; k++) {
-        rep_curve *c = &ps.curves[ps.ncurves];
-        if (curve_prepare(outdir, &ps, json_array_get(curves, k), c, &fig->note) == 0)
-            ps.ncurves++;
-        else
-            curve_free(c);
-    }
+    rep_plotspec ps;
     int rc = 0;
-    if (ps.ncurves == 0) {
-        char *why = fig->note;
-        fig->note = NULL;
-        if (why)
+    if (rep_plotspec_load(outdir, plot, fig->name, &ps, &fig->note) == 0) {
+        if (!ps.curves) {
+            /* out of memory: noted */
+        } else if (fig->note) {
+            char *why = fig->note;
+            fig->note = NULL;
             note_add(&fig->note, "not drawn: no drawable data (%s)", why);
-        else
+            free(why);
+        } else {
             note_add(&fig->note, "not drawn: the plot has no curves");
-        free(why);
+        }
     } else if (draw) {
-        rep_plot_ranges(&ps);
         rc = draw_files(outdir, &ps, fig);
     }
-    for (size_t k = 0; k < ps.ncurves; k++)
-        curve_free(&ps.curves[k]);
-    free(ps.curves);
+    rep_plotspec_free(&ps);
     return rc;
 }

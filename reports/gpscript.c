@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "reports/figformat.h"
 #include "reports/report.h"
 
 /* Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008, "Color Universal Design"), in an
@@ -123,7 +124,7 @@ const char *rep_key_position(const rep_plotspec *ps)
  * no near-empty decade is added as gnuplot's decade autoscaling would); decade labels
  * 10^k when the data span three decades or more (so at least three labelled tics), otherwise
  * explicit tics at 1, 2, 5 x 10^k (at most ~10 labels; 1..9 x 10^k on very short ranges). */
-static void log_axis(cm_buf *b, char axis, double lo, double hi)
+static void log_axis(cm_buf *b, char axis, double lo, double hi, int latex)
 {
     cm_buf_printf(b, "set logscale %c 10\n", axis);
     if (!(lo > 0) || !isfinite(lo) || !isfinite(hi) || hi < lo) {
@@ -140,9 +141,13 @@ static void log_axis(cm_buf *b, char axis, double lo, double hi)
     z += pad;
     cm_buf_printf(b, "set %crange [%.6e:%.6e]\n", axis, pow(10, a), pow(10, z));
     if (z - a >= 3) {
-        /* the powers need enhanced text even where the tics are set noenhanced (sweep maps) */
-        cm_buf_printf(b, "set format %c '10^{%%L}'\nset %ctics enhanced\nset m%ctics 10\n", axis,
-                      axis, axis);
+        /* the powers need enhanced text even where the tics are set noenhanced (sweep maps);
+         * a LaTeX terminal sets them in math mode instead */
+        if (latex)
+            cm_buf_printf(b, "set format %c '$10^{%%L}$'\nset m%ctics 10\n", axis, axis);
+        else
+            cm_buf_printf(b, "set format %c '10^{%%L}'\nset %ctics enhanced\nset m%ctics 10\n",
+                          axis, axis, axis);
         return;
     }
     static const double m125[] = {1, 2, 5}, m19[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
@@ -174,10 +179,10 @@ static void log_axis(cm_buf *b, char axis, double lo, double hi)
     cm_buf_printf(b, ")\nunset m%ctics\n", axis);
 }
 
-static void axis_setup(cm_buf *b, char axis, int logaxis, double lo, double hi)
+static void axis_setup(cm_buf *b, char axis, int logaxis, double lo, double hi, int latex)
 {
     if (logaxis) {
-        log_axis(b, axis, lo, hi);
+        log_axis(b, axis, lo, hi, latex);
         return;
     }
     cm_buf_printf(b, "set format %c '%% h'\n", axis);
@@ -205,7 +210,21 @@ static void curve_style(cm_buf *b, size_t k, size_t ndashed, const rep_curve *c)
                    ps, dt);
 }
 
-static void curve_plot(cm_buf *b, const rep_plotspec *ps, size_t k, const rep_curve *c)
+/* User text as a gnuplot string: as typed, or escaped for LaTeX on a LaTeX terminal. */
+static void text_gp(cm_buf *b, const char *s, int latex)
+{
+    if (!latex) {
+        cm_esc_gp(b, s);
+        return;
+    }
+    cm_buf t = {0};
+    rep_esc_latex(&t, s);
+    cm_esc_gp(b, t.oom ? "" : cm_buf_str(&t));
+    cm_buf_free(&t);
+}
+
+static void curve_plot(cm_buf *b, const rep_plotspec *ps, size_t k, const rep_curve *c,
+                       int latex)
 {
     const char *fx = ps->logx ? "pos" : "fin", *fy = ps->logy ? "pos" : "fin";
     cm_esc_gp(b, c->path);
@@ -232,14 +251,14 @@ static void curve_plot(cm_buf *b, const rep_plotspec *ps, size_t k, const rep_cu
         cm_buf_printf(b, " with lines ls %zu", k + 1);
     if (c->label && *c->label) {
         cm_buf_puts(b, " title ");
-        cm_esc_gp(b, c->label);
+        text_gp(b, c->label, latex);
         cm_buf_puts(b, " noenhanced");
     } else {
         cm_buf_puts(b, " notitle");
     }
 }
 
-void rep_gp_script(cm_buf *b, const rep_plotspec *ps, const char *svg_out, const char *png_out)
+void rep_gp_setup(cm_buf *b, const rep_plotspec *ps, int latex)
 {
     cm_buf_puts(b,
                  "# theorycheck figure (reports/gpscript.c)\n"
@@ -248,19 +267,20 @@ void rep_gp_script(cm_buf *b, const rep_plotspec *ps, const char *svg_out, const
                  "fin(v) = (v == v && abs(v) <= 1.7976931348623157e308) ? v : NaN\n"
                  "pos(v) = (v == v && v > 0 && v <= 1.7976931348623157e308) ? v : NaN\n");
     cm_buf_puts(b, "set title ");
-    cm_esc_gp(b, ps->title);
-    cm_buf_puts(b, " noenhanced font ',15'\nset xlabel ");
-    cm_esc_gp(b, ps->xlabel);
+    text_gp(b, ps->title, latex);
+    /* On a LaTeX terminal the document's fonts and sizes set the text. */
+    cm_buf_puts(b, latex ? "\nset xlabel " : " noenhanced font ',15'\nset xlabel ");
+    text_gp(b, ps->xlabel, latex);
     cm_buf_puts(b, " noenhanced\nset ylabel ");
-    cm_esc_gp(b, ps->ylabel);
+    text_gp(b, ps->ylabel, latex);
     cm_buf_puts(b, " noenhanced\n");
     cm_buf_puts(b, "set border 3 lw 1.2 lc rgb '#404040'\n"
                     "set tics nomirror out scale 0.8,0.4 textcolor rgb '#202020'\n"
                     "set grid xtics ytics mxtics mytics lt 1 lw 0.8 lc rgb '#dcdcdc', "
                     "lt 1 lw 0.5 lc rgb '#f0f0f0'\n"
                     "set bars small\n");
-    axis_setup(b, 'x', ps->logx, ps->xmin, ps->xmax);
-    axis_setup(b, 'y', ps->logy, ps->ymin, ps->ymax);
+    axis_setup(b, 'x', ps->logx, ps->xmin, ps->xmax, latex);
+    axis_setup(b, 'y', ps->logy, ps->ymin, ps->ymax, latex);
     cm_buf_printf(b, "set key %s inside Left reverse opaque box lc rgb '#b0b0b0' samplen 3 spacing 1.2 "
                       "width 1\n",
                    rep_key_position(ps));
@@ -268,16 +288,28 @@ void rep_gp_script(cm_buf *b, const rep_plotspec *ps, const char *svg_out, const
         curve_style(b, k, ndashed, &ps->curves[k]);
         ndashed += strcmp(ps->curves[k].style, "dashed") == 0;
     }
-    cm_buf_puts(b, "set terminal svg size 800,560 dynamic enhanced font 'Sans,12' "
-                    "background rgb 'white'\nset output ");
-    cm_esc_gp(b, svg_out);
-    cm_buf_puts(b, "\nplot ");
+}
+
+void rep_gp_plot(cm_buf *b, const rep_plotspec *ps, int latex)
+{
+    cm_buf_puts(b, "plot ");
     for (size_t k = 0; k < ps->ncurves; k++) {
         if (k)
             cm_buf_puts(b, ", \\\n     ");
-        curve_plot(b, ps, k, &ps->curves[k]);
+        curve_plot(b, ps, k, &ps->curves[k], latex);
     }
-    cm_buf_puts(b, "\nset output\n"
+    cm_buf_puts(b, "\n");
+}
+
+void rep_gp_script(cm_buf *b, const rep_plotspec *ps, const char *svg_out, const char *png_out)
+{
+    rep_gp_setup(b, ps, 0);
+    cm_buf_puts(b, "set terminal svg size 800,560 dynamic enhanced font 'Sans,12' "
+                    "background rgb 'white'\nset output ");
+    cm_esc_gp(b, svg_out);
+    cm_buf_puts(b, "\n");
+    rep_gp_plot(b, ps, 0);
+    cm_buf_puts(b, "set output\n"
                     "set terminal pngcairo size 1000,700 enhanced font 'Sans,11' "
                     "background rgb 'white'\nset output ");
     cm_esc_gp(b, png_out);
@@ -286,5 +318,5 @@ void rep_gp_script(cm_buf *b, const rep_plotspec *ps, const char *svg_out, const
 
 void rep_gp_axis(cm_buf *b, char axis, int logaxis, double lo, double hi)
 {
-    axis_setup(b, axis, logaxis, lo, hi);
+    axis_setup(b, axis, logaxis, lo, hi, 0);
 }

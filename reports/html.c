@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/figformat.h"
 #include "reports/report.h"
 
 #define KEY_METRICS 4 /* checked metrics shown per claim in the verdict table */
@@ -126,6 +127,15 @@ static void fig_link(cm_buf *b, const char *text, const char *path)
     cm_buf_puts(b, "</a>");
 }
 
+/* Links to every file of a figure ("svg · png · pdf"). */
+static void fig_links(cm_buf *b, const rep_fig *f)
+{
+    for (size_t k = 0; k < f->nfiles; k++) {
+        cm_buf_puts(b, k ? " · " : "");
+        fig_link(b, rep_ff_file_label(f->files[k]), f->files[k]);
+    }
+}
+
 static rep_family_fn html_family_of;
 
 void rep_set_family_of(rep_family_fn family_of) { html_family_of = family_of; }
@@ -225,7 +235,7 @@ static void verdict_table(cm_buf *b, const json_t *claims, const rep_figset *fs)
             if (fs->v[k].claim != (int)i || !fs->v[k].drawn)
                 continue;
             cm_buf_puts(b, first ? "" : "<br>");
-            fig_link(b, fs->v[k].name, fs->v[k].svg);
+            fig_link(b, fs->v[k].name, fs->v[k].files[0]);
             first = 0;
         }
         cm_buf_puts(b, "</td></tr>\n");
@@ -300,7 +310,7 @@ static void figures(cm_buf *b, const char *outdir, size_t ci, const rep_figset *
         if (f->claim != (int)ci)
             continue;
         char *svg = NULL;
-        if (f->drawn) {
+        if (f->drawn && f->svg) { /* inlined only when svg is a figure format */
             char prefix[32];
             snprintf(prefix, sizeof prefix, "f%zu-", k);
             svg = rep_figure_inline_svg(outdir, f, prefix);
@@ -311,16 +321,15 @@ static void figures(cm_buf *b, const char *outdir, size_t ci, const rep_figset *
             cm_buf_puts(b, "\n<figcaption>");
             cm_esc_html(b, f->title);
             cm_buf_puts(b, " — ");
-            fig_link(b, "svg", f->svg);
-            cm_buf_puts(b, " · ");
-            fig_link(b, "png", f->png);
+            fig_links(b, f);
             cm_buf_puts(b, "</figcaption>\n</figure>\n");
             free(svg);
         } else if (f->drawn) {
             cm_buf_puts(b, "<p class=\"note\">Figure <code>");
             cm_esc_html(b, f->name);
-            cm_buf_puts(b, "</code>: drawn but cannot be read for inlining: ");
-            fig_link(b, "svg", f->svg);
+            cm_buf_puts(b, f->svg ? "</code>: drawn but cannot be read for inlining: "
+                                  : "</code> (no svg among the figure formats): ");
+            fig_links(b, f);
             cm_buf_puts(b, "</p>\n");
         }
         if (f->note) {

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "reports/figformat.h"
 #include "reports/report.h"
 
 #define KEY_METRICS 4 /* checked metrics shown per claim in the verdict table */
@@ -104,7 +105,7 @@ static void verdict_table(cm_buf *b, const json_t *claims, const rep_figset *fs)
             if (fs->v[k].claim != (int)i || !fs->v[k].drawn)
                 continue;
             cm_buf_puts(b, first ? " " : ", ");
-            link(b, fs->v[k].name, fs->v[k].svg);
+            link(b, fs->v[k].name, fs->v[k].files[0]);
             first = 0;
         }
         cm_buf_puts(b, " |\n");
@@ -173,16 +174,20 @@ static void figures(cm_buf *b, size_t ci, const rep_figset *fs)
         if (f->claim != (int)ci)
             continue;
         if (f->drawn) {
-            cm_buf_puts(b, "![");
-            cm_esc_md(b, f->title);
-            cm_buf_puts(b, "](");
-            rep_url(b, f->svg);
-            cm_buf_puts(b, ")\n\n");
+            const char *image = f->svg ? f->svg : f->png; /* what a Markdown viewer shows */
+            if (image) {
+                cm_buf_puts(b, "![");
+                cm_esc_md(b, f->title);
+                cm_buf_puts(b, "](");
+                rep_url(b, image);
+                cm_buf_puts(b, ")\n\n");
+            }
             cm_esc_md(b, f->title);
             cm_buf_puts(b, ": ");
-            link(b, "svg", f->svg);
-            cm_buf_puts(b, " · ");
-            link(b, "png", f->png);
+            for (size_t j = 0; j < f->nfiles; j++) {
+                cm_buf_puts(b, j ? " · " : "");
+                link(b, rep_ff_file_label(f->files[j]), f->files[j]);
+            }
             cm_buf_puts(b, "\n\n");
         }
         if (f->note) {

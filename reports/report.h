@@ -137,15 +137,27 @@ void rep_plot_ranges(rep_plotspec *ps);
 const char *rep_key_position(const rep_plotspec *ps);
 /* The gnuplot script drawing ps to svg_out, then png_out (paths as gnuplot sees them). */
 void rep_gp_script(cm_buf *b, const rep_plotspec *ps, const char *svg_out, const char *png_out);
+/* Its two halves: the settings (reset, labels, axes, key, styles) and the plot command; with
+ * `latex` the text is escaped for a LaTeX terminal and the fonts are left to the document. */
+void rep_gp_setup(cm_buf *b, const rep_plotspec *ps, int latex);
+void rep_gp_plot(cm_buf *b, const rep_plotspec *ps, int latex);
+/* Load a plot record's drawable curves into ps (ranges set); problems are added to *note
+ * ("; "-separated). Returns the number of drawable curves (0: nothing to draw). */
+size_t rep_plotspec_load(const char *outdir, const json_t *plot, const char *name,
+                         rep_plotspec *ps, char **note);
+void rep_plotspec_free(rep_plotspec *ps);
 
 /* ---- figures (figure.c) ------------------------------------------------------------------- */
 typedef struct {
     int claim;      /* index in results.claims */
     char *name;     /* plot name */
     char *title;    /* plot title (for captions) */
-    char *svg;      /* path relative to outdir, e.g. figures/max_margin-gap.svg */
+    char *svg;      /* path relative to outdir, e.g. figures/max_margin-gap.svg; NULL when
+                     * svg is not among the figure formats (figformat.h) */
     char *png;      /* same, .png */
-    int drawn;      /* 1 if both files were drawn in this call */
+    char *files[10]; /* every file drawn for the chosen formats (REP_FF_MAXFILES) */
+    size_t nfiles;
+    int drawn;      /* 1 if all its files were drawn in this call */
     char *note;     /* why it was not drawn, or curves that were left out; NULL if none */
 } rep_fig;
 
@@ -157,6 +169,9 @@ typedef struct {
 } rep_figset;
 
 void rep_figset_free(rep_figset *fs);
+/* Output base of a plot (malloc'd, NULL on OOM): its "file" member when it is a safe relative
+ * path (a .svg/.png extension dropped), else figures/<id>-<name>. */
+char *rep_figure_base(const char *id, const json_t *plot, const char *name);
 /* Number of figures drawn in this call. */
 size_t rep_figset_ndrawn(const rep_figset *fs);
 /* Collect the plots of every claim (no drawing). -1 only on OOM. */
@@ -171,6 +186,13 @@ int rep_figure_draw(const char *outdir, const json_t *plot, rep_fig *fig, int dr
 char *rep_figure_inline_svg(const char *outdir, const rep_fig *fig, const char *idprefix);
 /* The plot objects of a claim (the "plots" extension) or NULL. */
 const json_t *rep_claim_plots(const json_t *claim);
+
+/* Draw with one gnuplot script the files outdir/files[0..nfiles) (rep_ff_files order): build
+ * writes the script for the temporary names tmp[]; every file is published or none. 0 drawn;
+ * 1 gnuplot not found; -1 with the reason added to *note. */
+typedef void (*rep_script_fn)(cm_buf *b, const void *user, char *const *tmp);
+int rep_draw_script(const char *outdir, char *const *files, size_t nfiles, rep_script_fn build,
+                    const void *user, char **note);
 
 /* ---- claim pieces shown by both documents (claimtext.c) ------------------------------------ */
 /* A parameter value as the user would type it ("0.1", "64,256,1024", "both", "true"). */

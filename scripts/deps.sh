@@ -3,12 +3,14 @@
 # (clang and libclang-rt-dev build the fuzz targets of `make test`: libFuzzer).
 # As root: apt-get update + install. Otherwise: print the exact command and stop.
 # The optional packages serve one test each (tests/slurm/cluster.sh, a single-node Slurm
-# cluster; tests/harness/report_html.sh, report.html in headless Chromium), skipped without
-# them: they are installed when possible and never fail the build.
+# cluster; tests/harness/report_html.sh, report.html in headless Chromium;
+# tests/harness/figures.sh, pdfinfo and pdffonts from poppler-utils check that every PDF figure
+# opens and embeds its fonts), skipped without them: they are installed when possible and
+# never fail the build.
 set -euo pipefail
 pkgs=(cmake pkg-config gcc make libgsl-dev liblapacke-dev libopenblas-dev libjansson-dev
       libinih-dev libcmocka-dev gnuplot-nox clang libclang-rt-dev)
-optional=(slurm-wlm munge chromium)
+optional=(slurm-wlm munge chromium poppler-utils)
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=() opt_missing=()
 for p in "${pkgs[@]}"; do installed "$p" || missing+=("$p"); done
@@ -17,7 +19,7 @@ for p in "${optional[@]}"; do installed "$p" || opt_missing+=("$p"); done
 install="apt-get install -y --no-install-recommends"
 if [ "$(id -u)" -ne 0 ]; then
   if [ ${#opt_missing[@]} -gt 0 ]; then
-    echo "theorycheck: optional packages for the Slurm and browser tests missing: ${opt_missing[*]}" \
+    echo "theorycheck: optional packages for the Slurm, browser and PDF tests missing: ${opt_missing[*]}" \
          "(sudo $install ${opt_missing[*]}); that test is skipped without them" >&2
   fi
   [ ${#missing[@]} -eq 0 ] && exit 0
@@ -33,7 +35,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   updated=1
 fi
 if [ ${#opt_missing[@]} -gt 0 ]; then
-  echo "theorycheck: installing ${opt_missing[*]} (optional, for the Slurm and browser tests)" >&2
+  echo "theorycheck: installing ${opt_missing[*]} (optional, for the Slurm, browser and PDF tests)" >&2
   if ! { [ -n "${updated:-}" ] || apt-get update -qq; } ||
      ! $install "${opt_missing[@]}" >/dev/null 2>&1; then
     echo "theorycheck: could not install ${opt_missing[*]}: the tests that need them are skipped" >&2
