@@ -8,7 +8,7 @@ same network d-width-width-C (ReLU, biases; theta = [W1 (width x d) row-major, b
 b3], nn.Linear's own layout), trains `epochs` full-batch epochs with mean cross-entropy and
 torch.optim.SGD(lr=0.01, momentum=0.9, weight_decay=5e-4) -- the update of
 num_ctrain_update: v <- mu v + (g + lambda theta), theta <- theta - eta v -- in float64 on one
-thread, and times it (median of reps after one warm-up, each from theta0 with a fresh
+thread, and times it (process CPU time, median of reps after one warm-up, each from theta0 with a fresh
 optimiser). Compares the final parameters with DIR/theta_tc.bin:
 
   rel = max |theta_torch - theta_tc| / max |theta_tc|  <=  TOL = 1e-9.
@@ -68,9 +68,9 @@ def main():
     run()
     times = []
     for _ in range(reps):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         run()
-        times.append(time.perf_counter() - t0)
+        times.append(time.process_time() - t0)
     t = float(np.median(times)) / epochs
     theta = torch.cat([p.detach().reshape(-1) for p in params]).numpy()
     theta_tc = load(d_ + "/theta_tc.bin", np.float64, P)
