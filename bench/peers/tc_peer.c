@@ -5,7 +5,8 @@
  *   tc_peer dgemm                                  dgemm 1024^3 GFLOP/s, 1 thread (median of 5)
  *   tc_peer mlp DIR n d width C epochs reps        writes DIR/{X,y,theta0}.bin (seed 7, as
  *          bench/bench_collapse.c), times `epochs` full-batch epochs (CE, lr 0.01, momentum 0.9,
- *          weight decay 5e-4) from theta0 (median of reps), writes DIR/theta_tc.bin
+ *          weight decay 5e-4) from theta0 (median of reps), writes DIR/theta_tc.bin; also
+ *          times the epoch's eight dgemm calls alone (the BLAS ceiling at these shapes)
  *   tc_peer flow DIR n d stepper rtol atol s_end reps
  *          reads DIR/{X,y}.bin, integrates the log-time exponential-loss flow from w0 = 0 to
  *          s_end with num_flow_run (numerics/flow.h), writes DIR/w_<stepper>.bin
@@ -170,6 +171,59 @@ static void run_mlp(void *p)
     }
 }
 
+/* The epoch's eight dgemm calls alone, same shapes and transposes as the forward and backward
+ * pass of numerics/mlp.c (forward Z_k = H_{k-1} W_k^T; backward dW_k = dZ_k^T H_{k-1} and
+ * dH_{k-1} = dZ_k W_k for k >= 2), without bias, ReLU, softmax or the update: the rate that
+ * BLAS itself reaches on these skinny shapes, i.e. the ceiling of the epoch's GFLOP/s. */
+typedef struct {
+    size_t n, w[4];
+    double *H[4], *D[4], *W[3], *G[3];
+} gemm_epoch;
+
+static void run_gemm_epoch(void *p)
+{
+    gemm_epoch *g = p;
+    int n = (int)g->n;
+    for (int k = 1; k <= 3; k++) {
+        int o = (int)g->w[k], i = (int)g->w[k - 1];
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, o, i, 1.0, g->H[k - 1], i,
+                    g->W[k - 1], i, 0.0, g->H[k], o);
+    }
+    for (int k = 3; k >= 1; k--) {
+        int o = (int)g->w[k], i = (int)g->w[k - 1];
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, o, i, n, 1.0, g->D[k], o,
+                    g->H[k - 1], i, 0.0, g->G[k - 1], i);
+        if (k >= 2)
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, i, o, 1.0, g->D[k], o,
+                        g->W[k - 1], i, 0.0, g->D[k - 1], i);
+    }
+}
+
+static double gemm_epoch_time(const size_t *widths, size_t n, int reps)
+{
+    gemm_epoch g = {.n = n};
+    memcpy(g.w, widths, sizeof g.w);
+    int ok = 1;
+    for (int k = 0; k < 4; k++) {
+        ok &= !!(g.H[k] = calloc(n * widths[k], sizeof(double)));
+        ok &= !!(g.D[k] = calloc(n * widths[k], sizeof(double)));
+        if (k < 3) {
+            ok &= !!(g.W[k] = calloc(widths[k] * widths[k + 1], sizeof(double)));
+            ok &= !!(g.G[k] = calloc(widths[k] * widths[k + 1], sizeof(double)));
+        }
+    }
+    double t = ok ? median_time(run_gemm_epoch, &g, reps) : -1.0;
+    for (int k = 0; k < 4; k++) {
+        free(g.H[k]);
+        free(g.D[k]);
+        if (k < 3) {
+            free(g.W[k]);
+            free(g.G[k]);
+        }
+    }
+    return t;
+}
+
 static int mlp_inputs(mlp_job *b, const char *dir, size_t d, size_t C)
 {
     size_t n = b->n, P = b->net->nparams;
@@ -215,10 +269,12 @@ static int cmd_mlp(const char *dir, size_t n, size_t d, size_t width, size_t C, 
     if (b.tr && b.theta && b.theta0 && b.X && b.y && mlp_inputs(&b, dir, d, C) == 0) {
         double t = median_time(run_mlp, &b, reps) / epochs;
         double gf = num_ctrain_flops(b.net, n) / t * 1e-9;
+        double tg = gemm_epoch_time(widths, n, reps * epochs);
         if (!b.failed && write_bin(dir, "theta_tc.bin", b.theta, P * sizeof(double)) == 0) {
             printf("mlp n=%zu sizes=%zu-%zu-%zu-%zu P=%zu epochs=%d sec_per_epoch=%.6g "
-                   "gflops=%.4g flops_per_epoch=%.6g\n",
-                   n, d, width, width, C, P, epochs, t, gf, num_ctrain_flops(b.net, n));
+                   "gflops=%.4g flops_per_epoch=%.6g gemm_only_sec=%.6g gemm_only_gflops=%.4g\n",
+                   n, d, width, width, C, P, epochs, t, gf, num_ctrain_flops(b.net, n), tg,
+                   num_ctrain_flops(b.net, n) / tg * 1e-9);
             rc = 0;
         }
     }
@@ -259,6 +315,8 @@ static int cmd_flow(const char *dir, size_t n, size_t d, const char *stepper, do
                                     : !strcmp(stepper, "rk8pd") ? gsl_odeiv2_step_rk8pd
                                     : !strcmp(stepper, "bsimp") ? gsl_odeiv2_step_bsimp
                                     : !strcmp(stepper, "msadams") ? gsl_odeiv2_step_msadams
+                                    : !strcmp(stepper, "rk4imp") ? gsl_odeiv2_step_rk4imp
+                                    : !strcmp(stepper, "rkf45") ? gsl_odeiv2_step_rkf45
                                                                 : NULL;
     if (!T) {
         fprintf(stderr, "tc_peer flow: unknown stepper %s\n", stepper);
@@ -356,6 +414,6 @@ int main(int argc, char **argv)
     if (argc == 5 && !strcmp(argv[1], "eig"))
         return cmd_eig(argv[2], atoi(argv[3]), atoi(argv[4]));
     fprintf(stderr, "usage: tc_peer dgemm | mlp DIR n d width C epochs reps | "
-                    "flow DIR n d msbdf|rk8pd|bsimp|msadams rtol atol s_end reps | eig DIR P reps\n");
+                    "flow DIR n d msbdf|rk8pd|bsimp|msadams|rk4imp|rkf45 rtol atol s_end reps | eig DIR P reps\n");
     return 2;
 }
