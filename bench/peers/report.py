@@ -36,6 +36,27 @@ def f(x, fmt="%.4g"):
         return "–"
 
 
+def targets(recs, g, lsoda):
+    """The issue's targets against this run's numbers."""
+    mlp = [r for k, r in recs if k == "mlp"]
+    ratios = [float(r["peer_sec_per_epoch"]) / float(r["sec_per_epoch"]) for r in mlp]
+    full = [100 * float(r["gflops"]) / g for r in mlp if int(r["n"]) >= 1000]
+    ceil = [100 * float(r["gemm_only_gflops"]) / g for r in mlp if int(r["n"]) >= 1000]
+    flow = {r["set"]: lsoda[r["set"]] / float(r["seconds"]) for k, r in recs
+            if k == "flow" and r.get("stepper") == "msbdf" and r.get("failed") != "1"}
+    met = lambda ok: "met" if ok else "**not met**"
+    return ["", "## Targets of issue #16 in this run", "", "| target | measured | status |",
+            "|---|---|---|",
+            "| MLP epoch >= 3x PyTorch at every size | %.2f–%.2fx | %s |" % (
+                min(ratios), max(ratios), met(min(ratios) >= 3)),
+            "| MLP epoch >= 80%% of dgemm at full-profile sizes (n = 1797) | %.0f–%.0f%% "
+            "(the epoch's dgemm calls alone: %.0f–%.0f%%) | %s |" % (
+                min(full), max(full), min(ceil), max(ceil), met(min(full) >= 80)),
+            "| flow (msbdf) >= 3x LSODA on iris, wine, digits | %s | %s |" % (
+                ", ".join("%s %.2fx" % (k, v) for k, v in flow.items()),
+                met(flow and min(flow.values()) >= 3))]
+
+
 def main():
     recs = parse(sys.argv[1])
     one = {k: v for k, v in recs if k in ("start", "end", "machine", "dgemm")}
@@ -47,7 +68,7 @@ def main():
            "(CLOCK_PROCESS_CPUTIME_ID in C, time.process_time in Python: a process descheduled "
            "by the load accrues none), medians of %s runs after a warm-up. Ratio = peer time / theorycheck time (> 1: theorycheck is faster)." %
            one["machine"]["reps"], "",
-           "Machine: %s, %s cores, OpenBLAS %s; %s. **Load average (1, 5, 15 min) at start %s, "
+           "Machine: %s, nproc %s, OpenBLAS %s; %s. **Load average (1, 5, 15 min) at start %s, "
            "at end %s** — other jobs shared the cores, so absolute times are noisy; the "
            "ratios are the point." % (one["machine"]["os"].replace("_", " "),
                                       one["start"]["nproc"], one["machine"]["blas"],
@@ -123,6 +144,7 @@ def main():
                 r["P"], t, f(r.get("seconds_colmajor")), p, p / t,
                 "yes" if r["peer_agree"] == "1" else "**NO**", f(r["peer_diff"], "%.2g"),
                 f(r["peer_tol"], "%.2g")))
+    out += targets(recs, g, lsoda)
     notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
     if os.path.exists(notes):
         out += ["", open(notes).read().rstrip()]
