@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""numpy peer of the Hessian eigenproblem (all eigenvalues of a symmetric P x P matrix).
+"""numpy peer of the Hessian eigenproblem (all eigenvalues of the P x P Hessian).
 
 Usage: eig.py DIR P reps
 
-Reads DIR/A.bin (written by `tc_peer eig`, the matrix the C side solved with LAPACKE_dsyevd,
-eigenvalues only), times numpy.linalg.eigvalsh (LAPACK dsyevd through numpy's lapack_lite /
+Reads DIR/A.bin (written by `tc_peer eig`: the Hessian of a tanh MLP assembled by
+num_hessian_full, whose eigenvalues the C side computed with num_linalg_eigh), times numpy.linalg.eigvalsh (LAPACK dsyevd through numpy's lapack_lite /
 the system LAPACK) on one thread (process CPU time, median of reps after one warm-up) and compares with
 DIR/ev_tc.bin:
 

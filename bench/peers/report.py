@@ -130,18 +130,23 @@ def main():
         out.append("| %s | %s | %.4g | %s | %s | %s | %s | %s |" % (
             data[s], name, t, r["steps"], r["fevals"], r.get("lu", "–"),
             ("**%.2fx**" if k == "flow" else "%.2fx") % ratio, ag))
-    out += ["", "## Symmetric eigenvalues (the Hessian spectrum kernel's LAPACK call)", "",
-            "A = (G + G^T)/2, G Gaussian (seed 11). theorycheck: LAPACKE_dsyevd row-major "
-            "'U' eigenvalues only (as numerics/hessian.c), and column-major 'L' on the same "
-            "bytes; numpy: numpy.linalg.eigvalsh. Agreement: max |ev diff| <= 10 P u max|ev| "
+    out += ["", "## Hessian eigenvalues (numerics/linalg.c num_linalg_eigh)", "",
+            "The full Hessian of the square loss of a tanh MLP without biases, n = 50 (the "
+            "setup of bench/bench_hessian.c), assembled by num_hessian_full; all eigenvalues. "
+            "theorycheck: num_linalg_eigh (a copy, then LAPACKE_dsyevd row-major 'U', which "
+            "transposes into a second copy); 'col-major' is LAPACKE_dsyevd column-major 'U' "
+            "straight on the same bytes (H is exactly symmetric, so this is the call LAPACKE "
+            "makes after transposing; 'same bits' says the eigenvalues are bitwise equal). "
+            "numpy: numpy.linalg.eigvalsh. Agreement: max |ev diff| <= 10 P u max|ev| "
             "(bench/peers/eig.py).", "",
-            "| P | theorycheck s (row-major) | theorycheck s (col-major) | numpy s | ratio | "
+            "| widths (P) | theorycheck s | col-major s (same bits) | numpy s | ratio | "
             "agree (diff / tol) |", "|---|---|---|---|---|---|"]
     for k, r in recs:
         if k == "eig":
             t, p = float(r["seconds"]), float(r["peer_seconds"])
-            out.append("| %s | %.4g | %s | %.4g | %.2fx | %s (%s / %s) |" % (
-                r["P"], t, f(r.get("seconds_colmajor")), p, p / t,
+            out.append("| %s (%s) | %.4g | %s (%s) | %.4g | %.2fx | %s (%s / %s) |" % (
+                r["widths"], r["P"], t, f(r.get("seconds_colmajor")),
+                "yes" if r.get("same_bits") == "1" else "**no**", p, p / t,
                 "yes" if r["peer_agree"] == "1" else "**NO**", f(r["peer_diff"], "%.2g"),
                 f(r["peer_tol"], "%.2g")))
     out += targets(recs, g, lsoda)

@@ -3,7 +3,7 @@
 # use instead (issue #16), each pair on identical inputs, one thread each, in this process tree:
 #   MLP epoch         tc_peer mlp   vs PyTorch CPU (mlp_epoch.py)
 #   log-time flow     tc_peer flow  vs scipy solve_ivp LSODA / BDF / DOP853 (flow.py)
-#   eigenvalues       tc_peer eig   vs numpy.linalg.eigvalsh (eig.py)
+#   Hessian spectrum  tc_peer eig   vs numpy.linalg.eigvalsh (eig.py)
 # Each peer checks that both give the same answer (tolerances derived in the scripts) and the
 # table (report.py) says so. REPS (default 5) repetitions per timing, median reported.
 # Called by `make bench-peers`; not part of `make test`.
@@ -58,10 +58,12 @@ for ds in iris wine digits; do
     | sed "s/\$/ set=$ds/" | tee -a "$LOG"
 done
 
-for P in 480 1000; do
+# Hessian spectra: bench/bench_hessian.c's tanh networks (P = 480 and 864).
+for spec in 10,40,2 10,24,24,2; do
   D=$WORK/eig; rm -rf "$D"; mkdir -p "$D"
-  { "$TC" eig "$D" $P "$REPS"; "$PY" "$HERE/eig.py" "$D" $P "$REPS"; } | tr '\n' ' ' \
-    | sed 's/$/\n/' | tee -a "$LOG"
+  out=$("$TC" eig "$D" "$spec" "$REPS")
+  P=$(echo "$out" | grep -o ' P=[0-9]*' | cut -d= -f2)
+  echo "$out $("$PY" "$HERE/eig.py" "$D" "$P" "$REPS")" | tee -a "$LOG"
 done
 echo "end load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,)" | tee -a "$LOG"
 cp "$LOG" /tmp/tc-peers-last.log

@@ -10,8 +10,9 @@
  *   tc_peer flow DIR n d stepper rtol atol s_end reps
  *          reads DIR/{X,y}.bin, integrates the log-time exponential-loss flow from w0 = 0 to
  *          s_end with num_flow_run (numerics/flow.h), writes DIR/w_<stepper>.bin
- *   tc_peer eig DIR P reps                         writes a symmetric P x P matrix DIR/A.bin
- *          (seed 11), times LAPACKE_dsyevd eigenvalues only, writes DIR/ev_tc.bin
+ *   tc_peer eig DIR w0,...,wK reps                 the Hessian of a tanh MLP with these widths
+ *          (bench/bench_hessian.c's setup) to DIR/A.bin, times num_linalg_eigh (eigenvalues
+ *          only), writes DIR/ev_tc.bin
  * Each prints one line `key=value ...` for run.sh. Timings: CPU time of the process
  * (CLOCK_PROCESS_CPUTIME_ID; the peers use time.process_time, the same clock), median of reps
  * after one warm-up call. CPU time, not wall time: on a machine shared with other jobs a
@@ -34,6 +35,8 @@
 
 #include "numerics/classifier_train.h"
 #include "numerics/flow.h"
+#include "numerics/hessian.h"
+#include "numerics/linalg.h"
 #include "numerics/rng.h"
 
 static unsigned long lu_count;
@@ -351,52 +354,97 @@ static int cmd_flow(const char *dir, size_t n, size_t d, const char *stepper, do
 }
 
 /* ---- symmetric eigenvalues ------------------------------------------------------------ */
+/* The Hessian spectrum kernel: the full Hessian of the square loss of a tanh MLP without
+ * biases (widths w_0-...-w_K, n = 50 Gaussian samples and targets, seed 2024: the setup of
+ * bench/bench_hessian.c), assembled by num_hessian_full, then all eigenvalues by
+ * num_linalg_eigh (numerics/linalg.c: a copy, then LAPACKE_dsyevd row-major 'U', which
+ * transposes into a column-major copy). Also timed: LAPACKE_dsyevd column-major 'U' straight
+ * on the row-major bytes: H is exactly symmetric (num_hessian_full symmetrises it), so its
+ * transpose is the same bytes and this is the very call LAPACKE makes after transposing,
+ * without the copy; `same_bits` says whether the eigenvalues agree bit for bit. */
 typedef struct {
-    int P;
-    double *A, *B, *ev;
-    int info, layout;
+    size_t P;
+    const double *H;
+    double *B, *ev;
+    int direct, info;
 } eig_job;
 
 static void run_eig(void *p)
 {
     eig_job *e = p;
-    memcpy(e->B, e->A, (size_t)e->P * (size_t)e->P * sizeof *e->B);
-    /* Row-major 'U' (what numerics/hessian.c calls: LAPACKE transposes into a column-major
-     * copy first) or column-major 'L' on the same bytes (the same symmetric matrix, no copy:
-     * what numpy does with a C-ordered array). */
-    if (e->layout == LAPACK_ROW_MAJOR)
-        e->info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'U', e->P, e->B, e->P, e->ev);
-    else
-        e->info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L', e->P, e->B, e->P, e->ev);
+    if (!e->direct) {
+        e->info = num_linalg_eigh(e->P, e->H, e->ev, NULL) != NUM_OK;
+        return;
+    }
+    memcpy(e->B, e->H, e->P * e->P * sizeof *e->B);
+    e->info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'U', (lapack_int)e->P, e->B,
+                             (lapack_int)e->P, e->ev) != 0;
 }
 
-static int cmd_eig(const char *dir, int P, int reps)
+static int hessian_of(const char *spec, size_t n, num_mlp **net, double **H)
 {
-    size_t m = (size_t)P * (size_t)P;
-    eig_job e = {P, malloc(m * sizeof(double)), malloc(m * sizeof(double)),
-                 malloc((size_t)P * sizeof(double)), 0, LAPACK_COL_MAJOR};
-    gsl_rng *r = num_rng_alloc(11);
-    int rc = 1;
-    if (e.A && e.B && e.ev && r) {
-        num_rng_gaussian(r, 1.0, e.B, m);
-        for (int i = 0; i < P; i++) /* A = (G + G^T) / 2: a GOE-like symmetric matrix */
-            for (int j = 0; j < P; j++)
-                e.A[i * P + j] = 0.5 * (e.B[i * P + j] + e.B[j * P + i]);
-        double tc = median_time(run_eig, &e, reps);
-        e.layout = LAPACK_ROW_MAJOR;
-        double t = median_time(run_eig, &e, reps);
-        if (e.info == 0 && !write_bin(dir, "A.bin", e.A, m * sizeof(double)) &&
-            !write_bin(dir, "ev_tc.bin", e.ev, (size_t)P * sizeof(double))) {
-            printf("eig P=%d seconds=%.6g gflops=%.4g seconds_colmajor=%.6g\n", P, t,
-                   4.0 / 3.0 * (double)P * P * P / t * 1e-9, tc);
-            rc = 0;
-        }
+    size_t widths[8], K = 0;
+    for (const char *q = spec; *q && K < 8; K++) {
+        char *end;
+        widths[K] = strtoul(q, &end, 10);
+        q = *end == ',' ? end + 1 : end;
+    }
+    if (K < 2 || !(*net = num_mlp_alloc(K - 1, widths, false, NUM_ACT_TANH)))
+        return -1;
+    size_t P = (*net)->nparams, d = widths[0], dout = widths[K - 1];
+    num_hess_work *hw = num_hessian_work_alloc(*net, n, 32);
+    double *theta = malloc(P * sizeof *theta), *X = malloc(n * d * sizeof *X),
+           *Y = malloc(n * dout * sizeof *Y);
+    *H = malloc(P * P * sizeof **H);
+    gsl_rng *r = num_rng_alloc(2024);
+    int rc = -1;
+    if (hw && theta && X && Y && *H && r) {
+        num_mlp_init_gaussian(*net, theta, r, NULL);
+        num_rng_gaussian(r, 1.0, X, n * d);
+        num_rng_gaussian(r, 1.0, Y, n * dout);
+        num_hess_opts o = {.loss = NUM_HESS_SQUARE};
+        rc = num_hessian_full(hw, theta, X, Y, n, &o, 0, P, *H, NULL) == NUM_OK ? 0 : -1;
     }
     if (r)
         gsl_rng_free(r);
-    free(e.A);
-    free(e.B);
-    free(e.ev);
+    num_hessian_work_free(hw);
+    free(theta);
+    free(X);
+    free(Y);
+    return rc;
+}
+
+static int cmd_eig(const char *dir, const char *spec, int reps)
+{
+    num_mlp *net = NULL;
+    double *H = NULL;
+    int rc = 1;
+    if (hessian_of(spec, 50, &net, &H) == 0) {
+        size_t P = net->nparams;
+        eig_job e = {P, H, malloc(P * P * sizeof(double)), malloc(P * sizeof(double)), 1, 0};
+        if (e.B && e.ev) {
+            double tc = median_time(run_eig, &e, reps);
+            int info = e.info;
+            double *ev_direct = malloc(P * sizeof *ev_direct);
+            if (ev_direct)
+                memcpy(ev_direct, e.ev, P * sizeof *ev_direct);
+            e.direct = 0;
+            double t = median_time(run_eig, &e, reps);
+            if (!info && !e.info && !write_bin(dir, "A.bin", H, P * P * sizeof(double)) &&
+                !write_bin(dir, "ev_tc.bin", e.ev, P * sizeof(double))) {
+                printf("eig widths=%s P=%zu seconds=%.6g gflops=%.4g seconds_colmajor=%.6g "
+                       "same_bits=%d\n",
+                       spec, P, t, 4.0 / 3.0 * (double)P * P * P / t * 1e-9, tc,
+                       ev_direct && !memcmp(ev_direct, e.ev, P * sizeof *ev_direct));
+                rc = 0;
+            }
+            free(ev_direct);
+        }
+        free(e.B);
+        free(e.ev);
+    }
+    num_mlp_free(net);
+    free(H);
     return rc;
 }
 
@@ -412,8 +460,9 @@ int main(int argc, char **argv)
         return cmd_flow(argv[2], strtoul(argv[3], NULL, 10), strtoul(argv[4], NULL, 10), argv[5],
                         atof(argv[6]), atof(argv[7]), atof(argv[8]), atoi(argv[9]));
     if (argc == 5 && !strcmp(argv[1], "eig"))
-        return cmd_eig(argv[2], atoi(argv[3]), atoi(argv[4]));
+        return cmd_eig(argv[2], argv[3], atoi(argv[4]));
     fprintf(stderr, "usage: tc_peer dgemm | mlp DIR n d width C epochs reps | "
-                    "flow DIR n d msbdf|rk8pd|bsimp|msadams|rk4imp|rkf45 rtol atol s_end reps | eig DIR P reps\n");
+                    "flow DIR n d msbdf|rk8pd|bsimp|msadams|rk4imp|rkf45 rtol atol s_end reps | "
+                    "eig DIR w0,w1,...,wK reps\n");
     return 2;
 }
