@@ -9,6 +9,7 @@
 #                 FIGURE_FORMATS, then the documents' figures in results/full/figures/doc
 #                 (docs/figures.md)
 #   make bench    benchmarks -> bench/RESULTS.md
+#   make bench-peers  kernels against PyTorch / scipy / numpy -> bench/PEERS.md (not in test)
 #   make readme   the README claims table from `theorycheck list --format markdown`
 #   make clean
 BUILD      ?= build
@@ -23,7 +24,7 @@ CMAKE_ARGS += -DTC_WERROR=ON
 endif
 
 .PHONY: all deps build build-asan build-fuzz verify verify-seeds test test-asan fuzz-test fuzz \
-        figures bench readme clean
+        figures bench bench-peers readme clean
 
 all: build
 
@@ -87,6 +88,12 @@ bench: build
 	bash bench/sweep.sh ./$(BUILD)/theorycheck >> bench/RESULTS.md.tmp
 	mv bench/RESULTS.md.tmp bench/RESULTS.md
 	@cat bench/RESULTS.md
+
+# Peer benchmarks (issue #16): installs python3-torch/-scipy/-sklearn, times each kernel and its
+# peer on identical inputs, one thread each, checks they agree -> bench/PEERS.md.
+bench-peers: build
+	bash bench/peers/deps.sh
+	bash bench/peers/run.sh $(BUILD) bench/PEERS.md
 
 # The README's claims block is the catalogue: regenerate it from the descriptors.
 readme: build

@@ -245,6 +245,64 @@ static void test_gd_tracks_flow(void **state)
     gsl_rng_free(r);
 }
 
+/* All-zero columns of X are dropped before integrating (numerics/flow.c, live_columns):
+ * (1) those components of w stay at w0 exactly; (2) the others are, bit for bit, the flow of
+ * the compacted data (same stepper and tolerances, same step count); (3) X = 0 leaves w = w0
+ * without a step. The compacted flows themselves are checked against closed forms above. */
+static void zero_columns_case(num_margin_loss loss, const gsl_odeiv2_step_type *T)
+{
+    enum { N = 12, D = 7, DK = 4, NS = 3 };
+    const size_t live[DK] = {1, 2, 4, 6};
+    double Xk[N * DK], X[N * D] = {0}, y[N], w0[D], w0k[DK];
+    gsl_rng *r = num_rng_alloc(SEED + 1);
+    num_separable_gen(r, N, DK, 1.0, 0.2, Xk, y, NULL);
+    num_rng_gaussian(r, 0.3, w0, D);
+    gsl_rng_free(r);
+    for (size_t j = 0; j < DK; j++) {
+        w0k[j] = w0[live[j]];
+        for (size_t i = 0; i < N; i++)
+            X[i * D + live[j]] = Xk[i * DK + j];
+    }
+    const double s[NS] = {5, 50, 200};
+    double W[NS * D], Wk[NS * DK];
+    unsigned long at[NS], atk[NS];
+    num_flow_stats st, stk;
+    num_flow_opts o = OPTS;
+    o.stepper = T;
+    assert_int_equal(num_flow_run(loss, N, D, X, y, w0, 0.0, NS, s, &o, W, at, &st), NUM_OK);
+    assert_int_equal(num_flow_run(loss, N, DK, Xk, y, w0k, 0.0, NS, s, &o, Wk, atk, &stk),
+                     NUM_OK);
+    printf("# zero columns (%s, %s): %lu steps with, %lu without the zero columns\n",
+           loss == NUM_LOSS_EXP ? "exp" : "square", T->name, st.steps, stk.steps);
+    assert_int_equal(st.steps, stk.steps);
+    assert_int_equal(st.fevals, stk.fevals);
+    for (size_t k = 0; k < NS; k++) {
+        assert_int_equal(at[k], atk[k]);
+        for (size_t j = 0, l = 0; j < D; j++) {
+            double expect = (l < DK && live[l] == j) ? Wk[k * DK + l++] : w0[j];
+            if (memcmp(&W[k * D + j], &expect, sizeof expect) != 0)
+                fail_msg("w[%zu] at s = %g: %.18g observed vs %.18g expected", j, s[k],
+                         W[k * D + j], expect);
+        }
+    }
+}
+
+static void test_zero_columns(void **state)
+{
+    (void)state;
+    zero_columns_case(NUM_LOSS_EXP, gsl_odeiv2_step_msbdf);
+    zero_columns_case(NUM_LOSS_EXP, gsl_odeiv2_step_rk8pd);
+    zero_columns_case(NUM_LOSS_SQUARE, gsl_odeiv2_step_msbdf);
+    double X0[6] = {0}, y[3] = {1, -1, 1}, w0[2] = {0.5, -2}, s[2] = {1, 100}, W[4];
+    unsigned long at[2] = {7, 7};
+    num_flow_stats st;
+    assert_int_equal(num_flow_run(NUM_LOSS_EXP, 3, 2, X0, y, w0, 0.0, 2, s, &OPTS, W, at, &st),
+                     NUM_OK);
+    for (int k = 0; k < 4; k++)
+        assert_true(W[k] == w0[k % 2]);
+    assert_true(at[0] == 0 && at[1] == 0 && st.steps == 0);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -281,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_steppers_agree_nullspace),
         cmocka_unit_test(test_square_closed_form),
         cmocka_unit_test(test_gd_tracks_flow),
+        cmocka_unit_test(test_zero_columns),
         cmocka_unit_test(test_errors),
     };
     return TC_RUN("numerics/flow", tests);
