@@ -133,10 +133,10 @@ def main():
     out += ["", "## Hessian eigenvalues (numerics/linalg.c num_linalg_eigh)", "",
             "The full Hessian of the square loss of a tanh MLP without biases, n = 50 (the "
             "setup of bench/bench_hessian.c), assembled by num_hessian_full; all eigenvalues. "
-            "theorycheck: num_linalg_eigh (a copy, then LAPACKE_dsyevd row-major 'U', which "
-            "transposes into a second copy); 'col-major' is LAPACKE_dsyevd column-major 'U' "
-            "straight on the same bytes (H is exactly symmetric, so this is the call LAPACKE "
-            "makes after transposing; 'same bits' says the eigenvalues are bitwise equal). "
+            "theorycheck: num_linalg_eigh (a copy of H, then, H being exactly symmetric, "
+            "LAPACKE_dsyevd column-major 'U' on it: no transposed second copy); 'col-major' is "
+            "that LAPACK call alone on the caller's bytes, without num_linalg_eigh's copy and "
+            "checks ('same bits' says the eigenvalues are bitwise equal). "
             "numpy: numpy.linalg.eigvalsh. Agreement: max |ev diff| <= 10 P u max|ev| "
             "(bench/peers/eig.py).", "",
             "| widths (P) | theorycheck s | col-major s (same bits) | numpy s | ratio | "

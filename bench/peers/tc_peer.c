@@ -357,11 +357,10 @@ static int cmd_flow(const char *dir, size_t n, size_t d, const char *stepper, do
 /* The Hessian spectrum kernel: the full Hessian of the square loss of a tanh MLP without
  * biases (widths w_0-...-w_K, n = 50 Gaussian samples and targets, seed 2024: the setup of
  * bench/bench_hessian.c), assembled by num_hessian_full, then all eigenvalues by
- * num_linalg_eigh (numerics/linalg.c: a copy, then LAPACKE_dsyevd row-major 'U', which
- * transposes into a column-major copy). Also timed: LAPACKE_dsyevd column-major 'U' straight
- * on the row-major bytes: H is exactly symmetric (num_hessian_full symmetrises it), so its
- * transpose is the same bytes and this is the very call LAPACKE makes after transposing,
- * without the copy; `same_bits` says whether the eigenvalues agree bit for bit. */
+ * num_linalg_eigh (numerics/linalg.c: a copy, then, for an exactly symmetric matrix,
+ * LAPACKE_dsyevd column-major 'U' on it). Also timed: that LAPACK call alone, straight on the
+ * row-major bytes (H is exactly symmetric: num_hessian_full symmetrises it), without the
+ * copy and the checks; `same_bits` says whether the eigenvalues agree bit for bit. */
 typedef struct {
     size_t P;
     const double *H;
