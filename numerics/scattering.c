@@ -1,6 +1,7 @@
 /* numerics/scattering.c — the 1-D scattering transform (see scattering.h for the filters,
  * the normalisation and the sources). */
 #include "numerics/scattering.h"
+#include "numerics/scattering_filters.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -33,19 +34,6 @@ static int level(const num_scat *s, int j)
     return k < 0 ? 0 : (k > s->K ? s->K : k);
 }
 
-/* G(w; sigma) periodised over the unit circle (three terms: sigma <= 1/8 makes the others
- * below exp(-(1.5 / 0.125)^2 / 2) = 5e-32). */
-static double gauss_per(double w, double sigma)
-{
-    double t = 0;
-    for (int r = -1; r <= 1; r++) {
-        double z = (w + r) / sigma;
-        t += exp(-0.5 * z * z);
-    }
-    return t;
-}
-
-static double freq(size_t q, size_t n) { return q < n / 2 ? (double)q / n : ((double)q - n) / n; }
 
 /* The raw filters, then division by sqrt(A) (LP in scattering.h). */
 static void build_filters(num_scat *s, double *phi, double **psi, bool raw)
@@ -54,14 +42,16 @@ static void build_filters(num_scat *s, double *phi, double **psi, bool raw)
     double *A = s->rbuf;
     double sphi = SC_XI0 * ldexp(1.0, 1 - s->J) / SC_SIGMA_RATIO;
     for (size_t q = 0; q < n; q++) {
-        phi[q] = gauss_per(freq(q, n), sphi);
+        phi[q] = num_scat_gauss_per(num_scat_freq(q, n), sphi);
         A[q] = phi[q] * phi[q];
     }
     for (int j = 0; j < s->J; j++) {
         double xi = SC_XI0 * ldexp(1.0, -j), sg = xi / SC_SIGMA_RATIO;
-        double beta = gauss_per(-xi, sg) / gauss_per(0, sg); /* psi_j(0) = 0 */
-        for (size_t q = 0; q < n; q++)
-            psi[j][q] = gauss_per(freq(q, n) - xi, sg) - beta * gauss_per(freq(q, n), sg);
+        double beta = num_scat_gauss_per(-xi, sg) / num_scat_gauss_per(0, sg); /* psi_j(0) = 0 */
+        for (size_t q = 0; q < n; q++) {
+            double w = num_scat_freq(q, n);
+            psi[j][q] = num_scat_gauss_per(w - xi, sg) - beta * num_scat_gauss_per(w, sg);
+        }
     }
     for (size_t q = 0; q < n; q++) {
         size_t qm = (n - q) % n;
@@ -126,7 +116,10 @@ static bool alloc_buffers(num_scat *s)
     return s->X && s->U1 && s->U2 && s->buf && s->rbuf;
 }
 
-static double *psi_at(const num_scat *s, int j, int k) { return s->psik[(size_t)j * (s->K + 1) + k]; }
+static double *psi_at(const num_scat *s, int j, int k)
+{
+    return s->psik[(size_t)j * (s->K + 1) + k];
+}
 
 num_status num_scat_alloc(const num_scat_opts *o, num_scat **out)
 {
@@ -368,7 +361,7 @@ double num_scat_translation_constant(const num_scat *s)
 {
     double c = 0;
     for (size_t q = 0; q < s->n; q++)
-        c = fmax(c, 2 * M_PI * fabs(freq(q, s->n)) * fabs(s->phik[0][q]));
+        c = fmax(c, 2 * M_PI * fabs(num_scat_freq(q, s->n)) * fabs(s->phik[0][q]));
     return ldexp(c, s->J);
 }
 

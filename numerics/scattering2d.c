@@ -1,6 +1,7 @@
 /* numerics/scattering2d.c — the 2-D scattering transform at full resolution (see
  * scattering2d.h). */
 #include "numerics/scattering2d.h"
+#include "numerics/scattering_filters.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -22,21 +23,13 @@ struct num_scat2d {
     double *spec[S2_MAX_DEPTH + 1];
 };
 
-static double gauss_per(double w, double sigma)
-{
-    double t = 0;
-    for (int r = -1; r <= 1; r++) {
-        double z = (w + r) / sigma;
-        t += exp(-0.5 * z * z);
-    }
-    return t;
-}
-
-static double freq(size_t q, size_t n) { return q < n / 2 ? (double)q / n : ((double)q - n) / n; }
 
 static size_t mirror(size_t q, size_t n) { return ((n - q / n) % n) * n + (n - q % n) % n; }
 
-static double *psi_of(const num_scat2d *s, int j, int l) { return s->psi + ((size_t)j * s->L + l) * s->N; }
+static double *psi_of(const num_scat2d *s, int j, int l)
+{
+    return s->psi + ((size_t)j * s->L + l) * s->N;
+}
 
 /* One Morlet wavelet (separable periodised Gaussians, mean removed). */
 static void morlet(const num_scat2d *s, int j, int l, double *out)
@@ -44,12 +37,13 @@ static void morlet(const num_scat2d *s, int j, int l, double *out)
     size_t n = s->n;
     double xi = S2_XI0 * ldexp(1.0, -j), sg = xi / S2_SIGMA_RATIO, th = M_PI * l / s->L;
     double c1 = xi * cos(th), c2 = xi * sin(th);
-    double beta = gauss_per(-c1, sg) * gauss_per(-c2, sg) / (gauss_per(0, sg) * gauss_per(0, sg));
+    double g0 = num_scat_gauss_per(0, sg);
+    double beta = num_scat_gauss_per(-c1, sg) * num_scat_gauss_per(-c2, sg) / (g0 * g0);
     for (size_t a = 0; a < n; a++)
         for (size_t b = 0; b < n; b++) {
-            double w1 = freq(a, n), w2 = freq(b, n);
-            out[a * n + b] = gauss_per(w1 - c1, sg) * gauss_per(w2 - c2, sg) -
-                             beta * gauss_per(w1, sg) * gauss_per(w2, sg);
+            double w1 = num_scat_freq(a, n), w2 = num_scat_freq(b, n);
+            out[a * n + b] = num_scat_gauss_per(w1 - c1, sg) * num_scat_gauss_per(w2 - c2, sg) -
+                             beta * num_scat_gauss_per(w1, sg) * num_scat_gauss_per(w2, sg);
         }
 }
 
@@ -59,7 +53,8 @@ static void build_filters(num_scat2d *s, bool raw)
     double sphi = S2_XI0 * ldexp(1.0, 1 - s->J) / S2_SIGMA_RATIO, *A = s->rbuf;
     for (size_t a = 0; a < n; a++)
         for (size_t b = 0; b < n; b++)
-            s->phi[a * n + b] = gauss_per(freq(a, n), sphi) * gauss_per(freq(b, n), sphi);
+            s->phi[a * n + b] = num_scat_gauss_per(num_scat_freq(a, n), sphi) *
+                                num_scat_gauss_per(num_scat_freq(b, n), sphi);
     for (int j = 0; j < s->J; j++)
         for (int l = 0; l < s->L; l++)
             morlet(s, j, l, psi_of(s, j, l));
@@ -289,7 +284,9 @@ double num_scat2d_translation_constant(const num_scat2d *s)
     double c = 0;
     size_t n = s->n;
     for (size_t a = 0; a < n; a++)
-        for (size_t b = 0; b < n; b++)
-            c = fmax(c, 2 * M_PI * hypot(freq(a, n), freq(b, n)) * fabs(s->phi[a * n + b]));
+        for (size_t b = 0; b < n; b++) {
+            double w = hypot(num_scat_freq(a, n), num_scat_freq(b, n));
+            c = fmax(c, 2 * M_PI * w * fabs(s->phi[a * n + b]));
+        }
     return ldexp(c, s->J);
 }
