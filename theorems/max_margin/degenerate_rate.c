@@ -23,6 +23,7 @@
 #include "theorems/max_margin/max_margin.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <cblas.h>
@@ -273,62 +274,106 @@ static double *dr_flow(tc_ctx *ctx, const mm_problem *p, double s_end, double rt
     return W;
 }
 
-static void run_degenerate_rate(tc_ctx *ctx, tc_result *res)
+/* What one run measures. */
+typedef struct {
+    const mm_problem *p;
+    size_t nz;          /* |Z| */
+    double *U, *v;      /* the off-span rows u_z, their SVM v */
+    double *Pperp;      /* projector off span S+ */
+    double s, rtol;     /* horizon (log t) and the integrator's tolerance */
+    double *grid, *W;   /* output times and the flow's states there */
+    size_t m, idx[3];   /* their count; positions of s/4, s/2, s */
+    double *D1, *D2;    /* drifts over [s/4, s/2] and [s/2, s] */
+    double s_eff, pace; /* the sub-flow's clock (dr_effective_time) */
+} dr_run;
+
+/* The data, Z and v; false after a skip. */
+static bool dr_setup(tc_ctx *ctx, tc_result *res, dr_run *r)
 {
     long z;
-    mm_problem *p = dr_data(ctx, res, &z);
+    const mm_problem *p = r->p = dr_data(ctx, res, &z);
     if (!p)
-        return;
+        return false;
     size_t d = p->d;
-    double *U = TC_NEW(ctx, double, p->n * d), *v = TC_NEW(ctx, double, d);
-    double *Pperp = TC_NEW(ctx, double, d * d), *work = TC_NEW(ctx, double, d);
-    dr_offspan_projector(ctx, p, Pperp);
-    size_t nz = dr_offspan_rows(p, Pperp, z, U);
-    tc_metric_info(res, "offspan_margin_samples", (double)nz);
-    if (nz == 0 || dr_drift_pred(ctx, nz, d, U, v) != 0) {
-        tc_result_skip(res, nz == 0 ? "no sample on the margin outside the support vectors' span: "
-                                      "the data are not degenerate in the way the reading needs"
-                                    : "the on-margin samples' components off span S+ are not "
-                                      "separable: no log log t drift is predicted");
-        return;
+    r->U = TC_NEW(ctx, double, p->n * d), r->v = TC_NEW(ctx, double, d);
+    r->Pperp = TC_NEW(ctx, double, d * d);
+    dr_offspan_projector(ctx, p, r->Pperp);
+    r->nz = dr_offspan_rows(p, r->Pperp, z, r->U);
+    tc_metric_info(res, "offspan_margin_samples", (double)r->nz);
+    if (r->nz == 0 || dr_drift_pred(ctx, r->nz, d, r->U, r->v) != 0) {
+        tc_result_skip(res, r->nz == 0
+                                ? "no sample on the margin outside the support vectors' span: "
+                                  "the data are not degenerate in the way the reading needs"
+                                : "the on-margin samples' components off span S+ are not "
+                                  "separable: no log log t drift is predicted");
+        return false;
     }
-    double rtol = tc_param_real(ctx, "rtol"), s = tc_param_real(ctx, "max_log_t");
-    double *grid = TC_NEW(ctx, double, DR_NOUT + 3);
-    size_t m, idx[3];
-    double *W = dr_flow(ctx, p, s, rtol, grid, &m, idx);
-    const double *wq = W + idx[0] * d, *wh = W + idx[1] * d, *we = W + idx[2] * d;
-    double *D1 = TC_NEW(ctx, double, d), *D2 = TC_NEW(ctx, double, d);
-    dr_drift(d, Pperp, wq, wh, D1, work);
-    dr_drift(d, Pperp, wh, we, D2, work);
-    double vn = cblas_dnrm2((int)d, v, 1), ch = dr_dist(d, D1, D2);
-    double pace, s_eff = dr_effective_time(p, nz, U, wq, wh, we, s, rtol, &pace);
+    return true;
+}
+
+/* The flow to s, the two drifts and the sub-flow's clock. */
+static void dr_measure(tc_ctx *ctx, dr_run *r)
+{
+    size_t d = r->p->d;
+    r->rtol = tc_param_real(ctx, "rtol"), r->s = tc_param_real(ctx, "max_log_t");
+    r->grid = TC_NEW(ctx, double, DR_NOUT + 3);
+    r->W = dr_flow(ctx, r->p, r->s, r->rtol, r->grid, &r->m, r->idx);
+    const double *wq = r->W + r->idx[0] * d, *wh = r->W + r->idx[1] * d,
+                 *we = r->W + r->idx[2] * d;
+    double *work = TC_NEW(ctx, double, d);
+    r->D1 = TC_NEW(ctx, double, d), r->D2 = TC_NEW(ctx, double, d);
+    dr_drift(d, r->Pperp, wq, wh, r->D1, work);
+    dr_drift(d, r->Pperp, wh, we, r->D2, work);
+    r->s_eff = dr_effective_time(r->p, r->nz, r->U, wq, wh, we, r->s, r->rtol, &r->pace);
+}
+
+/* drift_relerr against its Richardson tolerance, or inconclusive; the reported numbers. */
+static void dr_judge(tc_result *res, const dr_run *r)
+{
+    size_t d = r->p->d;
+    const double *we = r->W + r->idx[2] * d;
+    double vn = cblas_dnrm2((int)d, r->v, 1), ch = dr_dist(d, r->D1, r->D2);
     /* the integrator resolves each state to MM_INT_FACTOR (rtol |w| + atol) per component
      * norm (tolerances.c); a drift differences two states and divides by log 2 */
-    double res_int = 2.0 * MM_INT_FACTOR * (rtol * cblas_dnrm2((int)d, we, 1) + MM_ATOL) / M_LN2;
+    double res_int =
+        2.0 * MM_INT_FACTOR * (r->rtol * cblas_dnrm2((int)d, we, 1) + MM_ATOL) / M_LN2;
     /* a stopped clock's drift decays faster than any power of s (exp(-delta s) off the
      * margin): its remaining error is at most the last change, 2 for safety */
-    double rich = pace > 1.0 && s_eff >= 4.0 * DR_SEFF_MIN ? dr_richardson(s_eff) : 2.0;
-    double tol = (rich * ch + res_int) / vn, err = dr_dist(d, D2, v) / vn;
-    double gap = dr_gap(d, we, p->svm->w);
+    bool running = r->pace > 1.0, regime = r->s_eff >= 4.0 * DR_SEFF_MIN;
+    double rich = running && regime ? dr_richardson(r->s_eff) : 2.0;
+    double tol = (rich * ch + res_int) / vn, err = dr_dist(d, r->D2, r->v) / vn;
+    double gap = dr_gap(d, we, r->p->svm->w);
     tc_metric_info(res, "drift_norm_pred", vn);
     tc_metric_info(res, "drift_change", ch / vn);
-    tc_metric_info(res, "gap_log_t_over_log_log_t", gap * s / log(s));
-    tc_metric_info(res, "gap_log_t_over_log_log_t_pred", vn / p->svm->norm_w);
-    tc_metric_info(res, "log_t_end", s);
-    dr_figure(res, p, grid, W, m, vn, gap * s - vn / p->svm->norm_w * log(s));
-    tc_metric_info(res, "subflow_time", s_eff);
-    tc_metric_info_nan_ok(res, "subflow_pace", pace);
+    tc_metric_info(res, "gap_log_t_over_log_log_t", gap * r->s / log(r->s));
+    tc_metric_info(res, "gap_log_t_over_log_log_t_pred", vn / r->p->svm->norm_w);
+    tc_metric_info(res, "log_t_end", r->s);
+    tc_metric_info(res, "subflow_time", r->s_eff);
+    tc_metric_info_nan_ok(res, "subflow_pace", r->pace);
     /* inconclusive: a running clock (pace > 1, halfway between the running 2 and the stopped
      * 0) short of the asymptotic regime, or any drift whose estimated error exceeds half the
      * prediction (no power to decide). A stopped clock is judged: its drift is resolved, ~0. */
-    if ((pace > 1.0 && !(s_eff >= 4.0 * DR_SEFF_MIN)) || !(tol <= 0.5)) {
+    if ((running && !regime) || !(tol <= 0.5)) {
         tc_result_error(res, "inconclusive: not converged after log t = %.3g: the sub-flow's own "
                              "time is %.3g (at least %.0f needed) and the drift's estimated error "
                              "%.3g of its predicted size (at most 0.5; raise max_log_t)",
-                        s, s_eff, 4.0 * DR_SEFF_MIN, tol);
+                        r->s, r->s_eff, 4.0 * DR_SEFF_MIN, tol);
         return;
     }
     tc_metric(res, "drift_relerr", err, TC_LE, tol);
+}
+
+static void run_degenerate_rate(tc_ctx *ctx, tc_result *res)
+{
+    dr_run r = {0};
+    if (!dr_setup(ctx, res, &r))
+        return;
+    dr_measure(ctx, &r);
+    size_t d = r.p->d;
+    double vn = cblas_dnrm2((int)d, r.v, 1), nh = r.p->svm->norm_w;
+    double gap = dr_gap(d, r.W + r.idx[2] * d, r.p->svm->w);
+    dr_figure(res, r.p, r.grid, r.W, r.m, vn, gap * r.s - vn / nh * log(r.s));
+    dr_judge(res, &r);
     tc_result_conclude(res);
 }
 
