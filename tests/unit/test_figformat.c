@@ -4,6 +4,7 @@
  * No gnuplot needed; files live in a fresh mkdtemp directory. No randomness.
  */
 #include "tc_test.h"
+#include "tc_test_dir.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,47 +82,25 @@ static void test_esc_latex(void **state)
     cm_buf_free(&b);
 }
 
-static char *make_dir(void)
-{
-    char tmpl[] = "/tmp/tc-test-figformat-XXXXXX";
-    char *d = mkdtemp(tmpl);
-    assert_non_null(d);
-    return strdup(d);
-}
-
-static void put(const char *dir, const char *rel, const char *text)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    char *slash = strrchr(path, '/');
-    *slash = '\0';
-    assert_int_equal(cm_mkdirs(path), 0);
-    *slash = '/';
-    assert_int_equal(cm_write_atomic(path, text, strlen(text)), 0);
-}
-
 static void test_latex_fix(void **state)
 {
     (void)state;
-    char *d = make_dir();
+    char *d = tc_dir_new("figformat");
     char tex[600];
     snprintf(tex, sizeof tex, "%s/x.tmp.9.tex", d);
     cm_buf b = {0};
     cm_buf_printf(&b, "\\put(0,0){\\includegraphics[width={360.00bp}]{%s/x.tmp.9}}%%\n", d);
-    put(d, "x.tmp.9.tex", cm_buf_str(&b));
+    tc_dir_put(d, "x.tmp.9.tex", cm_buf_str(&b));
     assert_int_equal(rep_ff_latex_fix(tex, "x"), 0);
     char *text = cm_read_file(tex, NULL);
     assert_string_equal(text, "\\put(0,0){\\includegraphics[width={360.00bp}]{x}}%\n");
     free(text);
     /* no reference to the graphic: an error, the file is left alone */
-    put(d, "y.tmp.9.tex", "no graphic here\n");
+    tc_dir_put(d, "y.tmp.9.tex", "no graphic here\n");
     snprintf(tex, sizeof tex, "%s/y.tmp.9.tex", d);
     assert_int_equal(rep_ff_latex_fix(tex, "y"), -1);
     cm_buf_free(&b);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
-    assert_int_equal(system(cmd), 0);
-    free(d);
+    tc_dir_remove(d);
 }
 
 /* The record lists only the files that exist in the chosen formats, and results.json is
@@ -129,16 +108,16 @@ static void test_latex_fix(void **state)
 static void test_fix_record(void **state)
 {
     (void)state;
-    char *d = make_dir();
+    char *d = tc_dir_new("figformat");
     json_t *rec = json_pack("{s:s, s:[{s:s, s:[s], s:[{s:s, s:s}, {s:s, s:s}]}]}", "schema",
                             "theorycheck/results/v1", "claims", "id", "c", "figures",
                             "figures/c-a.svg", "plots", "name", "a", "file", "figures/c-a",
                             "name", "b", "file", "figures/c-b");
     assert_non_null(rec);
-    put(d, "figures/c-a.pdf", "%PDF");
-    put(d, "figures/c-a.svg", "<svg/>");
-    put(d, "figures/c-b.pdf", "%PDF");
-    put(d, "figures/c-b.png", ""); /* empty: not a written figure */
+    tc_dir_put(d, "figures/c-a.pdf", "%PDF");
+    tc_dir_put(d, "figures/c-a.svg", "<svg/>");
+    tc_dir_put(d, "figures/c-b.pdf", "%PDF");
+    tc_dir_put(d, "figures/c-b.png", ""); /* empty: not a written figure */
     rep_ff_set(REP_FF_PDF | REP_FF_PNG);
     char err[300] = "";
     assert_int_equal(rep_ff_fix_record(d, rec, err, sizeof err), 0);
@@ -156,10 +135,7 @@ static void test_fix_record(void **state)
     assert_true(json_equal(back, rec));
     json_decref(back);
     json_decref(rec);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
-    assert_int_equal(system(cmd), 0);
-    free(d);
+    tc_dir_remove(d);
 }
 
 /* Every row is complete: an id usable as a file name, panels that fit the layout. */

@@ -9,6 +9,7 @@
  */
 
 #include "tc_test.h"
+#include "tc_test_dir.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -23,48 +24,12 @@
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static char *make_dir(void)
-{
-    char tmpl[] = "/tmp/tc-test-reports-XXXXXX";
-    char *d = mkdtemp(tmpl);
-    assert_non_null(d);
-    return strdup(d);
-}
-
-static void write_text(const char *dir, const char *rel, const char *text)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    char *slash = strrchr(path, '/');
-    *slash = '\0';
-    assert_int_equal(cm_mkdirs(path), 0);
-    *slash = '/';
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-static char *read_rel(const char *dir, const char *rel)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    return cm_read_file(path, NULL);
-}
-
 static int exists_rel(const char *dir, const char *rel)
 {
     char path[1024];
     struct stat st;
     snprintf(path, sizeof path, "%s/%s", dir, rel);
     return stat(path, &st) == 0;
-}
-
-static int nonempty_rel(const char *dir, const char *rel)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    return cm_file_nonempty(path);
 }
 
 static void assert_contains(const char *hay, const char *needle)
@@ -208,7 +173,7 @@ static void write_traj(const char *dir)
         else
             cm_buf_printf(&b, "%.17g,%.17g,%.17g,%d\n", t, gap, gap2, -i);
     }
-    write_text(dir, "data/alpha-traj.csv", cm_buf_str(&b));
+    tc_dir_put(dir, "data/alpha-traj.csv", cm_buf_str(&b));
     cm_buf_free(&b);
 }
 
@@ -218,7 +183,7 @@ static void write_sweep(const char *dir)
     cm_buf_puts(&b, "width,dev,err,bound\n");
     for (int m = 16; m <= 2048; m *= 2)
         cm_buf_printf(&b, "%d,%.17g,%.17g,%.17g\n", m, 2 / sqrt(m), 0.3 / sqrt(m), 3 / sqrt(m));
-    write_text(dir, "data/beta-sweep.csv", cm_buf_str(&b));
+    tc_dir_put(dir, "data/beta-sweep.csv", cm_buf_str(&b));
     cm_buf_free(&b);
 }
 
@@ -237,7 +202,7 @@ static json_t *load_record(void)
 static void test_render_full(void **state)
 {
     (void)state;
-    char *dir = make_dir();
+    char *dir = tc_dir_new("reports");
     write_traj(dir);
     write_sweep(dir);
     json_t *rec = load_record();
@@ -247,7 +212,7 @@ static void test_render_full(void **state)
         fprintf(stderr, "rep_render_all: %s\n", err);
     assert_int_equal(rc, 0);
 
-    char *md = read_rel(dir, "report.md");
+    char *md = tc_dir_read(dir, "report.md");
     assert_non_null(md);
     /* Title, run line and summary. */
     assert_contains(md, "# theorycheck report");
@@ -270,7 +235,7 @@ static void test_render_full(void **state)
     assert_contains(md, "cannot read data/nope.csv");
     assert_contains(md, "*Figure `empty`: not drawn: no drawable data");
 
-    char *html = read_rel(dir, "report.html");
+    char *html = tc_dir_read(dir, "report.html");
     assert_non_null(html);
     assert_contains(html, "<!DOCTYPE html>");
     assert_contains(html, "</html>");
@@ -297,11 +262,11 @@ static void test_render_full(void **state)
         free(dir);
         skip(); /* figure assertions need gnuplot */
     }
-    assert_true(nonempty_rel(dir, "figures/alpha-gap.svg"));
-    assert_true(nonempty_rel(dir, "figures/alpha-gap.png"));
-    assert_true(nonempty_rel(dir, "figures/beta-dev.svg"));
-    assert_true(nonempty_rel(dir, "figures/beta-dev.png"));
-    char *svg = read_rel(dir, "figures/alpha-gap.svg");
+    assert_true(tc_dir_nonempty(dir, "figures/alpha-gap.svg"));
+    assert_true(tc_dir_nonempty(dir, "figures/alpha-gap.png"));
+    assert_true(tc_dir_nonempty(dir, "figures/beta-dev.svg"));
+    assert_true(tc_dir_nonempty(dir, "figures/beta-dev.png"));
+    char *svg = tc_dir_read(dir, "figures/alpha-gap.svg");
     assert_non_null(svg);
     /* Labels are printed literally: the quote survives, no enhanced-text subscript. */
     assert_contains(svg, "it's logistic");
@@ -324,15 +289,15 @@ static void test_render_full(void **state)
 static void test_render_no_plots(void **state)
 {
     (void)state;
-    char *dir = make_dir();
+    char *dir = tc_dir_new("reports");
     write_traj(dir);
     write_sweep(dir);
     json_t *rec = load_record();
     char err[256];
     assert_int_equal(rep_render_all(dir, rec, 1, err, sizeof err), 0);
     assert_false(exists_rel(dir, "figures"));
-    char *md = read_rel(dir, "report.md");
-    char *html = read_rel(dir, "report.html");
+    char *md = tc_dir_read(dir, "report.md");
+    char *html = tc_dir_read(dir, "report.html");
     assert_non_null(md);
     assert_non_null(html);
     assert_contains(md, "figures not drawn: plots disabled");
@@ -349,7 +314,7 @@ static void test_render_no_plots(void **state)
 static void test_render_gnuplot_missing(void **state)
 {
     (void)state;
-    char *dir = make_dir();
+    char *dir = tc_dir_new("reports");
     write_traj(dir);
     write_sweep(dir);
     json_t *rec = load_record();
@@ -358,8 +323,8 @@ static void test_render_gnuplot_missing(void **state)
     int rc = rep_render_all(dir, rec, 0, err, sizeof err);
     unsetenv("THEORYCHECK_GNUPLOT");
     assert_int_equal(rc, 0);
-    char *md = read_rel(dir, "report.md");
-    char *html = read_rel(dir, "report.html");
+    char *md = tc_dir_read(dir, "report.md");
+    char *html = tc_dir_read(dir, "report.html");
     assert_non_null(md);
     assert_non_null(html);
     assert_contains(md, "figures not drawn: gnuplot not found");
@@ -384,10 +349,10 @@ static void test_render_gnuplot_fails(void **state)
         {"#!/bin/sh\n[ \"$1\" = --version ] && { echo 'gnuplot 0.0 fake'; exit 0; }\nexit 0\n",
          "not drawn: gnuplot produced an empty file"}};
     for (size_t i = 0; i < 2; i++) {
-        char *dir = make_dir();
+        char *dir = tc_dir_new("reports");
         write_traj(dir);
         write_sweep(dir);
-        write_text(dir, "fake-gnuplot", fakes[i][0]);
+        tc_dir_put(dir, "fake-gnuplot", fakes[i][0]);
         char prog[1024];
         snprintf(prog, sizeof prog, "%s/fake-gnuplot", dir);
         assert_int_equal(chmod(prog, 0755), 0);
@@ -397,7 +362,7 @@ static void test_render_gnuplot_fails(void **state)
         int rc = rep_render_all(dir, rec, 0, err, sizeof err);
         unsetenv("THEORYCHECK_GNUPLOT");
         assert_int_equal(rc, 0);
-        char *md = read_rel(dir, "report.md");
+        char *md = tc_dir_read(dir, "report.md");
         assert_non_null(md);
         assert_contains(md, fakes[i][1]);
         assert_not_contains(md, "Figures drawn with");
@@ -416,7 +381,7 @@ static void test_render_gnuplot_fails(void **state)
 static void test_render_unsafe_paths(void **state)
 {
     (void)state;
-    char *dir = make_dir();
+    char *dir = tc_dir_new("reports");
     write_traj(dir);
     json_t *rec = load_record();
     json_t *plot = json_array_get(json_object_get(json_array_get(json_object_get(rec, "claims"), 0),
@@ -426,14 +391,14 @@ static void test_render_unsafe_paths(void **state)
     json_object_set_new(curve, "data", json_string("/etc/passwd"));
     char err[256];
     assert_int_equal(rep_render_all(dir, rec, 0, err, sizeof err), 0);
-    char *md = read_rel(dir, "report.md");
+    char *md = tc_dir_read(dir, "report.md");
     assert_non_null(md);
     assert_contains(md, "curve 'it's logistic' left out: no valid data file");
     char parent[1100];
     snprintf(parent, sizeof parent, "%s/../escaped.svg", dir);
     assert_int_not_equal(access(parent, F_OK), 0);
     if (gnuplot_available())
-        assert_true(nonempty_rel(dir, "figures/alpha-gap.svg")); /* fell back to the default name */
+        assert_true(tc_dir_nonempty(dir, "figures/alpha-gap.svg")); /* fell back to the default name */
     free(md);
     json_decref(rec);
     remove_tree(dir);
@@ -466,7 +431,7 @@ static void test_render_bad_input(void **state)
 static void test_write_atomic(void **state)
 {
     (void)state;
-    char *dir = make_dir();
+    char *dir = tc_dir_new("reports");
     char path[1024];
     snprintf(path, sizeof path, "%s/report.md", dir);
     assert_int_equal(cm_write_atomic(path, "first", 5), 0);
@@ -559,10 +524,10 @@ static void test_format(void **state)
 static void test_csv(void **state)
 {
     (void)state;
-    char *dir = make_dir();
-    write_text(dir, "data/a.csv", "x, y\r\n1,nan\n2,inf\n3,-inf\n\n4,bogus\n");
-    write_text(dir, "data/ragged.csv", "x,y\n1,2\n3\n");
-    write_text(dir, "data/empty.csv", "");
+    char *dir = tc_dir_new("reports");
+    tc_dir_put(dir, "data/a.csv", "x, y\r\n1,nan\n2,inf\n3,-inf\n\n4,bogus\n");
+    tc_dir_put(dir, "data/ragged.csv", "x,y\n1,2\n3\n");
+    tc_dir_put(dir, "data/empty.csv", "");
     char path[1024], err[256];
     cm_csv c;
     snprintf(path, sizeof path, "%s/data/a.csv", dir);
@@ -649,8 +614,8 @@ static void test_gp_script(void **state)
 static void test_inline_svg(void **state)
 {
     (void)state;
-    char *dir = make_dir();
-    write_text(dir, "figures/f.svg",
+    char *dir = tc_dir_new("reports");
+    tc_dir_put(dir, "figures/f.svg",
                "<?xml version=\"1.0\"?>\n<!DOCTYPE svg>\n<svg viewBox=\"0 0 8 5\">\n"
                "<title>Gnuplot</title>\n<defs><path id='gpPt0' d='M0,0'/></defs>\n"
                "<g id=\"g1\"><use xlink:href='#gpPt0'/></g>\n<g id=\"g1\"></g>\n"

@@ -8,6 +8,7 @@
  * pointing THEORYCHECK_GNUPLOT at a program that does not exist. No randomness is used.
  */
 #include "tc_test.h"
+#include "tc_test_dir.h"
 
 #include <ftw.h>
 #include <string.h>
@@ -15,44 +16,6 @@
 #include <unistd.h>
 
 #include "reports/report.h"
-
-static char *make_dir(void)
-{
-    char tmpl[] = "/tmp/tc-test-sweep-report-XXXXXX";
-    char *d = mkdtemp(tmpl);
-    assert_non_null(d);
-    return strdup(d);
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void remove_tree(char *dir)
-{
-    nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-    free(dir);
-}
-
-static char *read_rel(const char *dir, const char *rel)
-{
-    char *path = cm_join(dir, rel);
-    char *text = cm_read_file(path, NULL);
-    free(path);
-    return text;
-}
-
-static int exists_rel(const char *dir, const char *rel)
-{
-    char *path = cm_join(dir, rel);
-    int ok = cm_file_nonempty(path);
-    free(path);
-    return ok;
-}
 
 /* A cell: params as JSON text, holds of runs, hypothesis (-1 null), one metric value. */
 static json_t *cell(int index, const char *params, int holds, int runs, int hyp, double gap)
@@ -103,7 +66,7 @@ static json_t *sweep_2d(void)
 static void test_load(void **state)
 {
     (void)state;
-    char *dir = make_dir();
+    char *dir = tc_dir_new("sweep-report");
     json_t *j = sweep_2d();
     rep_sweep sw;
     char err[256];
@@ -125,7 +88,7 @@ static void test_load(void **state)
     assert_true(isnan(sw.cells[0].thr_lo)); /* no record on disk */
     rep_sweep_free(&sw);
     json_decref(j);
-    remove_tree(dir);
+    tc_dir_remove(dir);
 }
 
 static void test_invalid(void **state)
@@ -139,11 +102,11 @@ static void test_invalid(void **state)
     j = sweep_new("[{\"values\":[1]}]");
     assert_int_equal(rep_sweep_valid(j, err, sizeof err), 0);
     assert_non_null(strstr(err, "param"));
-    char *dir = make_dir();
+    char *dir = tc_dir_new("sweep-report");
     assert_int_equal(rep_sweep_render(dir, j, 1, err, sizeof err), -1);
-    assert_false(exists_rel(dir, "sweep.md")); /* nothing written on bad input */
+    assert_false(tc_dir_nonempty(dir, "sweep.md")); /* nothing written on bad input */
     json_decref(j);
-    remove_tree(dir);
+    tc_dir_remove(dir);
 }
 
 /* The first data line of datablock `name` in the script. */
@@ -159,7 +122,7 @@ static const char *block_line(const char *script, const char *name)
 static void test_script_2d(void **state)
 {
     (void)state;
-    char *dir = make_dir();
+    char *dir = tc_dir_new("sweep-report");
     json_t *j = sweep_2d();
     rep_sweep sw;
     char err[256];
@@ -198,13 +161,13 @@ static void test_script_2d(void **state)
     cm_buf_free(&b);
     rep_sweep_free(&sw);
     json_decref(j);
-    remove_tree(dir);
+    tc_dir_remove(dir);
 }
 
 static void test_script_multi(void **state)
 {
     (void)state;
-    char *dir = make_dir();
+    char *dir = tc_dir_new("sweep-report");
     json_t *j = sweep_new("[{\"param\":\"a\",\"values\":[1,2]},{\"param\":\"b\",\"values\":[1,2]},"
                           "{\"param\":\"c\",\"values\":[\"x\",\"y\"]},"
                           "{\"param\":\"d\",\"values\":[5,6]}]");
@@ -232,7 +195,7 @@ static void test_script_multi(void **state)
     cm_buf_free(&b);
     rep_sweep_free(&sw);
     json_decref(j);
-    remove_tree(dir);
+    tc_dir_remove(dir);
 }
 
 /* One axis; the threshold of the first metric comes from the cell's record. */
@@ -257,7 +220,7 @@ static json_t *sweep_1d(const char *dir)
 static void test_script_1d(void **state)
 {
     (void)state;
-    char *dir = make_dir();
+    char *dir = tc_dir_new("sweep-report");
     json_t *j = sweep_1d(dir);
     rep_sweep sw;
     char err[256];
@@ -276,7 +239,7 @@ static void test_script_1d(void **state)
     cm_buf_free(&b);
     rep_sweep_free(&sw);
     json_decref(j);
-    remove_tree(dir);
+    tc_dir_remove(dir);
 }
 
 /* One axis whose threshold is an interval that moves from cell to cell: drawn as a band
@@ -284,7 +247,7 @@ static void test_script_1d(void **state)
 static void test_script_1d_band(void **state)
 {
     (void)state;
-    char *dir = make_dir();
+    char *dir = tc_dir_new("sweep-report");
     json_t *j = sweep_new("[{\"param\":\"step\",\"values\":[0.5,1],\"log\":false}]");
     for (int k = 0; k < 2; k++) {
         char p[64], rel[64], rec[512];
@@ -318,18 +281,18 @@ static void test_script_1d_band(void **state)
         assert_int_equal(rep_sweep_map_draw(dir, &sw, err, sizeof err), 0);
     rep_sweep_free(&sw);
     json_decref(j);
-    remove_tree(dir);
+    tc_dir_remove(dir);
 }
 
 static void test_documents(void **state)
 {
     (void)state;
-    char *dir = make_dir();
+    char *dir = tc_dir_new("sweep-report");
     json_t *j = sweep_2d();
     char err[256];
     assert_int_equal(rep_sweep_render(dir, j, 1, err, sizeof err), 0);
-    char *md = read_rel(dir, "sweep.md"), *html = read_rel(dir, "sweep.html");
-    char *csv = read_rel(dir, "data/sweep_cells.csv");
+    char *md = tc_dir_read(dir, "sweep.md"), *html = tc_dir_read(dir, "sweep.html");
+    char *csv = tc_dir_read(dir, "data/sweep_cells.csv");
     assert_non_null(md);
     assert_non_null(html);
     assert_non_null(csv);
@@ -345,28 +308,28 @@ static void test_documents(void **state)
     assert_non_null(strstr(csv, "index,n,widths,holds,runs,ci_lo,ci_hi,seed_dependent,"
                                 "hypothesis,gap,other\n"));
     assert_non_null(strstr(csv, "\n5,100,\"8,8,8\",2,2,0.1,0.9,0,0,0.06,1\n"));
-    assert_false(exists_rel(dir, "figures/verdict_map.svg"));
+    assert_false(tc_dir_nonempty(dir, "figures/verdict_map.svg"));
     free(md);
     free(html);
     free(csv);
     json_decref(j);
-    remove_tree(dir);
+    tc_dir_remove(dir);
 }
 
 static void test_gnuplot_missing(void **state)
 {
     (void)state;
-    char *dir = make_dir();
+    char *dir = tc_dir_new("sweep-report");
     json_t *j = sweep_2d();
     char err[256];
     setenv("THEORYCHECK_GNUPLOT", "/nonexistent/gnuplot", 1);
     assert_int_equal(rep_sweep_render(dir, j, 0, err, sizeof err), 0);
     unsetenv("THEORYCHECK_GNUPLOT");
-    char *md = read_rel(dir, "sweep.md");
+    char *md = tc_dir_read(dir, "sweep.md");
     assert_non_null(strstr(md, "figures not drawn: gnuplot not found"));
     free(md);
     json_decref(j);
-    remove_tree(dir);
+    tc_dir_remove(dir);
 }
 
 static void test_drawn(void **state)
@@ -375,14 +338,14 @@ static void test_drawn(void **state)
     char ver[64];
     if (rep_gnuplot_probe(ver, sizeof ver) != 0)
         skip();
-    char *dir = make_dir();
+    char *dir = tc_dir_new("sweep-report");
     json_t *j = sweep_1d(dir);
     char err[256];
     assert_int_equal(rep_sweep_render(dir, j, 0, err, sizeof err), 0);
-    assert_true(exists_rel(dir, "figures/verdict_map.svg"));
-    assert_true(exists_rel(dir, "figures/verdict_map.png"));
-    assert_true(exists_rel(dir, "figures/verdict_map.pdf"));
-    char *svg = read_rel(dir, "figures/verdict_map.svg"), *html = read_rel(dir, "sweep.html");
+    assert_true(tc_dir_nonempty(dir, "figures/verdict_map.svg"));
+    assert_true(tc_dir_nonempty(dir, "figures/verdict_map.png"));
+    assert_true(tc_dir_nonempty(dir, "figures/verdict_map.pdf"));
+    char *svg = tc_dir_read(dir, "figures/verdict_map.svg"), *html = tc_dir_read(dir, "sweep.html");
     assert_non_null(strstr(svg, ">max_margin<")); /* the title's two lines */
     assert_non_null(strstr(svg, "median gap over step (2 seeds per cell)"));
     assert_non_null(strstr(html, "<figure>\n<svg"));
@@ -390,7 +353,7 @@ static void test_drawn(void **state)
     free(svg);
     free(html);
     json_decref(j);
-    remove_tree(dir);
+    tc_dir_remove(dir);
 }
 
 int main(void)
