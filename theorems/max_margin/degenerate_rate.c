@@ -285,6 +285,7 @@ typedef struct {
     size_t m, idx[3];   /* their count; positions of s/4, s/2, s */
     double *D1, *D2;    /* drifts over [s/4, s/2] and [s/2, s] */
     double s_eff, pace; /* the sub-flow's clock (dr_effective_time) */
+    double vn, gap;     /* |v| and the direction gap at s */
 } dr_run;
 
 /* The data, Z and v; false after a skip. */
@@ -325,6 +326,8 @@ static void dr_measure(tc_ctx *ctx, dr_run *r)
     dr_drift(d, r->Pperp, wq, wh, r->D1, work);
     dr_drift(d, r->Pperp, wh, we, r->D2, work);
     r->s_eff = dr_effective_time(r->p, r->nz, r->U, wq, wh, we, r->s, r->rtol, &r->pace);
+    r->vn = cblas_dnrm2((int)d, r->v, 1);
+    r->gap = dr_gap(d, we, r->p->svm->w);
 }
 
 /* drift_relerr against its Richardson tolerance, or inconclusive; the reported numbers. */
@@ -332,7 +335,7 @@ static void dr_judge(tc_result *res, const dr_run *r)
 {
     size_t d = r->p->d;
     const double *we = r->W + r->idx[2] * d;
-    double vn = cblas_dnrm2((int)d, r->v, 1), ch = dr_dist(d, r->D1, r->D2);
+    double vn = r->vn, ch = dr_dist(d, r->D1, r->D2);
     /* the integrator resolves each state to MM_INT_FACTOR (rtol |w| + atol) per component
      * norm (tolerances.c); a drift differences two states and divides by log 2 */
     double res_int =
@@ -342,7 +345,7 @@ static void dr_judge(tc_result *res, const dr_run *r)
     bool running = r->pace > 1.0, regime = r->s_eff >= 4.0 * DR_SEFF_MIN;
     double rich = running && regime ? dr_richardson(r->s_eff) : 2.0;
     double tol = (rich * ch + res_int) / vn, err = dr_dist(d, r->D2, r->v) / vn;
-    double gap = dr_gap(d, we, r->p->svm->w);
+    double gap = r->gap;
     tc_metric_info(res, "drift_norm_pred", vn);
     tc_metric_info(res, "drift_change", ch / vn);
     tc_metric_info(res, "gap_log_t_over_log_log_t", gap * r->s / log(r->s));
@@ -369,10 +372,8 @@ static void run_degenerate_rate(tc_ctx *ctx, tc_result *res)
     if (!dr_setup(ctx, res, &r))
         return;
     dr_measure(ctx, &r);
-    size_t d = r.p->d;
-    double vn = cblas_dnrm2((int)d, r.v, 1), nh = r.p->svm->norm_w;
-    double gap = dr_gap(d, r.W + r.idx[2] * d, r.p->svm->w);
-    dr_figure(res, r.p, r.grid, r.W, r.m, vn, gap * r.s - vn / nh * log(r.s));
+    double slope = r.vn / r.p->svm->norm_w;
+    dr_figure(res, r.p, r.grid, r.W, r.m, r.vn, r.gap * r.s - slope * log(r.s));
     dr_judge(res, &r);
     tc_result_conclude(res);
 }
