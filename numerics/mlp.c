@@ -93,6 +93,10 @@ static inline double sigmoid(double u)
  * Softplus log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}). */
 void num_act_eval(num_act a, double eps, double z, double *f, double *df, double *d2f)
 {
+    /* Only what is asked for is computed: the forward pass wants f alone and the backward
+     * pass f' alone, and erf, exp and tanh are most of the cost of a smooth network's step.
+     * Each value is the same expression whichever others are asked for (same bits). */
+    bool want_f = f != NULL, want_d2 = d2f != NULL, want_d = df != NULL || want_d2;
     double v = 0.0, d = 0.0, dd = 0.0;
     switch (a) {
     case NUM_ACT_LINEAR:
@@ -104,31 +108,50 @@ void num_act_eval(num_act a, double eps, double z, double *f, double *df, double
             v = d = z;
         break;
     case NUM_ACT_TANH: {
-        double t = tanh(z), e = exp(-2.0 * fabs(z)), q = 1.0 + e;
-        v = t; d = 4.0 * e / (q * q); dd = -2.0 * t * d;
+        double t = want_f || want_d2 ? tanh(z) : 0.0;
+        v = t;
+        if (want_d) {
+            double e = exp(-2.0 * fabs(z)), q = 1.0 + e;
+            d = 4.0 * e / (q * q); dd = -2.0 * t * d;
+        }
         break;
     }
     case NUM_ACT_ERF: {
-        v = erf(z); d = MLP_TWO_OVER_SQRT_PI * exp(-z * z); dd = -2.0 * z * d;
+        if (want_f)
+            v = erf(z);
+        if (want_d) {
+            d = MLP_TWO_OVER_SQRT_PI * exp(-z * z); dd = -2.0 * z * d;
+        }
         break;
     }
     case NUM_ACT_SOFTPLUS: {
-        double sp = sigmoid(z), sm = sigmoid(-z);
-        v = (z > 0.0 ? z : 0.0) + log1p(exp(-fabs(z)));
-        d = sp; dd = sp * sm;
+        if (want_f)
+            v = (z > 0.0 ? z : 0.0) + log1p(exp(-fabs(z)));
+        if (want_d) {
+            double sp = sigmoid(z);
+            d = sp;
+            dd = want_d2 ? sp * sigmoid(-z) : 0.0;
+        }
         break;
     }
     case NUM_ACT_SIGMOID: {
-        double sp = sigmoid(z), sm = sigmoid(-z);
-        v = sp; d = sp * sm; dd = -d * tanh(0.5 * z);
+        double sp = sigmoid(z);
+        v = sp;
+        if (want_d) {
+            d = sp * sigmoid(-z);
+            dd = want_d2 ? -d * tanh(0.5 * z) : 0.0;
+        }
         break;
     }
     case NUM_ACT_SMOOTH_RELU: {
         double e2 = eps * eps, u = z / e2;
-        double sp = sigmoid(u), sm = sigmoid(-u), ss = sp * sm;
+        double sp = sigmoid(u);
         v = z * sp;
-        d = sp + u * ss;
-        dd = ss * (2.0 - u * tanh(0.5 * u)) / e2;
+        if (want_d) {
+            double ss = sp * sigmoid(-u);
+            d = sp + u * ss;
+            dd = want_d2 ? ss * (2.0 - u * tanh(0.5 * u)) / e2 : 0.0;
+        }
         break;
     }
     }
