@@ -325,7 +325,7 @@ static int cmd_flow(const char *dir, size_t n, size_t d, const char *stepper, do
         fprintf(stderr, "tc_peer flow: unknown stepper %s\n", stepper);
         return 2;
     }
-    f.o = (num_flow_opts){T, atol, rtol, 1e-3, 0};
+    f.o = (num_flow_opts){.stepper = T, .epsabs = atol, .epsrel = rtol, .h0 = 1e-3};
     f.X = malloc(n * d * sizeof *f.X);
     f.y = malloc(n * sizeof *f.y);
     f.w0 = calloc(d, sizeof *f.w0);
