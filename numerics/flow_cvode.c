@@ -13,11 +13,13 @@
 #include <math.h>
 #include <string.h>
 
+#include <cblas.h>
 #include <cvode/cvode.h>
 #include <gsl/gsl_errno.h>
+#include <lapacke.h>
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_context.h>
-#include <sunlinsol/sunlinsol_dense.h>
+#include <sundials/sundials_linearsolver.h>
 #include <sunmatrix/sunmatrix_dense.h>
 
 typedef struct {
@@ -46,6 +48,59 @@ static int cv_jac(sunrealtype s, N_Vector w, N_Vector fy, SUNMatrix J, void *use
     int st = num_flow_sys_jac(user, s, N_VGetArrayPointer(w), SUNDenseMatrix_Data(J),
                               N_VGetArrayPointer(tmp1));
     return st == GSL_SUCCESS ? 0 : 1;
+}
+
+/* The Newton matrix's linear solver: Cholesky through LAPACK, plugged into CVODE as a custom
+ * SUNLinearSolver (SUNDIALS' documented interface for user linear solvers: a direct solver
+ * needs gettype, setup, solve). CVODE's Newton matrix is M = I - gamma J with gamma = h l_0 > 0
+ * (CVODE guide, "Nonlinear solve") and J = -sum_n k_n x_n x_n^T, k_n >= 0 (flow.c; square
+ * loss: J = -2 X^T X), symmetric bit for bit (flow.c mirrors the upper triangle). Hence
+ * M = I + gamma sum_n k_n x_n x_n^T is symmetric positive definite with every eigenvalue
+ * >= 1: Cholesky needs no pivoting, is backward stable (Higham 2002, Thm 10.3) and costs half
+ * an LU. SUNDIALS' own SUNLinSol_Dense (an unblocked column LU, not BLAS) was measured 2-4x
+ * slower per factorisation and solve at d = 50 (bench/peers/notes.md). A factorisation that
+ * fails (info > 0: M not numerically positive definite, e.g. a Jacobian poisoned by an
+ * overflow) is reported as recoverable (SUNLS_PACKAGE_FAIL_REC): CVODE then re-evaluates the
+ * Jacobian or cuts the step, as for a singular LU. M is factored in place (CVODE keeps its
+ * own copy of J and rebuilds M from it at each setup). */
+static SUNLinearSolver_Type chol_type(SUNLinearSolver LS)
+{
+    (void)LS;
+    return SUNLINEARSOLVER_DIRECT;
+}
+
+static int chol_setup(SUNLinearSolver LS, SUNMatrix M)
+{
+    (void)LS;
+    lapack_int d = (lapack_int)SUNDenseMatrix_Rows(M);
+    /* _work: without LAPACKE's NaN scan of M (the Jacobian is checked finite by flow.c) */
+    lapack_int info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', d, SUNDenseMatrix_Data(M), d);
+    return info == 0 ? SUNLS_SUCCESS : info > 0 ? SUNLS_PACKAGE_FAIL_REC : SUNLS_PACKAGE_FAIL_UNREC;
+}
+
+static int chol_solve(SUNLinearSolver LS, SUNMatrix M, N_Vector x, N_Vector b, sunrealtype tol)
+{
+    (void)LS, (void)tol;
+    int d = (int)SUNDenseMatrix_Rows(M);
+    const double *L = SUNDenseMatrix_Data(M);
+    double *v = N_VGetArrayPointer(x);
+    N_VScale(1.0, b, x);
+    /* M = L L^T: L u = b, then L^T x = u (dpotrs for one right-hand side, as two dtrsv:
+     * LAPACK's dpotrs goes through dtrsm, whose packing dominates at one column) */
+    cblas_dtrsv(CblasColMajor, CblasLower, CblasNoTrans, CblasNonUnit, d, L, d, v, 1);
+    cblas_dtrsv(CblasColMajor, CblasLower, CblasTrans, CblasNonUnit, d, L, d, v, 1);
+    return SUNLS_SUCCESS;
+}
+
+static SUNLinearSolver chol_new(SUNContext sunctx)
+{
+    SUNLinearSolver LS = SUNLinSolNewEmpty(sunctx);
+    if (LS) {
+        LS->ops->gettype = chol_type;
+        LS->ops->setup = chol_setup;
+        LS->ops->solve = chol_solve;
+    }
+    return LS;
 }
 
 /* CVODE's messages (errors and warnings, e.g. "t + h = t") are reported through num_status;
@@ -81,12 +136,15 @@ static num_status cv_setup(cv_objs *o, num_flow_sys *p, const double *w, double 
     double sq = sqrt((double)p->d);
     if (SUNContext_Create(NULL, &o->sunctx) != 0 || !(o->y = N_VNew_Serial(d, o->sunctx)) ||
         !(o->yk = N_VNew_Serial(d, o->sunctx)) || !(o->A = SUNDenseMatrix(d, d, o->sunctx)) ||
-        !(o->LS = SUNLinSol_Dense(o->y, o->A, o->sunctx)) ||
+        !(o->LS = chol_new(o->sunctx)) ||
         !(o->mem = CVodeCreate(opts->backend == NUM_FLOW_CVODE_ADAMS ? CV_ADAMS : CV_BDF,
                                o->sunctx)))
         return NUM_ENOMEM;
     memcpy(N_VGetArrayPointer(o->y), w, p->d * sizeof *w);
-    int bad = CVodeSetErrHandlerFn(o->mem, cv_silent, NULL) != CV_SUCCESS;
+    /* Fused vector kernels (one pass for CVODE's linear combinations of the Nordsieck
+     * history instead of one call per term): the same sums in the same order per element */
+    int bad = N_VEnableFusedOps_Serial(o->y, SUNTRUE) != 0;
+    bad |= CVodeSetErrHandlerFn(o->mem, cv_silent, NULL) != CV_SUCCESS;
     bad |= CVodeInit(o->mem, cv_rhs, t0, o->y) != CV_SUCCESS;
     bad |= CVodeSStolerances(o->mem, opts->epsrel / sq, opts->epsabs / sq) != CV_SUCCESS;
     bad |= CVodeSetUserData(o->mem, p) != CV_SUCCESS;

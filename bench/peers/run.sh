@@ -19,7 +19,8 @@ trap 'rm -rf "$WORK"' EXIT # the log is kept as /tmp/tc-peers-last.log
 TC=$WORK/tc_peer
 # Built against the Release build's numerics library, like tc_bench.
 cc -O2 -std=c11 -Wall -Wextra -D_XOPEN_SOURCE=700 -I"$HERE/../.." $(pkg-config --cflags gsl) \
-   "$HERE/tc_peer.c" "$BUILD/libtc_numerics.a" -lgsl $(pkg-config --libs lapacke openblas) \
+   "$HERE/tc_peer.c" "$BUILD/libtc_numerics.a" -lgsl -lsundials_cvode \
+   -lsundials_sunmatrixdense -lsundials_nvecserial $(pkg-config --libs lapacke openblas) \
    -lm -ldl -o "$TC"
 LOG=$WORK/log
 {

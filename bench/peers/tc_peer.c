@@ -310,22 +310,54 @@ static void run_flow(void *p)
     f->lu = lu_count - lu0;
 }
 
+/* Stepper names: the GSL steppers by name, or cvode-bdf / cvode-adams (numerics/flow_cvode.c)
+ * with optional CVODE knobs appended as ",qN" (max order), ",jN" (Jacobian at least every N
+ * steps), ",sN" (Newton matrix at least every N steps), e.g. cvode-bdf,q5,j100,s50. */
+static int flow_opts_parse(const char *stepper, num_flow_opts *o)
+{
+    size_t len = strcspn(stepper, ",");
+    const char *knobs = stepper + len;
+    if (len == 9 && !strncmp(stepper, "cvode-bdf", len))
+        o->backend = NUM_FLOW_CVODE_BDF;
+    else if (len == 11 && !strncmp(stepper, "cvode-adams", len))
+        o->backend = NUM_FLOW_CVODE_ADAMS;
+    else if (*knobs)
+        return -1;
+    else
+        o->stepper = !strcmp(stepper, "msbdf")     ? gsl_odeiv2_step_msbdf
+                     : !strcmp(stepper, "rk8pd")   ? gsl_odeiv2_step_rk8pd
+                     : !strcmp(stepper, "bsimp")   ? gsl_odeiv2_step_bsimp
+                     : !strcmp(stepper, "msadams") ? gsl_odeiv2_step_msadams
+                     : !strcmp(stepper, "rk4imp")  ? gsl_odeiv2_step_rk4imp
+                     : !strcmp(stepper, "rkf45")   ? gsl_odeiv2_step_rkf45
+                                                   : NULL;
+    if (o->backend == NUM_FLOW_GSL && !o->stepper)
+        return -1;
+    while (*knobs == ',') {
+        char k = knobs[1], *end;
+        long v = strtol(knobs + 2, &end, 10);
+        if (end == knobs + 2 || v < 0 || (k != 'q' && k != 'j' && k != 's'))
+            return -1;
+        if (k == 'q')
+            o->max_order = (int)v;
+        else if (k == 'j')
+            o->jac_every = v;
+        else
+            o->lsetup_every = v;
+        knobs = end;
+    }
+    return *knobs ? -1 : 0;
+}
+
 static int cmd_flow(const char *dir, size_t n, size_t d, const char *stepper, double rtol,
                     double atol, double s_end, int reps)
 {
     flow_job f = {.n = n, .d = d, .s_end = s_end};
-    const gsl_odeiv2_step_type *T = !strcmp(stepper, "msbdf")  ? gsl_odeiv2_step_msbdf
-                                    : !strcmp(stepper, "rk8pd") ? gsl_odeiv2_step_rk8pd
-                                    : !strcmp(stepper, "bsimp") ? gsl_odeiv2_step_bsimp
-                                    : !strcmp(stepper, "msadams") ? gsl_odeiv2_step_msadams
-                                    : !strcmp(stepper, "rk4imp") ? gsl_odeiv2_step_rk4imp
-                                    : !strcmp(stepper, "rkf45") ? gsl_odeiv2_step_rkf45
-                                                                : NULL;
-    if (!T) {
+    f.o = (num_flow_opts){.epsabs = atol, .epsrel = rtol, .h0 = 1e-3};
+    if (flow_opts_parse(stepper, &f.o)) {
         fprintf(stderr, "tc_peer flow: unknown stepper %s\n", stepper);
         return 2;
     }
-    f.o = (num_flow_opts){.stepper = T, .epsabs = atol, .epsrel = rtol, .h0 = 1e-3};
     f.X = malloc(n * d * sizeof *f.X);
     f.y = malloc(n * sizeof *f.y);
     f.w0 = calloc(d, sizeof *f.w0);
@@ -340,9 +372,12 @@ static int cmd_flow(const char *dir, size_t n, size_t d, const char *stepper, do
         if (f.status != NUM_OK)
             fprintf(stderr, "tc_peer flow: %s\n", num_strerror(f.status));
         else if (write_bin(dir, name, f.w, d * sizeof(double)) == 0) {
+                /* LU: GSL's through the interposed gsl_linalg_LU_decomp, CVODE's from its own
+             * count of linear-solver setups (one dense LU each). */
             printf("flow stepper=%s n=%zu d=%zu seconds=%.6g steps=%lu failed=%lu fevals=%lu "
-                   "lu=%lu\n",
-                   stepper, n, d, t, f.st.steps, f.st.failed, f.st.fevals, f.lu);
+                   "jevals=%lu lu=%lu\n",
+                   stepper, n, d, t, f.st.steps, f.st.failed, f.st.fevals, f.st.jevals,
+                   f.o.backend == NUM_FLOW_GSL ? f.lu : f.st.lu);
             rc = 0;
         }
     }
