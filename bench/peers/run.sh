@@ -43,7 +43,8 @@ for ds in iris wine digits; do
   read -r nn dd zc < <("$PY" "$HERE/flow.py" prep "$D" "$ds" | sed 's/[a-z_]*=//g')
   line="flowdata set=$ds n=$nn d=$dd zero_cols=$zc"
   ok=()
-  for st in msbdf rk8pd; do
+  # cvode-bdf: numerics/flow_cvode.c (SUNDIALS CVODE BDF), not the claims' default
+  for st in msbdf cvode-bdf rk8pd; do
     if out=$("$TC" flow "$D" "$nn" "$dd" "$st" 1e-10 1e-10 200 "$REPS" 2>&1); then
       echo "$out" | grep -o 'steps=[0-9]*' | head -1 | cut -d= -f2 > "$D/steps_$st.txt"
       ok+=("$st"); line+=$'\n'"$out set=$ds"
