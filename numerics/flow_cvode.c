@@ -10,6 +10,7 @@
  * Nordsieck history of the current order q: its error is of the order of the local error). */
 #include "numerics/flow_sys.h"
 
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -151,6 +152,12 @@ static num_status cv_setup(cv_objs *o, num_flow_sys *p, const double *w, double 
     bad |= CVodeSetLinearSolver(o->mem, o->LS, o->A) != CV_SUCCESS;
     bad |= CVodeSetJacFn(o->mem, cv_jac) != CV_SUCCESS;
     bad |= CVodeSetStopTime(o->mem, tend) != CV_SUCCESS;
+    /* A trial step whose stage overflows (cv_rhs > 0: a large initial gradient, e.g. a
+     * misclassifying w0 of norm 10 in max_margin_init) counts as a Newton convergence failure,
+     * after which CVODE retries with h / 4; its default gives up after 10 in one step (h0 / 4^10),
+     * where GSL's evolve keeps halving. No limit here either: h / 4^k reaches hmin = 0 after at
+     * most ~540 cuts from any normal h, where CVODE stops with CV_CONV_FAILURE (NUM_EODE). */
+    bad |= CVodeSetMaxConvFails(o->mem, INT_MAX) != CV_SUCCESS;
     if (opts->h0 > 0.0)
         bad |= CVodeSetInitStep(o->mem, opts->h0) != CV_SUCCESS;
     if (opts->max_order > 0)

@@ -169,6 +169,36 @@ static void test_agree_msbdf(void **state)
     agree_case(NUM_LOSS_SQUARE, t, 4, 0.0);
 }
 
+/* A first trial step that overflows the right-hand side: w0 = (-40, 100) misclassifies sample
+ * 1 (z_1 = -40, |f(w0)| = e^40 = 2.4e17), and the first trial step h0 = 1e-3 moves w_1 by
+ * ~2e14, so z_2 = -w_1 + w_2 / 2 and exp(-z_2) overflows until h <= ~700 / 2.4e17 = 3e-15:
+ * 19 quarterings of h, more than CVODE's default of 10 failures per step. GSL's msbdf gets
+ * through by halving; so must the CVODE backend, and both must agree within TOL. */
+static void test_overflowing_first_step(void **state)
+{
+    (void)state;
+    double X[4] = {1, 0, -1, 0.5}, y[2] = {1, 1}, w0[2] = {-40, 100}, s[2] = {1, 20};
+    double Wr[4], Wc[4];
+    num_flow_opts ref = CV_BDF;
+    ref.backend = NUM_FLOW_GSL;
+    ref.stepper = gsl_odeiv2_step_msbdf;
+    num_flow_stats sr, sc;
+    assert_int_equal(num_flow_run(NUM_LOSS_EXP, 2, 2, X, y, w0, 0.0, 2, s, &ref, Wr, NULL, &sr),
+                     NUM_OK);
+    assert_int_equal(num_flow_run(NUM_LOSS_EXP, 2, 2, X, y, w0, 0.0, 2, s, &CV_BDF, Wc, NULL, &sc),
+                     NUM_OK);
+    printf("# overflowing first step: CVODE %lu steps, %lu rejected; msbdf %lu steps, %lu "
+           "rejected\n", sc.steps, sc.failed, sr.steps, sr.failed);
+    assert_true(sc.failed > 10);
+    double wmax = fmax(norm2(Wr, 2), fmax(norm2(Wr + 2, 2), norm2(w0, 2)));
+    double tol = (double)(sr.steps + sc.steps + 1) *
+                 (sqrt(2.0) * CV_BDF.epsabs + CV_BDF.epsrel * wmax);
+    for (int k = 0; k < 2; k++) {
+        double diff[2] = {Wc[2 * k] - Wr[2 * k], Wc[2 * k + 1] - Wr[2 * k + 1]};
+        expect_close("CVODE vs msbdf after an overflowing first step", norm2(diff, 2), 0.0, tol);
+    }
+}
+
 /* Every failure path returns its status (and, under ASan, frees every CVODE object). */
 static void test_errors(void **state)
 {
@@ -206,6 +236,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_sample),
         cmocka_unit_test(test_agree_msbdf),
+        cmocka_unit_test(test_overflowing_first_step),
         cmocka_unit_test(test_errors),
     };
     return TC_RUN("numerics/flow_cvode", tests);
