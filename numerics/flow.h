@@ -58,7 +58,7 @@ typedef struct {
 typedef struct {
     unsigned long steps;   /* accepted steps */
     unsigned long failed;  /* rejected trial steps */
-    unsigned long fevals;  /* right-hand-side evaluations */
+    unsigned long fevals;  /* right-hand-side evaluations (with the one in each Jacobian) */
     double hlast;          /* last step size (in s, or t for the square loss) */
     unsigned long jevals;  /* Jacobian evaluations */
     unsigned long lu;      /* LU factorisations of the Newton matrix (CVODE; 0 for GSL, which
