@@ -142,8 +142,8 @@ static num_status cv_setup(cv_objs *o, num_flow_sys *p, const double *w, double 
                                o->sunctx)))
         return NUM_ENOMEM;
     memcpy(N_VGetArrayPointer(o->y), w, p->d * sizeof *w);
-    /* Fused vector kernels (one pass for CVODE's linear combinations of the Nordsieck
-     * history instead of one call per term): the same sums in the same order per element */
+    /* Fused vector kernels: one pass for each of CVODE's linear combinations of the Nordsieck
+     * history instead of one call per term (a few % at d = 50, bench/peers/notes.md) */
     int bad = N_VEnableFusedOps_Serial(o->y, SUNTRUE) != 0;
     bad |= CVodeSetErrHandlerFn(o->mem, cv_silent, NULL) != CV_SUCCESS;
     bad |= CVodeInit(o->mem, cv_rhs, t0, o->y) != CV_SUCCESS;
@@ -153,10 +153,11 @@ static num_status cv_setup(cv_objs *o, num_flow_sys *p, const double *w, double 
     bad |= CVodeSetJacFn(o->mem, cv_jac) != CV_SUCCESS;
     bad |= CVodeSetStopTime(o->mem, tend) != CV_SUCCESS;
     /* A trial step whose stage overflows (cv_rhs > 0: a large initial gradient, e.g. a
-     * misclassifying w0 of norm 10 in max_margin_init) counts as a Newton convergence failure,
-     * after which CVODE retries with h / 4; its default gives up after 10 in one step (h0 / 4^10),
-     * where GSL's evolve keeps halving. No limit here either: h / 4^k reaches hmin = 0 after at
-     * most ~540 cuts from any normal h, where CVODE stops with CV_CONV_FAILURE (NUM_EODE). */
+     * misclassifying w0 of norm 10 in max_margin_init) counts as a Newton convergence
+     * failure, after which CVODE retries with h / 4; by default it gives up after 10 in one
+     * step (h0 / 4^10), where GSL's evolve keeps halving. No cap here either: h / 4^k reaches
+     * hmin = 0 after at most ~540 cuts from any normal h, where CVODE stops with
+     * CV_CONV_FAILURE (NUM_EODE). The step budget is checked between steps. */
     bad |= CVodeSetMaxConvFails(o->mem, INT_MAX) != CV_SUCCESS;
     if (opts->h0 > 0.0)
         bad |= CVodeSetInitStep(o->mem, opts->h0) != CV_SUCCESS;
