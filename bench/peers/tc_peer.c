@@ -9,7 +9,9 @@
  *          times the epoch's eight dgemm calls alone (the BLAS ceiling at these shapes)
  *   tc_peer flow DIR n d stepper rtol atol s_end reps
  *          reads DIR/{X,y}.bin, integrates the log-time exponential-loss flow from w0 = 0 to
- *          s_end with num_flow_run (numerics/flow.h), writes DIR/w_<stepper>.bin
+ *          s_end with num_flow_run (numerics/flow.h), writes DIR/w_<stepper>.bin; stepper is
+ *          a GSL stepper (msbdf, rk8pd, ...) or cvode-bdf / cvode-adams with optional knobs
+ *          ",qN,jN,sN" (numerics/flow_cvode.c; see flow_opts_parse)
  *   tc_peer eig DIR w0,...,wK reps                 the Hessian of a tanh MLP with these widths
  *          (bench/bench_hessian.c's setup) to DIR/A.bin, times num_linalg_eigh (eigenvalues
  *          only), writes DIR/ev_tc.bin
@@ -496,7 +498,8 @@ int main(int argc, char **argv)
     if (argc == 5 && !strcmp(argv[1], "eig"))
         return cmd_eig(argv[2], argv[3], atoi(argv[4]));
     fprintf(stderr, "usage: tc_peer dgemm | mlp DIR n d width C epochs reps | "
-                    "flow DIR n d msbdf|rk8pd|bsimp|msadams|rk4imp|rkf45 rtol atol s_end reps | "
+                    "flow DIR n d msbdf|rk8pd|bsimp|msadams|rk4imp|rkf45|cvode-bdf[,qN,jN,sN]|"
+                    "cvode-adams[,...] rtol atol s_end reps | "
                     "eig DIR w0,w1,...,wK reps\n");
     return 2;
 }
