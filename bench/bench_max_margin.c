@@ -68,7 +68,7 @@ static void run_svm(void *p)
 static void run_flow(void *p)
 {
     mm_bench *b = p;
-    num_flow_opts o = {b->stepper, 1e-12, 1e-10, 1e-3, 0};
+    num_flow_opts o = {.stepper = b->stepper, .epsabs = 1e-12, .epsrel = 1e-10, .h0 = 1e-3};
     b->status = num_flow_run(NUM_LOSS_EXP, b->n, b->d, b->X, b->y, b->w0, 0.0, 1, &b->s_end, &o,
                              b->W, NULL, &b->fst);
 }

@@ -1,5 +1,6 @@
 /* numerics/flow.c — gradient flows integrated with gsl_odeiv2 (see flow.h). */
 #include "numerics/flow.h"
+#include "numerics/flow_sys.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -10,14 +11,6 @@
 
 /* exp() of arguments above this overflows (log(DBL_MAX) = 709.78). */
 #define EXP_ARG_MAX 709.0
-
-typedef struct {
-    num_margin_loss loss;
-    size_t n, d;
-    const double *X, *y;
-    double *c;             /* n: per-sample coefficients */
-    unsigned long fevals;
-} flow_sys;
 
 static int labels_pm1(size_t n, const double *y)
 {
@@ -33,7 +26,7 @@ static int labels_pm1(size_t n, const double *y)
  * step with half the step size (GSL manual, "Evolution"), which is what a trial stage that
  * overshot needs (a large initial gradient, e.g. a misclassifying w0); if the state itself
  * overflows the step size shrinks until it cannot change t and the run fails (NUM_EODE). */
-static int rhs_eval(flow_sys *p, double s, const double *w, double *f)
+int num_flow_sys_rhs(num_flow_sys *p, double s, const double *w, double *f)
 {
     size_t n = p->n, d = p->d;
     p->fevals++;
@@ -63,18 +56,19 @@ static int rhs_eval(flow_sys *p, double s, const double *w, double *f)
 
 static int gsl_rhs(double s, const double w[], double f[], void *params)
 {
-    return rhs_eval(params, s, w, f);
+    return num_flow_sys_rhs(params, s, w, f);
 }
 
-/* Jacobian for implicit steppers. Margin losses: with a_n = s + log(-l'(z_n)),
+/* Jacobian for implicit steppers (GSL's msbdf, bsimp, ...; CVODE's Newton iterations).
+ * Margin losses: with a_n = s + log(-l'(z_n)),
  * d/dw exp(a_n) = exp(a_n) (d log(-l')/dz) y_n x_n, where d log(-l')/dz = -1 (exp) and
  * -sigmoid(z) (logistic); so J = -sum_n k_n x_n x_n^T with k_n = exp(a_n) * {1, sigmoid(z_n)},
  * and df/ds = f (only the factor e^s depends on s). Square: J = -2 X^T X, df/dt = 0. */
-static int gsl_jac(double s, const double w[], double *J, double dfdt[], void *params)
+int num_flow_sys_jac(num_flow_sys *p, double s, const double *w, double *J, double *dfdt)
 {
-    flow_sys *p = params;
     size_t n = p->n, d = p->d;
-    int st = rhs_eval(p, s, w, dfdt);
+    p->jevals++;
+    int st = num_flow_sys_rhs(p, s, w, dfdt);
     if (st != GSL_SUCCESS)
         return st;
     memset(J, 0, d * d * sizeof *J);
@@ -101,6 +95,11 @@ static int gsl_jac(double s, const double w[], double *J, double dfdt[], void *p
     return GSL_SUCCESS;
 }
 
+static int gsl_jac(double s, const double w[], double *J, double dfdt[], void *params)
+{
+    return num_flow_sys_jac(params, s, w, J, dfdt);
+}
+
 num_status num_flow_rhs(num_margin_loss loss, size_t n, size_t d, const double *X,
                         const double *y, double s, const double *w, double *f, double *work)
 {
@@ -109,8 +108,8 @@ num_status num_flow_rhs(num_margin_loss loss, size_t n, size_t d, const double *
         return NUM_ERROR(NUM_EINVAL, "argument check failed: n == 0 || d == 0 || !X || !y || !w || "
                                      "!f || !work || (loss != NUM_LOSS_EXP && loss != "
                                      "NUM_LOSS_LOGISTIC && loss != NUM_LOSS_SQUARE)");
-    flow_sys p = {loss, n, d, X, y, work, 0};
-    return rhs_eval(&p, s, w, f) == GSL_SUCCESS ? NUM_OK : NUM_ENAN;
+    num_flow_sys p = {loss, n, d, X, y, work, 0, 0};
+    return num_flow_sys_rhs(&p, s, w, f) == GSL_SUCCESS ? NUM_OK : NUM_ENAN;
 }
 
 /* Columns of X that are zero in every row (pixels that are off in every image, features
@@ -135,9 +134,10 @@ static size_t live_columns(size_t n, size_t d, const double *X, size_t *keep)
 
 /* The flow of p (dimension p->d) from w at t0 through tout[0..nout); w_k is written to row k
  * of W (row length ld) at columns keep[0..p->d), or contiguously when keep is NULL. */
-static num_status integrate(flow_sys *p, double *w, double t0, size_t nout, const double *tout,
-                            const num_flow_opts *opts, double *W, size_t ld, const size_t *keep,
-                            unsigned long *steps_at, num_flow_stats *stats)
+static num_status integrate_gsl(num_flow_sys *p, double *w, double t0, size_t nout,
+                                const double *tout, const num_flow_opts *opts, double *W,
+                                size_t ld, const size_t *keep, unsigned long *steps_at,
+                                num_flow_stats *stats)
 {
     size_t d = p->d;
     gsl_odeiv2_system sys = {gsl_rhs, gsl_jac, d, p};
@@ -179,9 +179,20 @@ static num_status integrate(flow_sys *p, double *w, double t0, size_t nout, cons
         stats->failed = drv->e->failed_steps;
         stats->fevals = p->fevals;
         stats->hlast = drv->e->last_step;
+        stats->jevals = p->jevals;
     }
     gsl_odeiv2_driver_free(drv);
     return st;
+}
+
+/* The integrator chosen by opts->backend (GSL, the default, or CVODE: numerics/flow_cvode.c). */
+static num_status integrate(num_flow_sys *p, double *w, double t0, size_t nout, const double *tout,
+                            const num_flow_opts *opts, double *W, size_t ld, const size_t *keep,
+                            unsigned long *steps_at, num_flow_stats *stats)
+{
+    if (opts->backend == NUM_FLOW_GSL)
+        return integrate_gsl(p, w, t0, nout, tout, opts, W, ld, keep, steps_at, stats);
+    return num_flow_cvode_integrate(p, w, t0, nout, tout, opts, W, ld, keep, steps_at, stats);
 }
 
 static num_status check_args(num_margin_loss loss, size_t n, size_t d, const double *X,
@@ -193,6 +204,11 @@ static num_status check_args(num_margin_loss loss, size_t n, size_t d, const dou
         !(opts->epsabs >= 0.0) || !(opts->epsrel >= 0.0) ||
         (opts->epsabs == 0.0 && opts->epsrel == 0.0) || !(opts->h0 >= 0.0) || !isfinite(t0))
         return NUM_ERROR(NUM_EINVAL, "argument check failed");
+    if ((opts->backend != NUM_FLOW_GSL && opts->backend != NUM_FLOW_CVODE_BDF &&
+         opts->backend != NUM_FLOW_CVODE_ADAMS) ||
+        opts->max_order < 0 || opts->jac_every < 0 || opts->lsetup_every < 0)
+        return NUM_ERROR(NUM_EINVAL, "argument check failed: unknown backend or negative "
+                                     "max_order, jac_every, lsetup_every");
     if (loss != NUM_LOSS_SQUARE && !labels_pm1(n, y))
         return NUM_ERROR(NUM_EINVAL, "argument check failed: loss != NUM_LOSS_SQUARE && "
                                      "!labels_pm1(n, y)");
@@ -224,7 +240,7 @@ num_status num_flow_run(num_margin_loss loss, size_t n, size_t d, const double *
         return st;
     size_t *keep = malloc(d * sizeof *keep);
     double *w = malloc(d * sizeof *w), *Xk = NULL;
-    flow_sys p = {loss, n, d, X, y, malloc(n * sizeof(double)), 0};
+    num_flow_sys p = {loss, n, d, X, y, malloc(n * sizeof(double)), 0, 0};
     st = NUM_ENOMEM;
     if (!keep || !w || !p.c)
         goto done;
@@ -232,7 +248,7 @@ num_status num_flow_run(num_margin_loss loss, size_t n, size_t d, const double *
     for (size_t k = 0; k < nout; k++)
         memcpy(W + k * d, w0, d * sizeof *w0);
     if (stats)
-        *stats = (num_flow_stats){0, 0, 0, 0.0};
+        *stats = (num_flow_stats){0, 0, 0, 0.0, 0, 0};
     if (dk == d) {
         memcpy(w, w0, d * sizeof *w);
         st = integrate(&p, w, t0, nout, tout, opts, W, d, NULL, steps_at, stats);

@@ -12,7 +12,16 @@
  * right-hand side stays bounded and smooth: s = 200 (t = e^200) takes a few thousand steps.
  * Square loss (003 §11.1 eq. (14)): dw/dt = 2 X^T (y - X w), integrated in ordinary time t.
  *
- * Workload: one call integrates one trajectory; it allocates O(n d) once.
+ * Backends (num_flow_opts.backend): GSL's gsl_odeiv2 (the default, above), or SUNDIALS CVODE
+ * (Hindmarsh et al. 2005, ACM TOMS 31(3); libsundials 6.x, numerics/flow_cvode.c): variable-
+ * order BDF or Adams-Moulton with Newton iterations on a dense LU of I - gamma J (the exact
+ * Jacobian below), which reuses J and the factorisation across steps. CVODE's error test is
+ * a weighted RMS norm, sqrt(mean_i (e_i / (epsrel |w_i| + epsabs))^2) <= 1; it is given
+ * epsabs / sqrt(dim) and epsrel / sqrt(dim), which makes every component's local error
+ * estimate <= epsabs + epsrel |w_i| (each of the dim squared terms is <= their sum), the
+ * contract of the GSL control: the two backends answer to the same tolerances.
+ *
+ * Workload: one call integrates one trajectory; it allocates O(n d + d^2) once.
  */
 #ifndef NUM_FLOW_H
 #define NUM_FLOW_H
@@ -24,20 +33,36 @@
 #include "numerics/losses.h"
 #include "numerics/num.h"
 
+typedef enum {
+    NUM_FLOW_GSL = 0,     /* gsl_odeiv2 with `stepper` */
+    NUM_FLOW_CVODE_BDF,   /* CVODE, BDF orders 1..5 (stiff), dense Newton, exact Jacobian */
+    NUM_FLOW_CVODE_ADAMS  /* CVODE, Adams-Moulton orders 1..12, dense Newton, exact Jacobian */
+} num_flow_backend;
+
 typedef struct {
     const gsl_odeiv2_step_type *stepper; /* NULL: gsl_odeiv2_step_rk8pd. Implicit steppers
                                            (msbdf, bsimp, rk4imp, ...) get the exact Jacobian */
     double epsabs, epsrel; /* local error control (>= 0, not both 0) */
-    double h0;             /* first trial step (> 0; 0 selects 1e-3) */
+    double h0;             /* first trial step (> 0; 0 selects 1e-3, or CVODE's own estimate) */
     unsigned long max_steps; /* budget of accepted + rejected steps over the whole run;
                                 0 selects 10^6 */
+    num_flow_backend backend; /* 0: GSL (stepper above); CVODE ignores `stepper` */
+    /* CVODE only (0 = the library's default): */
+    int max_order;     /* highest order (CVodeSetMaxOrd; default 5 BDF, 12 Adams) */
+    long jac_every;    /* Jacobian re-evaluated at least every this many steps
+                          (CVodeSetJacEvalFrequency; default 51) */
+    long lsetup_every; /* Newton matrix refactorised at least every this many steps
+                          (CVodeSetLSetupFrequency; default 20) */
 } num_flow_opts;
 
 typedef struct {
     unsigned long steps;   /* accepted steps */
     unsigned long failed;  /* rejected trial steps */
-    unsigned long fevals;  /* right-hand-side evaluations */
+    unsigned long fevals;  /* right-hand-side evaluations (with the one in each Jacobian) */
     double hlast;          /* last step size (in s, or t for the square loss) */
+    unsigned long jevals;  /* Jacobian evaluations */
+    unsigned long lu;      /* LU factorisations of the Newton matrix (CVODE; 0 for GSL, which
+                              does not report them) */
 } num_flow_stats;
 
 /* Integrate the gradient flow of `loss` from w0 at time t0 and record w at each output time.

@@ -8,8 +8,8 @@
 # opens and embeds its fonts), skipped without them: they are installed when possible and
 # never fail the build.
 set -euo pipefail
-pkgs=(cmake pkg-config gcc make libgsl-dev liblapacke-dev libopenblas-dev libjansson-dev
-      libinih-dev libcmocka-dev gnuplot-nox clang libclang-rt-dev)
+pkgs=(cmake pkg-config gcc make libgsl-dev libsundials-dev liblapacke-dev libopenblas-dev
+      libjansson-dev libinih-dev libcmocka-dev gnuplot-nox clang libclang-rt-dev)
 optional=(slurm-wlm munge chromium poppler-utils)
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=() opt_missing=()

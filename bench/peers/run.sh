@@ -19,7 +19,8 @@ trap 'rm -rf "$WORK"' EXIT # the log is kept as /tmp/tc-peers-last.log
 TC=$WORK/tc_peer
 # Built against the Release build's numerics library, like tc_bench.
 cc -O2 -std=c11 -Wall -Wextra -D_XOPEN_SOURCE=700 -I"$HERE/../.." $(pkg-config --cflags gsl) \
-   "$HERE/tc_peer.c" "$BUILD/libtc_numerics.a" -lgsl $(pkg-config --libs lapacke openblas) \
+   "$HERE/tc_peer.c" "$BUILD/libtc_numerics.a" -lgsl -lsundials_cvode \
+   -lsundials_sunmatrixdense -lsundials_nvecserial $(pkg-config --libs lapacke openblas) \
    -lm -ldl -o "$TC"
 LOG=$WORK/log
 {
@@ -42,7 +43,8 @@ for ds in iris wine digits; do
   read -r nn dd zc < <("$PY" "$HERE/flow.py" prep "$D" "$ds" | sed 's/[a-z_]*=//g')
   line="flowdata set=$ds n=$nn d=$dd zero_cols=$zc"
   ok=()
-  for st in msbdf rk8pd; do
+  # cvode-bdf: numerics/flow_cvode.c (SUNDIALS CVODE BDF), not the claims' default
+  for st in msbdf cvode-bdf rk8pd; do
     if out=$("$TC" flow "$D" "$nn" "$dd" "$st" 1e-10 1e-10 200 "$REPS" 2>&1); then
       echo "$out" | grep -o 'steps=[0-9]*' | head -1 | cut -d= -f2 > "$D/steps_$st.txt"
       ok+=("$st"); line+=$'\n'"$out set=$ds"

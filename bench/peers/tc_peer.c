@@ -9,7 +9,9 @@
  *          times the epoch's eight dgemm calls alone (the BLAS ceiling at these shapes)
  *   tc_peer flow DIR n d stepper rtol atol s_end reps
  *          reads DIR/{X,y}.bin, integrates the log-time exponential-loss flow from w0 = 0 to
- *          s_end with num_flow_run (numerics/flow.h), writes DIR/w_<stepper>.bin
+ *          s_end with num_flow_run (numerics/flow.h), writes DIR/w_<stepper>.bin; stepper is
+ *          a GSL stepper (msbdf, rk8pd, ...) or cvode-bdf / cvode-adams with optional knobs
+ *          ",qN,jN,sN" (numerics/flow_cvode.c; see flow_opts_parse)
  *   tc_peer eig DIR w0,...,wK reps                 the Hessian of a tanh MLP with these widths
  *          (bench/bench_hessian.c's setup) to DIR/A.bin, times num_linalg_eigh (eigenvalues
  *          only), writes DIR/ev_tc.bin
@@ -310,22 +312,54 @@ static void run_flow(void *p)
     f->lu = lu_count - lu0;
 }
 
+/* Stepper names: the GSL steppers by name, or cvode-bdf / cvode-adams (numerics/flow_cvode.c)
+ * with optional CVODE knobs appended as ",qN" (max order), ",jN" (Jacobian at least every N
+ * steps), ",sN" (Newton matrix at least every N steps), e.g. cvode-bdf,q5,j100,s50. */
+static int flow_opts_parse(const char *stepper, num_flow_opts *o)
+{
+    size_t len = strcspn(stepper, ",");
+    const char *knobs = stepper + len;
+    if (len == 9 && !strncmp(stepper, "cvode-bdf", len))
+        o->backend = NUM_FLOW_CVODE_BDF;
+    else if (len == 11 && !strncmp(stepper, "cvode-adams", len))
+        o->backend = NUM_FLOW_CVODE_ADAMS;
+    else if (*knobs)
+        return -1;
+    else
+        o->stepper = !strcmp(stepper, "msbdf")     ? gsl_odeiv2_step_msbdf
+                     : !strcmp(stepper, "rk8pd")   ? gsl_odeiv2_step_rk8pd
+                     : !strcmp(stepper, "bsimp")   ? gsl_odeiv2_step_bsimp
+                     : !strcmp(stepper, "msadams") ? gsl_odeiv2_step_msadams
+                     : !strcmp(stepper, "rk4imp")  ? gsl_odeiv2_step_rk4imp
+                     : !strcmp(stepper, "rkf45")   ? gsl_odeiv2_step_rkf45
+                                                   : NULL;
+    if (o->backend == NUM_FLOW_GSL && !o->stepper)
+        return -1;
+    while (*knobs == ',') {
+        char k = knobs[1], *end;
+        long v = strtol(knobs + 2, &end, 10);
+        if (end == knobs + 2 || v < 0 || (k != 'q' && k != 'j' && k != 's'))
+            return -1;
+        if (k == 'q')
+            o->max_order = (int)v;
+        else if (k == 'j')
+            o->jac_every = v;
+        else
+            o->lsetup_every = v;
+        knobs = end;
+    }
+    return *knobs ? -1 : 0;
+}
+
 static int cmd_flow(const char *dir, size_t n, size_t d, const char *stepper, double rtol,
                     double atol, double s_end, int reps)
 {
     flow_job f = {.n = n, .d = d, .s_end = s_end};
-    const gsl_odeiv2_step_type *T = !strcmp(stepper, "msbdf")  ? gsl_odeiv2_step_msbdf
-                                    : !strcmp(stepper, "rk8pd") ? gsl_odeiv2_step_rk8pd
-                                    : !strcmp(stepper, "bsimp") ? gsl_odeiv2_step_bsimp
-                                    : !strcmp(stepper, "msadams") ? gsl_odeiv2_step_msadams
-                                    : !strcmp(stepper, "rk4imp") ? gsl_odeiv2_step_rk4imp
-                                    : !strcmp(stepper, "rkf45") ? gsl_odeiv2_step_rkf45
-                                                                : NULL;
-    if (!T) {
+    f.o = (num_flow_opts){.epsabs = atol, .epsrel = rtol, .h0 = 1e-3};
+    if (flow_opts_parse(stepper, &f.o)) {
         fprintf(stderr, "tc_peer flow: unknown stepper %s\n", stepper);
         return 2;
     }
-    f.o = (num_flow_opts){T, atol, rtol, 1e-3, 0};
     f.X = malloc(n * d * sizeof *f.X);
     f.y = malloc(n * sizeof *f.y);
     f.w0 = calloc(d, sizeof *f.w0);
@@ -340,9 +374,12 @@ static int cmd_flow(const char *dir, size_t n, size_t d, const char *stepper, do
         if (f.status != NUM_OK)
             fprintf(stderr, "tc_peer flow: %s\n", num_strerror(f.status));
         else if (write_bin(dir, name, f.w, d * sizeof(double)) == 0) {
+                /* LU: GSL's through the interposed gsl_linalg_LU_decomp, CVODE's from its own
+             * count of linear-solver setups (one dense LU each). */
             printf("flow stepper=%s n=%zu d=%zu seconds=%.6g steps=%lu failed=%lu fevals=%lu "
-                   "lu=%lu\n",
-                   stepper, n, d, t, f.st.steps, f.st.failed, f.st.fevals, f.lu);
+                   "jevals=%lu lu=%lu\n",
+                   stepper, n, d, t, f.st.steps, f.st.failed, f.st.fevals, f.st.jevals,
+                   f.o.backend == NUM_FLOW_GSL ? f.lu : f.st.lu);
             rc = 0;
         }
     }
@@ -461,7 +498,8 @@ int main(int argc, char **argv)
     if (argc == 5 && !strcmp(argv[1], "eig"))
         return cmd_eig(argv[2], argv[3], atoi(argv[4]));
     fprintf(stderr, "usage: tc_peer dgemm | mlp DIR n d width C epochs reps | "
-                    "flow DIR n d msbdf|rk8pd|bsimp|msadams|rk4imp|rkf45 rtol atol s_end reps | "
+                    "flow DIR n d msbdf|rk8pd|bsimp|msadams|rk4imp|rkf45|cvode-bdf[,qN,jN,sN]|"
+                    "cvode-adams[,...] rtol atol s_end reps | "
                     "eig DIR w0,w1,...,wK reps\n");
     return 2;
 }

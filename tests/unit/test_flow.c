@@ -39,7 +39,7 @@
 #define SEED ((unsigned)tc_test_seed(4242u))
 #define REL_TOL 1e-8
 
-static const num_flow_opts OPTS = {NULL, 1e-12, 1e-11, 1e-3, 0};
+static const num_flow_opts OPTS = {.stepper = NULL, .epsabs = 1e-12, .epsrel = 1e-11, .h0 = 1e-3};
 
 static void one_sample(num_margin_loss loss, const gsl_odeiv2_step_type *T)
 {

@@ -35,7 +35,8 @@ static void setup(problem *p, num_margin_loss loss, double step, uint64_t seed)
     assert_int_equal(num_gd_smoothness(loss, N, D, p->X, p->y, p->w0, &bl, &bg), NUM_OK);
     p->eta = step / (loss == NUM_LOSS_EXP ? bl : bg);
     double s = log1p(p->eta * (double)K);
-    num_flow_opts o = {gsl_odeiv2_step_msbdf, 1e-12, 1e-11, 1e-3, 0};
+    num_flow_opts o = {.stepper = gsl_odeiv2_step_msbdf, .epsabs = 1e-12,
+                       .epsrel = 1e-11, .h0 = 1e-3};
     assert_int_equal(num_flow_run(loss, N, D, p->X, p->y, p->w0, 0.0, 1, &s, &o, p->wf, NULL,
                                   NULL),
                      NUM_OK);

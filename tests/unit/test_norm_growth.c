@@ -201,7 +201,7 @@ static void test_flow_vs_linear_flow(void **state)
     double w0[4];
     memcpy(w0, f.theta, sizeof w0);
     double sat[3] = {0.0, 10.0, 60.0}, W[12];
-    num_flow_opts opts = {NULL, 1e-12, 1e-12, 0.0, 0};
+    num_flow_opts opts = {.stepper = NULL, .epsabs = 1e-12, .epsrel = 1e-12, .h0 = 0.0};
     assert_int_equal(num_flow_run(NUM_LOSS_EXP, 20, 4, f.X, f.y, w0, -20.0, 3, sat, &opts, W,
                                   NULL, NULL),
                      NUM_OK);

@@ -81,7 +81,8 @@ static void mm_flow_measure(tc_ctx *ctx, const mm_problem *p, const double *w0,
     r->W = TC_NEW(ctx, double, (MM_NOUT + 3) * d);
     double *work = TC_NEW(ctx, double, n + 3 * d + n);
     r->m = num_ib_grid(MM_S_FIRST, o->s_end, MM_NOUT, extra, 3, r->grid, r->idx);
-    num_flow_opts opts = {o->stepper, MM_ATOL, o->rtol, 1e-3, 0};
+    num_flow_opts opts = {.stepper = o->stepper, .epsabs = MM_ATOL, .epsrel = o->rtol,
+                          .h0 = 1e-3};
     st = num_flow_run(loss, n, d, p->X, p->y, w0, 0.0, r->m, r->grid, &opts, r->W, NULL, &r->fst);
     if (st != NUM_OK)
         tc_fail(ctx, "%s-loss flow failed at %lu steps: %s", loss_name(loss), r->fst.steps,

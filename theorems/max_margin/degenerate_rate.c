@@ -267,7 +267,8 @@ static double *dr_flow(tc_ctx *ctx, const mm_problem *p, double s_end, double rt
     *m = num_ib_grid(MM_S_FIRST, s_end, DR_NOUT, extra, 3, grid, idx);
     double *W = TC_NEW(ctx, double, (DR_NOUT + 3) * d), *w0 = TC_NEW(ctx, double, d);
     num_rng_unit_vector(tc_rng(ctx), w0, d);
-    num_flow_opts o = {gsl_odeiv2_step_msbdf, MM_ATOL, rtol, 1e-3, 0};
+    num_flow_opts o = {.stepper = gsl_odeiv2_step_msbdf, .epsabs = MM_ATOL,
+                       .epsrel = rtol, .h0 = 1e-3};
     num_flow_stats fst;
     tc_check(ctx, num_flow_run(NUM_LOSS_EXP, p->n, d, p->X, p->y, w0, 0.0, *m, grid, &o, W, NULL,
                                &fst), "gradient flow (exponential loss)");

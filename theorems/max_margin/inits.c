@@ -136,7 +136,8 @@ static void mm_inits_exp(tc_ctx *ctx, const mm_problem *p, mm_inits_run *r, size
     size_t n = r->n, d = r->d;
     const double *w0 = r->W0 + k * d;
     double *work = r->work, *Wt = r->Wt;
-    num_flow_opts o = {mm_stepper(ctx), MM_ATOL, r->rtol, 1e-3, 0};
+    num_flow_opts o = {.stepper = mm_stepper(ctx), .epsabs = MM_ATOL,
+                       .epsrel = r->rtol, .h0 = 1e-3};
     num_flow_stats fs;
     num_status st = num_flow_run(NUM_LOSS_EXP, n, d, p->X, p->y, w0, 0.0, r->m, r->grid, &o, Wt,
                                  NULL, &fs);
@@ -194,7 +195,8 @@ static void mm_inits_square(tc_ctx *ctx, const mm_problem *p, mm_inits_run *r, s
     for (size_t i = 0; i < m; i++)
         r->tout[i] = 1.0 + fmin(expm1(r->grid[i]), tc);
     r->tout[m] = 1.0 + tc;
-    num_flow_opts o = {gsl_odeiv2_step_msbdf, MM_ATOL, r->rtol, 1e-4, 0};
+    num_flow_opts o = {.stepper = gsl_odeiv2_step_msbdf, .epsabs = MM_ATOL,
+                       .epsrel = r->rtol, .h0 = 1e-4};
     num_flow_stats fs;
     num_status st = num_flow_run(NUM_LOSS_SQUARE, n, d, p->X, p->y, w0, 1.0, m + 1, r->tout, &o,
                                  r->Wsq, NULL, &fs);

@@ -129,7 +129,7 @@ static void measure_flow(tc_ctx *ctx, const b1_problem *P, num_margin_loss kind,
     double tout[NG_CK_MAX], t0;
     F->m = m;
     ng_geom_grid(1.0, P->s_max, m, F->s);
-    num_flow_opts opts = {NULL, 1e-12, 1e-12, 0.0, 0};
+    num_flow_opts opts = {.stepper = NULL, .epsabs = 1e-12, .epsrel = 1e-12, .h0 = 0.0};
     if (kind == NUM_LOSS_SQUARE) {
         for (size_t j = 0; j < m; j++)
             tout[j] = exp(F->s[j]);
