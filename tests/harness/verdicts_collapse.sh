@@ -55,7 +55,8 @@ expect_grep "$TMP/ufm/results.json" 'inconclusive: not converged after 1000 epoc
 run sgd neural_collapse_mlp --set neural_collapse_mlp.optimizer=sgd \
   --set neural_collapse_mlp.epochs=350 --set neural_collapse_mlp.seeds=2
 expect_grep "$TMP/sgd/results.json" '"verdict": "error"' "SGD protocol: error"
-expect_grep "$TMP/sgd/results.json" 'at the full step \(bound' "SGD reason names the full step"
+expect_grep "$TMP/sgd/results.json" 'at the full step nc1 of seed 0 drifted by' "SGD reason names the full step"
+expect_grep "$TMP/sgd/results.json" 'drift ratio [0-9.]* > 1 \(bound max\(k se, r/12' "SGD reason gives the drift ratio"
 
 # 5. Finding 3: MSE decides NC3 on the centred classifier, reports the offset.
 run mse neural_collapse_mse --set neural_collapse_mse.seeds=1 --set neural_collapse_mse.epochs=600
