@@ -13,8 +13,9 @@
  *   drift of 2.5 k se per window is refused in 200 of 200; a noiseless drift below r/12 is
  *   accepted, above it refused; undefined cases give NaN;
  * - the gate end to end (nc_gate_add on synthetic trajectories): converged and collapsed ->
- *   no unresolved check; a drift at the full step -> refused; a final value inside its noise
- *   band around the threshold -> unresolved; a stationary failure -> a resolved failure.
+ *   no unresolved check; a drift of nc1 at the full step -> nc1's two checks unresolved; a
+ *   final value inside its noise band around the threshold -> unresolved; a stationary
+ *   failure -> a resolved failure; windows outside the terminal phase -> all unresolved.
  * A stationary white-noise draw is refused with probability SGD_ALPHA = 1e-4; with AR(1)
  * coefficient 0.5 (correlation comparable to a batch of 4 samples) refusals become ~10x more
  * frequent: the batch means then understate the noise, the safe side of the gate. */
@@ -182,6 +183,8 @@ static void test_gate_synthetic(void **state)
     g = gate_of(&t);
     assert_int_equal(g.ph1_unresolved, 1);
     assert_string_equal(g.ph1_name, "nc1");
+    assert_int_equal(g.unresolved, 2); /* its decrease and its final value */
+    assert_int_equal(g.resolved_fail, 0);
     /* nc1 at its threshold 0.03 with 1% noise: inside the band, unresolved */
     lev[NCV_NC1] = 0.03;
     t = traj(r, lev, 0.01, 0.0);
@@ -198,7 +201,8 @@ static void test_gate_synthetic(void **state)
     /* t0 after the full step's windows: they are not in the terminal phase, refused */
     t.t0 = 101;
     g = gate_of(&t);
-    assert_int_equal(g.ph1_unresolved, 4);
+    assert_int_equal(g.ph1_unresolved, 6);
+    assert_int_equal(g.unresolved, 10);
     gsl_rng_free(r);
 }
 

@@ -263,6 +263,7 @@ typedef struct {
     const char *first_name;
     double first_change, first_bound;
     double first_margin;       /* step schedule: |m(T) - threshold| of the first unresolved */
+    double first_full;         /* step schedule: its full-step drift ratio */
 } nc_gate;
 
 void nc_gate_init(nc_gate *g);

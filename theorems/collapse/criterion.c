@@ -219,16 +219,18 @@ static void gate_check(nc_gate *g, const nc_traj *t, int i, double thr, double r
  * the resolution r (the GD gate's r/k). The rule: the drift ratio
  * |delta| / max(k se, (r/12)|m_B|) <= 1.
  *
- * The gate. (i) The full step reached stationarity inside the terminal phase (t0 before window
- * A): the decays anneal the full step's stationary regime, not a transient. (ii) The decisive
- * values are read at T, the end of the last phase (step lr/100: its noise is ~10x smaller);
- * a check is resolved when the last phase is stationary in the same sense and its threshold
- * lies outside the noise band of the final value, |m(T) - theta| > k sd_B + |delta|
- * (sd_B: the single samples' spread over window B; stopping at another epoch of the window
- * moves m(T) by less than k sd_B at the level, and by the drift of a window at most).
- * (iii) As in the GD gate, the verdict is a conjunction: one resolved failing check decides
- * `refuted` (the full step being stationary in the TPT is (i)); otherwise every check must be
- * resolved. (iv) The budget counts the steps of each phase (nc_gate_conclude). */
+ * The gate, per seed and per check of the criterion (quantity m, threshold theta): (i) m
+ * reached stationarity at the full step, inside the terminal phase (t0 before window A): the
+ * decays anneal the full step's stationary regime of m, not a transient; (ii) the decisive
+ * value is read at T, the end of the last phase (step lr/100: its noise is ~10x smaller), which
+ * is stationary in the same sense, and theta lies outside the noise band of the final value,
+ * |m(T) - theta| > k sd_B + |delta| (sd_B: the single samples' spread over window B; stopping
+ * at another epoch of the window moves m(T) by less than k sd_B at the level, and by the drift
+ * of a window at most). A check meeting (i) and (ii) is resolved. (iii) As in the GD gate, the
+ * verdict is a conjunction: one resolved failing check decides `refuted` (its quantity is
+ * stationary at the full step, the analogue of the GD gate's "settled"); otherwise every check
+ * must be resolved. The full step's drift of each quantity is recorded whether or not it
+ * decides. (iv) The budget counts the epochs of each phase (nc_gate_conclude). */
 
 nc_drift nc_drift_of(const double *a, const double *b, size_t ns, size_t nb)
 {
@@ -281,8 +283,32 @@ double nc_drift_ratio(const nc_drift *d, double k, double rel)
     return bound > 0.0 ? fmin(drift / bound, 1e6) : 1e6;
 }
 
-/* (ii) One check of the last phase: quantity i of seed `seed` against threshold thr. */
-static void sgd_check(nc_gate *g, const nc_traj *t, int i, double thr, double r,
+/* (i) The full step of quantity i: its drift ratio over the full step's windows, NaN when
+ * they are too short or not in the terminal phase (t0 after window A's start). */
+static double sgd_full_ratio(nc_gate *g, const nc_traj *t, int i, double r, long seed)
+{
+    const nc_drift *d = &t->drift[PH_FULL][i];
+    bool in_tpt = t->ph_start[PH_FULL] >= 0 && t->t0 <= t->ph_start[PH_FULL];
+    double ratio = in_tpt ? nc_drift_ratio(d, g->drift_k, r / 12.0) : NAN;
+    g->ph1_checks++;
+    if (isfinite(ratio))
+        g->ph1_ratio_max = fmax(g->ph1_ratio_max, ratio);
+    if (ratio <= 1.0 || g->ph1_unresolved++ > 0)
+        return ratio;
+    g->ph1_seed = seed;
+    g->ph1_name = ncv_names[i];
+    g->ph1_ratio = ratio;
+    g->ph1_drift = d->drift;
+    g->ph1_se = d->se;
+    g->ph1_rel = fabs(d->drift) / fabs(d->mean_b);
+    g->ph1_from = t->ph_start[PH_FULL];
+    g->ph1_len = t->ph_len[PH_FULL];
+    return ratio;
+}
+
+/* (ii) One check: quantity i of seed `seed` against threshold thr, with the full-step drift
+ * ratio `full` of the same quantity. */
+static void sgd_check(nc_gate *g, const nc_traj *t, int i, double thr, double full, double r,
                       const char *name, long seed)
 {
     double c = t->pt_final.v[i];
@@ -294,7 +320,7 @@ static void sgd_check(nc_gate *g, const nc_traj *t, int i, double thr, double r,
     double band = g->drift_k * d->sd_b + fabs(d->drift), margin = fabs(c - thr);
     if (isfinite(ratio))
         g->last_ratio_max = fmax(g->last_ratio_max, ratio);
-    if (ratio <= 1.0 && margin > band) {
+    if (full <= 1.0 && ratio <= 1.0 && margin > band) {
         if (c > thr)
             g->resolved_fail++;
         return;
@@ -302,33 +328,10 @@ static void sgd_check(nc_gate *g, const nc_traj *t, int i, double thr, double r,
     if (g->unresolved++ == 0) {
         g->first_seed = seed;
         g->first_name = name;
+        g->first_full = full;
         g->first_change = ratio;
         g->first_bound = band;
         g->first_margin = margin;
-    }
-}
-
-/* (i) The full step of seed `seed`: each decisive quantity idx[k] stationary over its windows,
- * which lie in the terminal phase. */
-static void sgd_full_step(nc_gate *g, const nc_traj *t, const int idx[4], double r, long seed)
-{
-    for (int k = 0; k < 4; k++) {
-        const nc_drift *d = &t->drift[PH_FULL][idx[k]];
-        bool in_tpt = t->ph_start[PH_FULL] >= 0 && t->t0 <= t->ph_start[PH_FULL];
-        double ratio = in_tpt ? nc_drift_ratio(d, g->drift_k, r / 12.0) : NAN;
-        g->ph1_checks++;
-        if (isfinite(ratio))
-            g->ph1_ratio_max = fmax(g->ph1_ratio_max, ratio);
-        if (ratio <= 1.0 || g->ph1_unresolved++ > 0)
-            continue;
-        g->ph1_seed = seed;
-        g->ph1_name = ncv_names[idx[k]];
-        g->ph1_ratio = ratio;
-        g->ph1_drift = d->drift;
-        g->ph1_se = d->se;
-        g->ph1_rel = fabs(d->drift) / fabs(d->mean_b);
-        g->ph1_from = t->ph_start[PH_FULL];
-        g->ph1_len = t->ph_len[PH_FULL];
     }
 }
 
@@ -343,18 +346,20 @@ static void sgd_gate_add(nc_gate *g, const nc_traj *t, size_t C, const nc_criter
     double fin_thr[4] = {(double)(C - 1) * r * r, r, r, r * r};
     g->step_decay = true;
     g->drift_k = nc_drift_k(SGD_BATCHES);
-    sgd_full_step(g, t, idx, r, seed);
     for (int k = 0; k < 4; k++) {
         int i = idx[k];
+        double full = sgd_full_ratio(g, t, i, r, seed);
         if (cr->check_decades)
             sgd_check(g, t, i, fmax(t->pt_t0.v[i], DECADES_FLOOR) * pow(10.0, -cr->decades),
-                      r, dec_names[i == NCV_SDC ? 4 : k], seed);
+                      full, r, dec_names[i == NCV_SDC ? 4 : k], seed);
         if (cr->check_finals)
-            sgd_check(g, t, i, fin_thr[k], r, ncv_names[i], seed);
+            sgd_check(g, t, i, fin_thr[k], full, r, ncv_names[i], seed);
     }
     if (cr->check_finals) {
-        sgd_check(g, t, NCV_GRAM, r, r, ncv_names[NCV_GRAM], seed);
-        sgd_check(g, t, NCV_NCC, cr->ncc_max, r, ncv_names[NCV_NCC], seed);
+        sgd_check(g, t, NCV_GRAM, r, sgd_full_ratio(g, t, NCV_GRAM, r, seed), r,
+                  ncv_names[NCV_GRAM], seed);
+        sgd_check(g, t, NCV_NCC, cr->ncc_max, sgd_full_ratio(g, t, NCV_NCC, r, seed), r,
+                  ncv_names[NCV_NCC], seed);
     }
 }
 
@@ -411,37 +416,43 @@ static double tpt_effective(const nc_gate *g, long T)
            fmax(0.0, Td - fmax(e2, t0)) / 100.0;
 }
 
-/* The noise-aware gate's records and its error (step schedule); returns true after an error. */
-static bool sgd_conclude(tc_result *res, const nc_gate *g, long T)
+/* The noise-aware gate's records and its error (step schedule). */
+static void sgd_conclude(tc_result *res, const nc_gate *g, long T)
 {
     tc_metric_info(res, "convergence_drift_k", g->drift_k);
     tc_metric_info(res, "convergence_full_step_drift_ratio", g->ph1_ratio_max);
+    tc_metric_info(res, "convergence_full_step_drifting", (double)g->ph1_unresolved);
     tc_metric_info(res, "convergence_last_phase_drift_ratio", g->last_ratio_max);
     tc_metric_info(res, "convergence_unresolved", (double)g->unresolved);
     tc_metric_info(res, "convergence_resolved_failures", (double)g->resolved_fail);
-    if (g->ph1_unresolved > 0) {
+    if (g->unresolved == 0 || g->resolved_fail > 0)
+        return;
+    if (g->ph1_unresolved > 0 && isnan(g->ph1_ratio))
+        tc_result_error(res,
+                        "inconclusive: not converged after %ld epochs: the full step's windows "
+                        "of %ld epochs (seed %ld, %s) are shorter than the %d epochs the "
+                        "drift test needs or begin before t0: no evidence that the full step "
+                        "reached stationarity; %ld of %ld checks unresolved",
+                        T, g->ph1_len, g->ph1_seed, g->ph1_name, 2 * SGD_BATCHES,
+                        g->unresolved, g->checks);
+    else if (g->ph1_unresolved > 0)
         tc_result_error(res,
                         "inconclusive: not converged after %ld epochs: at the full step %s of "
-                        "seed %ld drifted by %.3g (%.3g relative) between the windows of %ld "
-                        "epochs from epoch %ld, drift ratio %.3g > 1 (bound max(k se, r/12 "
-                        "|m|), k = %.3g, se = %.3g; ratio NaN: the windows are too short or "
-                        "not in the terminal phase): the step decays froze a transient; %ld of "
-                        "%ld quantities drifting",
+                        "seed %ld drifted by %.3g (%.3g relative) per window of %ld epochs "
+                        "(from epoch %ld), drift ratio %.3g > 1 (bound max(k se, r/12 |m|), "
+                        "k = %.3g, se = %.3g): the step decays froze a transient; %ld of %ld "
+                        "quantities "
+                        "drifting, %ld of %ld checks unresolved",
                         T, g->ph1_name, g->ph1_seed, g->ph1_drift, g->ph1_rel, g->ph1_len,
                         g->ph1_from, g->ph1_ratio, g->drift_k, g->ph1_se, g->ph1_unresolved,
-                        g->ph1_checks);
-        return true;
-    }
-    if (g->unresolved > 0 && g->resolved_fail == 0) {
+                        g->ph1_checks, g->unresolved, g->checks);
+    else
         tc_result_error(res,
-                        "inconclusive: not converged after %ld epochs: in the last phase %s of "
-                        "seed %ld has drift ratio %.3g (bound 1) and lies %.3g from its "
+                        "inconclusive: not converged after %ld epochs: %s of seed %ld has drift "
+                        "ratio %.3g in the last phase (bound 1) and lies %.3g from its "
                         "threshold against a noise band of %.3g; %ld of %ld checks unresolved",
                         T, g->first_name, g->first_seed, g->first_change, g->first_margin,
                         g->first_bound, g->unresolved, g->checks);
-        return true;
-    }
-    return false;
 }
 
 void nc_gate_conclude(tc_result *res, const nc_gate *g, long T)

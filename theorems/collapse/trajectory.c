@@ -242,15 +242,20 @@ void nc_train_record(tc_ctx *ctx, nc_model *m, long seed, long T, bool stop_at_t
     double ratio = pow(10.0, 1.0 / TRAJ_PER_DECADE), next = 1.0;
     num_collapse_metrics cur;
     for (long e = 0; e <= T; e++) {
+        bool on_grid = (e == 0) || ((double)e >= next);
+        bool at_win = (e == rs.w1 || e == rs.w2 || e == rs.half);
+        at_win = at_win || (tr->step_decay && sgd_sample_due(&rs, e));
+        /* Minibatch SGD evaluates its own minibatches: the full-batch evaluation serves only
+         * to find t0 and to measure, so after t0 it is skipped between measured epochs (it
+         * changes no state: the records are the same) */
+        if (m->batch > 0 && tr->t0 >= 0 && e < T && !on_grid && !at_win)
+            goto step;
         double loss, acc;
         num_status st = model_eval(m, &loss, &acc);
         if (st != NUM_OK)
             seed_failed(ctx, seed, "forward pass / loss", st);
         bool first_tpt = (tr->t0 < 0 && acc >= 1.0);
         bool stop = (e == T) || (stop_at_t0 && first_tpt);
-        bool on_grid = (e == 0) || ((double)e >= next);
-        bool at_win = (e == rs.w1 || e == rs.w2 || e == rs.half);
-        at_win = at_win || (tr->step_decay && sgd_sample_due(&rs, e));
         if (on_grid || first_tpt || stop || at_win) {
             const double *H, *W, *b;
             model_view(m, &H, &W, &b);
