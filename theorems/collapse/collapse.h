@@ -19,7 +19,8 @@
  *                     initialisation, only the classifier is trained) and
  *                     neural_collapse_early_stop (training stops at the first epoch of 100%
  *                     accuracy: no terminal phase).
- *   mlp.c             F1-F4 for a ReLU MLP trained by full-batch GD past 100% training accuracy
+ *   mlp.c             F1-F4 for a ReLU MLP trained by minibatch SGD with step decays (Papyan et
+ *                     al.; optimizer=gd: full-batch GD) past 100% training accuracy
  *                     on a Gaussian mixture (quick) or user data such as data/optdigits.csv
  *                     (full), in two readings: neural_collapse_mlp (reading 1: near-collapsed,
  *                     at 10% resolution, at the end of the terminal phase, every metric lower

@@ -431,8 +431,9 @@ static void sgd_conclude(tc_result *res, const nc_gate *g, long T)
         tc_result_error(res,
                         "inconclusive: not converged after %ld epochs: the full step's windows "
                         "of %ld epochs (seed %ld, %s) are shorter than the %d epochs the "
-                        "drift test needs or begin before t0: no evidence that the full step "
-                        "reached stationarity; %ld of %ld checks unresolved",
+                        "drift test needs, begin before t0 or hold undefined (NaN) values: no "
+                        "evidence that the full step reached stationarity; %ld of %ld checks "
+                        "unresolved",
                         T, g->ph1_len, g->ph1_seed, g->ph1_name, 2 * SGD_BATCHES,
                         g->unresolved, g->checks);
     else if (g->ph1_unresolved > 0)

@@ -1,5 +1,6 @@
-/* theorems/collapse/mlp.c — F1-F4 for a ReLU MLP trained by full-batch GD past 100% training
- * accuracy (numerics/classifier_train.h), on a Gaussian mixture (quick) or user data such as
+/* theorems/collapse/mlp.c — F1-F4 for a ReLU MLP trained by minibatch SGD with step decays
+ * (Papyan, Han, Donoho 2020; optimizer=gd: full-batch GD) past 100% training accuracy
+ * (numerics/classifier_train.h), on a Gaussian mixture (quick) or user data such as
  * data/optdigits.csv (full): neural_collapse_mlp (reading 1), neural_collapse_mlp_decades
  * (reading 2), and 000's open question neural_collapse_mse and neural_collapse_mse_no_wd.
  * One run function serves the four claims; the descriptor's config says which loss and which
@@ -323,13 +324,14 @@ const tc_claim collapse_mlp = {
     .hypotheses = MLP_HYP " Cross-entropy, weight decay 5e-3 (full, optdigits: 1e-3).",
     .expect = TC_EXPECT_REFUTED,
     .refuted_reason = "NC1 does not reach 10% at convergence: in every seed nc1_final "
-                      "settles above (C-1) r^2 (a failure settled over the second half of the run, "
-                      "convergence_resolved_failures; distribution in nc1_final_median/_min/_max) "
-                      "at a stationary point of the regularised objective (final_grad_norm), "
-                      "while NC2, NC4 and mostly NC3 reach it: a finite MLP on inputs that are "
-                      "not clustered (input_nc1) does not collapse its features within classes "
-                      "(cf. Tirer, Huang, Niles-Weed 2023). Measured region and depth map: "
-                      "docs/claims/collapse.md.",
+                      "settles 3-5x above (C-1) r^2 (distribution in nc1_final_median/_min/_max; "
+                      "failures stationary at the full step and clear of the last phase's noise: "
+                      "convergence_resolved_failures) at a near-stationary point of the "
+                      "regularised objective (final_grad_norm), while NC2 and NC4 reach it and NC3 "
+                      "comes within 2x (self_duality_final_median): a finite MLP on inputs that "
+                      "are not clustered (input_nc1) does not collapse its features within "
+                      "classes (cf. Tirer, Huang, Niles-Weed 2023). Measured region and depth "
+                      "map: docs/claims/collapse.md.",
     .params = mlp_params,
     .data = TC_DATA_CLASSES,
     .run = run_mlp,
@@ -347,8 +349,10 @@ const tc_claim collapse_mlp_decades = {
                       "by less than one decade in the terminal phase (nc1_tpt_decades_max, "
                       "equinorm_means_tpt_decades_min, equiangularity_tpt_decades_min); only "
                       "self-duality falls by more (self_duality_tpt_decades_min): the metrics "
-                      "plateau at a stationary point of the regularised objective "
-                      "(final_grad_norm), unlike in the unconstrained-features model.",
+                      "plateau at a near-stationary point of the regularised objective "
+                      "(final_grad_norm; failures stationary at the full step: "
+                      "convergence_resolved_failures), unlike in the unconstrained-features "
+                      "model.",
     .params = mlp_decades_params,
     .data = TC_DATA_CLASSES,
     .run = run_mlp,
@@ -371,9 +375,11 @@ const tc_claim collapse_mse = {
                       "Donoho 2022) misses 10%: self_duality_centred_final > r^2 (distribution in "
                       "self_duality_centred_final_median/_min/_max) after the offset that weight "
                       "decay routes through the classifier (classifier_offset_final, aligned "
-                      "with the feature mean: classifier_offset_cos_final) is removed; nc1 comes "
-                      "closer than with cross-entropy (nc1_final_median) and falls by more "
-                      "(nc1_tpt_decades_min).",
+                      "with the feature mean: classifier_offset_cos_final) is removed, and NC2 "
+                      "does not improve in the terminal phase of every seed "
+                      "(equinorm_means_tpt_decades_min, equiangularity_tpt_decades_min < 0); nc1 "
+                      "comes closer than with cross-entropy (nc1_final_median, around (C-1) r^2) "
+                      "and falls by more (nc1_tpt_decades_min).",
     .params = mse_params,
     .data = TC_DATA_CLASSES,
     .run = run_mlp,
@@ -382,15 +388,15 @@ const tc_claim collapse_mse = {
 const tc_claim collapse_mse_no_wd = {
     .id = "neural_collapse_mse_no_wd",
     .family = "collapse",
-    .title = "Open question of 000, second reading: MSE in plain GD (no weight decay)",
+    .title = "Open question of 000, second reading: MSE without weight decay",
     .source = "000 'Open Questions' (MSE replacing cross-entropy, nothing else added); 004 "
               "NC1-NC4",
     .statement = NC_STATEMENT " With the mean squared error replacing the cross-entropy in "
-        "plain full-batch GD." NC_CRITERION_MLP1,
+        "plain training (no weight decay)." NC_CRITERION_MLP1,
     .hypotheses = MLP_HYP " MSE, no weight decay: once the outputs interpolate the one-hot "
                   "targets the gradient vanishes and nothing drives the features further.",
     .expect = TC_EXPECT_REFUTED,
-    .refuted_reason = "Without weight decay GD stops at an interpolating point "
+    .refuted_reason = "Without weight decay the training stops at an interpolating point "
                       "(final_grad_norm): the classifier is not aligned with the class means "
                       "even with its rows centred (self_duality_centred_final near 1), its offset is unrelated to "
                       "the feature mean (classifier_offset_cos_final), and nc1_final stays above "

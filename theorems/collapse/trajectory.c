@@ -1,6 +1,7 @@
 /* theorems/collapse/trajectory.c — the measurement shared by the UFM and MLP claims: train a
- * model by full-batch GD and record the neural-collapse metrics (numerics/collapse.h) at epochs
- * on a logarithmic grid, at the first epoch of 100% training accuracy (t0) and at the end. */
+ * model (full-batch GD, or minibatch SGD with step decays for the MLP) and record the
+ * neural-collapse metrics (numerics/collapse.h) at epochs on a logarithmic grid, at the first
+ * epoch of 100% training accuracy (t0), at the end, and in the gate's windows. */
 #include "theorems/collapse/collapse.h"
 
 #include <math.h>
