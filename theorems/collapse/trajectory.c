@@ -235,6 +235,28 @@ static rec_state rec_begin(tc_ctx *ctx, nc_model *m, long T, bool stop_at_t0, nc
     return r;
 }
 
+/* The end of the run (epoch e): the final metrics, the gate's drifts and, under SGD, the
+ * full-batch gradient (SGD's own norms are minibatch ones). */
+static void record_stop(tc_ctx *ctx, nc_model *m, const rec_state *rs, const double *H, long seed,
+                        long e, double loss, double acc, const num_collapse_metrics *cur,
+                        nc_traj *tr)
+{
+    tr->final = *cur;
+    tr->last = e;
+    tr->final_loss = loss;
+    tr->final_acc = acc;
+    record_final(ctx, m, H, seed, tr);
+    if (tr->step_decay)
+        sgd_drifts(rs, tr);
+    if (m->kind == MODEL_MLP && m->batch > 0) {
+        double gn;
+        num_status st = num_ctrain_grad_norm(m->tr, m->net, m->theta, &m->mo, &gn);
+        if (st != NUM_OK)
+            seed_failed(ctx, seed, "final gradient", st);
+        tr->final_gnorm = gn;
+    }
+}
+
 void nc_train_record(tc_ctx *ctx, nc_model *m, long seed, long T, bool stop_at_t0,
                      tc_series *s, nc_traj *tr)
 {
@@ -288,21 +310,7 @@ void nc_train_record(tc_ctx *ctx, nc_model *m, long seed, long T, bool stop_at_t
             while ((double)e >= next)
                 next *= ratio;
             if (stop) {
-                tr->final = cur;
-                tr->last = e;
-                tr->final_loss = loss;
-                tr->final_acc = acc;
-                record_final(ctx, m, H, seed, tr);
-                if (tr->step_decay)
-                    sgd_drifts(&rs, tr);
-                if (m->kind == MODEL_MLP && m->batch > 0) {
-                    /* the full-batch gradient at T (SGD's own norms are minibatch ones) */
-                    double gn;
-                    st = num_ctrain_grad_norm(m->tr, m->net, m->theta, &m->mo, &gn);
-                    if (st != NUM_OK)
-                        seed_failed(ctx, seed, "final gradient", st);
-                    tr->final_gnorm = gn;
-                }
+                record_stop(ctx, m, &rs, H, seed, e, loss, acc, &cur, tr);
                 return;
             }
         }
