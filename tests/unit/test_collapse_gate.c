@@ -15,7 +15,8 @@
  * - the gate end to end (nc_gate_add on synthetic trajectories): converged and collapsed ->
  *   no unresolved check; a drift of nc1 at the full step -> nc1's two checks unresolved; a
  *   final value inside its noise band around the threshold -> unresolved; a stationary
- *   failure -> a resolved failure; windows outside the terminal phase -> all unresolved.
+ *   failure -> a resolved failure; a stationary NCC failure -> resolved but not deciding;
+ *   windows outside the terminal phase -> all unresolved.
  * A stationary white-noise draw is refused with probability SGD_ALPHA = 1e-4; with AR(1)
  * coefficient 0.5 (correlation comparable to a batch of 4 samples) refusals become ~10x more
  * frequent: the batch means then understate the noise, the safe side of the gate. */
@@ -198,6 +199,13 @@ static void test_gate_synthetic(void **state)
     g = gate_of(&t);
     assert_int_equal(g.unresolved, 0);
     assert_int_equal(g.resolved_fail, 1);
+    /* the NCC mismatch stationary at 5% (> 1%): resolved, but a count never decides alone */
+    lev[NCV_NC1] = 0.01;
+    lev[NCV_NCC] = 0.05;
+    nc_traj tn = traj(r, lev, 0.01, 0.0);
+    g = gate_of(&tn);
+    assert_int_equal(g.unresolved, 0);
+    assert_int_equal(g.resolved_fail, 0);
     /* t0 after the full step's windows: they are not in the terminal phase, refused */
     t.t0 = 101;
     g = gate_of(&t);

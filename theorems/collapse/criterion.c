@@ -228,8 +228,8 @@ static void gate_check(nc_gate *g, const nc_traj *t, int i, double thr, double r
  * at another epoch of the window moves m(T) by less than k sd_B at the level, and by the drift
  * of a window at most). A check meeting (i) and (ii) is resolved. (iii) As in the GD gate, the
  * verdict is a conjunction: one resolved failing check decides `refuted` (its quantity is
- * stationary at the full step, the analogue of the GD gate's "settled"); otherwise every check
- * must be resolved. The full step's drift of each quantity is recorded whether or not it
+ * stationary at the full step, the analogue of the GD gate's "settled"; the NCC mismatch, a
+ * piecewise-constant count, never decides alone); otherwise every check must be resolved. The full step's drift of each quantity is recorded whether or not it
  * decides. (iv) The budget counts the epochs of each phase (nc_gate_conclude). */
 
 nc_drift nc_drift_of(const double *a, const double *b, size_t ns, size_t nb)
@@ -321,7 +321,8 @@ static void sgd_check(nc_gate *g, const nc_traj *t, int i, double thr, double fu
     if (isfinite(ratio))
         g->last_ratio_max = fmax(g->last_ratio_max, ratio);
     if (full <= 1.0 && ratio <= 1.0 && margin > band) {
-        if (c > thr)
+        /* the NCC mismatch, a piecewise-constant count, never decides alone (as in gate_check) */
+        if (c > thr && i != NCV_NCC)
             g->resolved_fail++;
         return;
     }
