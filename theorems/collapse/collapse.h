@@ -19,7 +19,8 @@
  *                     initialisation, only the classifier is trained) and
  *                     neural_collapse_early_stop (training stops at the first epoch of 100%
  *                     accuracy: no terminal phase).
- *   mlp.c             F1-F4 for a ReLU MLP trained by full-batch GD past 100% training accuracy
+ *   mlp.c             F1-F4 for a ReLU MLP trained by minibatch SGD with step decays (Papyan et
+ *                     al.; optimizer=gd: full-batch GD) past 100% training accuracy
  *                     on a Gaussian mixture (quick) or user data such as data/optdigits.csv
  *                     (full), in two readings: neural_collapse_mlp (reading 1: near-collapsed,
  *                     at 10% resolution, at the end of the terminal phase, every metric lower
@@ -119,6 +120,41 @@ typedef struct {
 #define GATE_WINDOW_DIV 6
 #define GATE_WINDOW_DIV_DECAY 3
 
+/* The noise-aware gate of the step schedule (optimizer=sgd; criterion.c, nc_drift_*): in the
+ * full-step phase and in the last phase, the last half of the phase is cut into two windows A
+ * and B of a quarter phase each; each decisive quantity is evaluated SGD_WIN_SAMPLES times per
+ * window (evenly spaced epochs) and the samples are grouped into SGD_BATCHES consecutive batch
+ * means, whose spread estimates the standard error of the window mean whatever the
+ * autocorrelation shorter than a batch. SGD_ALPHA is the two-sided level of one stationarity
+ * test (criterion.c gives the critical value and the family-wise bound). */
+#define SGD_WIN_SAMPLES 32
+#define SGD_BATCHES 8
+#define SGD_ALPHA 1e-4
+enum { PH_FULL = 0, PH_LAST = 1, PH_N = 2 };
+
+/* The drift between two consecutive windows A, B of one quantity and its noise: the 2 nb
+ * batch means of the two windows fitted by a line (least squares in the batch index); the
+ * drift is the fitted change over one window, se its standard error from the residuals. */
+typedef struct {
+    double mean_a, mean_b; /* window means */
+    double drift;          /* slope x nb: the fitted change per window */
+    double se;             /* standard error of `drift` (2 nb - 2 degrees of freedom) */
+    double sd_b;           /* standard deviation of the single samples of window B */
+    size_t nb;             /* batches per window; 0: no test (windows too short) */
+} nc_drift;
+
+/* The drift of ns samples per window (a: window A, b: window B, in epoch order) grouped into
+ * nb batches (ns a multiple of nb, nb >= 2, ns <= SGD_WIN_SAMPLES). */
+nc_drift nc_drift_of(const double *a, const double *b, size_t ns, size_t nb);
+/* The critical value k of the drift's t-statistic at two-sided level SGD_ALPHA with 2 nb - 2
+ * degrees of freedom. */
+double nc_drift_k(size_t nb);
+/* How far the drift is over the stationarity bound: |drift| / max(k se,
+ * rel |mean_b|); <= 1 is stationary (k se: indistinguishable from the noise at the level;
+ * rel |mean_b|: too slow to matter at the claim's resolution). NaN when undefined (no test,
+ * NaN samples), capped at 1e6. */
+double nc_drift_ratio(const nc_drift *d, double k, double rel);
+
 typedef struct {
     int kind;
     size_t n, p, C;
@@ -158,9 +194,11 @@ typedef struct {
     nc_point pt_win[2];       /* at T - 2W and T - W (convergence gate) */
     long window;              /* W; 0 = no window (T < 2, or stopped at t0) */
     long window_div;          /* T / W (the number of windows in the run) */
-    nc_point pt_ph1[2];       /* step schedule: at T/4 and T/3 (the end of the full step) */
     nc_point pt_half;         /* at T/2 */
-    bool has_ph1;
+    bool step_decay;          /* the step schedule (optimizer=sgd): the noise-aware gate */
+    long ph_start[PH_N];      /* first epoch of window A of each phase (-1: none) */
+    long ph_len[PH_N];        /* window length (epochs) of each phase */
+    nc_drift drift[PH_N][NCV_N]; /* the windows of the full-step and last phases */
     double input_nc1;         /* nc1 of the inputs themselves (MLP; NaN otherwise) */
 } nc_traj;
 
@@ -211,16 +249,22 @@ void nc_judge(tc_result *res, const nc_worst *w, size_t C, const nc_criterion *c
 typedef struct {
     long checks, unresolved;   /* (seed, check) pairs examined, unresolved */
     long resolved_fail;        /* failing pairs that are resolved (they decide `refuted`) */
-    /* step schedule: quantities still moving at the end of the full step (see nc_gate_add) */
+    /* step schedule: quantities still drifting at the full step (see nc_gate_add) */
+    bool step_decay;
+    double drift_k;            /* the critical value k (nc_drift_k) */
     long ph1_checks, ph1_unresolved, ph1_seed;
     const char *ph1_name;
-    double ph1_rel_change, ph1_change, ph1_bound;
+    double ph1_ratio_max, ph1_ratio, ph1_drift, ph1_se, ph1_rel;
+    long ph1_from, ph1_len;
+    double last_ratio_max;     /* the last phase's drift ratio, max over seeds and checks */
     double tau, budget_needed, t0_max; /* nc_gate_budget */
     double rel_change_max;     /* max over seeds and checks of |m(T) - m(T-W)| / |m(T)| */
     long window;               /* W (the largest over seeds) */
     long first_seed;           /* the first unresolved pair, for the reason */
     const char *first_name;
     double first_change, first_bound;
+    double first_margin;       /* step schedule: |m(T) - threshold| of the first unresolved */
+    double first_full;         /* step schedule: its full-step drift ratio */
 } nc_gate;
 
 void nc_gate_init(nc_gate *g);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
@@ -185,6 +186,184 @@ static void gate_check(nc_gate *g, const nc_traj *t, int i, double thr, double r
     }
 }
 
+/* ---- the noise-aware gate of the step schedule (optimizer=sgd) ---------------------------
+ *
+ * Minibatch SGD at a constant step does not converge to a point: at stationarity the
+ * parameters, and every metric, fluctuate around a mean with an autocorrelation time of the
+ * order of the weight-decay time. A change between two epochs is then no evidence of drift
+ * (the GD gate above, which compares single epochs, refuses every SGD run for that reason);
+ * what converges is the distribution. The gate compares window MEANS against their noise.
+ *
+ * Windows. In a phase of P epochs (the full step [0, T/3], the last step [2T/3, T]) the last
+ * half is cut into two windows A, B of P/4 epochs; each quantity is sampled ns (<= 32) times
+ * per window and the samples are grouped into nb = 8 consecutive batches per window. Batch
+ * means of batches longer than the autocorrelation time are nearly independent (the method of
+ * batch means, e.g. Flegal & Jones 2010); if the batches are shorter, the noise comes out too
+ * small and the test errs towards "not converged", the safe side.
+ *
+ * Drift. The 2 nb batch means y_j are fitted by a line in the batch index j (least squares);
+ * the drift is the fitted change over one window, delta = nb beta, with the standard error
+ * se = nb s / sqrt(S_xx), s^2 = RSS / (2 nb - 2). Fitting the line matters: comparing the two
+ * window means against the spread of the batch means inside each window cannot detect a
+ * linear drift, because the drift itself spreads the batch means (a noiseless drift delta per
+ * window gives a spread-based standard error of 0.15 delta, so k se > delta for any k > 6.5).
+ *
+ * Stationarity. For a stationary quantity with independent Gaussian batch means, delta / se is
+ * Student-t distributed with 2 nb - 2 = 14 degrees of freedom, so
+ *   |delta| <= k se,  k = t^{-1}_{14}(1 - alpha/2),  alpha = SGD_ALPHA = 1e-4  (k = 5.36)
+ * rejects a stationary quantity with probability alpha; a claim run makes at most 4
+ * full-step tests and 10 last-phase checks per seed, so with 10 seeds a converged run is
+ * refused by noise with probability <= 140 alpha = 1.4%. A drift is detected once it exceeds
+ * k se per window. A drift below r/12 relative is accepted whatever the noise: a window is
+ * T/12 of the run, so the drift repeated over the whole run moves the quantity by less than
+ * the resolution r (the GD gate's r/k). The rule: the drift ratio
+ * |delta| / max(k se, (r/12)|m_B|) <= 1.
+ *
+ * The gate, per seed and per check of the criterion (quantity m, threshold theta): (i) m
+ * reached stationarity at the full step, inside the terminal phase (t0 before window A): the
+ * decays anneal the full step's stationary regime of m, not a transient; (ii) the decisive
+ * value is read at T, the end of the last phase (step lr/100: its noise is ~10x smaller), which
+ * is stationary in the same sense, and theta lies outside the noise band of the final value,
+ * |m(T) - theta| > k sd_B + |delta| (sd_B: the single samples' spread over window B; stopping
+ * at another epoch of the window moves m(T) by less than k sd_B at the level, and by the drift
+ * of a window at most). A check meeting (i) and (ii) is resolved. (iii) As in the GD gate, the
+ * verdict is a conjunction: one resolved failing check decides `refuted` (its quantity is
+ * stationary at the full step, the analogue of the GD gate's "settled"; the NCC mismatch, a
+ * piecewise-constant count, never decides alone); otherwise every check must be resolved. The full step's drift of each quantity is recorded whether or not it
+ * decides. (iv) The budget counts the epochs of each phase (nc_gate_conclude). */
+
+nc_drift nc_drift_of(const double *a, const double *b, size_t ns, size_t nb)
+{
+    nc_drift d = {.nb = nb};
+    size_t m = ns / nb, n2 = 2 * nb;
+    double y[2 * SGD_WIN_SAMPLES], xbar = (double)(n2 - 1) / 2.0, ybar = 0.0;
+    for (size_t j = 0; j < n2; j++) {
+        const double *x = j < nb ? a + j * m : b + (j - nb) * m;
+        double s = 0.0;
+        for (size_t i = 0; i < m; i++)
+            s += x[i];
+        y[j] = s / (double)m;
+        ybar += y[j] / (double)n2;
+        if (j < nb)
+            d.mean_a += y[j] / (double)nb;
+        else
+            d.mean_b += y[j] / (double)nb;
+    }
+    double sxx = 0.0, sxy = 0.0, rss = 0.0, sd = 0.0;
+    for (size_t j = 0; j < n2; j++) {
+        sxx += ((double)j - xbar) * ((double)j - xbar);
+        sxy += ((double)j - xbar) * (y[j] - ybar);
+    }
+    double beta = sxy / sxx;
+    for (size_t j = 0; j < n2; j++) {
+        double e = y[j] - ybar - beta * ((double)j - xbar);
+        rss += e * e;
+    }
+    for (size_t i = 0; i < ns; i++)
+        sd += (b[i] - d.mean_b) * (b[i] - d.mean_b) / (double)(ns - 1);
+    d.drift = beta * (double)nb;
+    d.se = (double)nb * sqrt(rss / (double)(n2 - 2) / sxx);
+    d.sd_b = sqrt(sd);
+    return d;
+}
+
+double nc_drift_k(size_t nb)
+{
+    return gsl_cdf_tdist_Qinv(SGD_ALPHA / 2.0, (double)(2 * nb - 2));
+}
+
+double nc_drift_ratio(const nc_drift *d, double k, double rel)
+{
+    double drift = fabs(d->drift);
+    if (d->nb == 0 || !isfinite(drift) || !isfinite(d->se))
+        return NAN;
+    if (drift == 0.0)
+        return 0.0;
+    double bound = fmax(k * d->se, rel * fabs(d->mean_b));
+    return bound > 0.0 ? fmin(drift / bound, 1e6) : 1e6;
+}
+
+/* (i) The full step of quantity i: its drift ratio over the full step's windows, NaN when
+ * they are too short or not in the terminal phase (t0 after window A's start). */
+static double sgd_full_ratio(nc_gate *g, const nc_traj *t, int i, double r, long seed)
+{
+    const nc_drift *d = &t->drift[PH_FULL][i];
+    bool in_tpt = t->ph_start[PH_FULL] >= 0 && t->t0 <= t->ph_start[PH_FULL];
+    double ratio = in_tpt ? nc_drift_ratio(d, g->drift_k, r / 12.0) : NAN;
+    g->ph1_checks++;
+    if (isfinite(ratio))
+        g->ph1_ratio_max = fmax(g->ph1_ratio_max, ratio);
+    if (ratio <= 1.0 || g->ph1_unresolved++ > 0)
+        return ratio;
+    g->ph1_seed = seed;
+    g->ph1_name = ncv_names[i];
+    g->ph1_ratio = ratio;
+    g->ph1_drift = d->drift;
+    g->ph1_se = d->se;
+    g->ph1_rel = fabs(d->drift) / fabs(d->mean_b);
+    g->ph1_from = t->ph_start[PH_FULL];
+    g->ph1_len = t->ph_len[PH_FULL];
+    return ratio;
+}
+
+/* (ii) One check: quantity i of seed `seed` against threshold thr, with the full-step drift
+ * ratio `full` of the same quantity. */
+static void sgd_check(nc_gate *g, const nc_traj *t, int i, double thr, double full, double r,
+                      const char *name, long seed)
+{
+    double c = t->pt_final.v[i];
+    if (!isfinite(c) || !isfinite(thr))
+        return; /* undefined values already make the result an error */
+    g->checks++;
+    const nc_drift *d = &t->drift[PH_LAST][i];
+    double ratio = nc_drift_ratio(d, g->drift_k, r / 12.0);
+    double band = g->drift_k * d->sd_b + fabs(d->drift), margin = fabs(c - thr);
+    if (isfinite(ratio))
+        g->last_ratio_max = fmax(g->last_ratio_max, ratio);
+    if (full <= 1.0 && ratio <= 1.0 && margin > band) {
+        /* the NCC mismatch, a piecewise-constant count, never decides alone (as in gate_check) */
+        if (c > thr && i != NCV_NCC)
+            g->resolved_fail++;
+        return;
+    }
+    if (g->unresolved++ == 0) {
+        g->first_seed = seed;
+        g->first_name = name;
+        g->first_full = full;
+        g->first_change = ratio;
+        g->first_bound = band;
+        g->first_margin = margin;
+    }
+}
+
+static void sgd_gate_add(nc_gate *g, const nc_traj *t, size_t C, const nc_criterion *cr,
+                         long seed)
+{
+    static const char *const dec_names[] = {"nc1 (decades)", "equinorm_means (decades)",
+                                            "equiangularity (decades)", "self_duality (decades)",
+                                            "self_duality_centred (decades)"};
+    double r = cr->resolution;
+    int idx[4] = {NCV_NC1, NCV_EQN, NCV_EQA, cr->nc3_centred ? NCV_SDC : NCV_SD};
+    double fin_thr[4] = {(double)(C - 1) * r * r, r, r, r * r};
+    g->step_decay = true;
+    g->drift_k = nc_drift_k(SGD_BATCHES);
+    for (int k = 0; k < 4; k++) {
+        int i = idx[k];
+        double full = sgd_full_ratio(g, t, i, r, seed);
+        if (cr->check_decades)
+            sgd_check(g, t, i, fmax(t->pt_t0.v[i], DECADES_FLOOR) * pow(10.0, -cr->decades),
+                      full, r, dec_names[i == NCV_SDC ? 4 : k], seed);
+        if (cr->check_finals)
+            sgd_check(g, t, i, fin_thr[k], full, r, ncv_names[i], seed);
+    }
+    if (cr->check_finals) {
+        sgd_check(g, t, NCV_GRAM, r, sgd_full_ratio(g, t, NCV_GRAM, r, seed), r,
+                  ncv_names[NCV_GRAM], seed);
+        sgd_check(g, t, NCV_NCC, cr->ncc_max, sgd_full_ratio(g, t, NCV_NCC, r, seed), r,
+                  ncv_names[NCV_NCC], seed);
+    }
+}
+
 void nc_gate_add(nc_gate *g, const nc_traj *t, size_t C, const nc_criterion *cr, long seed)
 {
     static const char *const dec_names[] = {"nc1 (decades)", "equinorm_means (decades)",
@@ -194,25 +373,10 @@ void nc_gate_add(nc_gate *g, const nc_traj *t, size_t C, const nc_criterion *cr,
     int idx[4] = {NCV_NC1, NCV_EQN, NCV_EQA, cr->nc3_centred ? NCV_SDC : NCV_SD};
     double fin_thr[4] = {(double)(C - 1) * r * r, r, r, r * r};
     g->window = t->window > g->window ? t->window : g->window;
-    /* Step schedule: the state the decays anneal must be the stationary regime of the full
-     * step, not a transient that the small steps freeze. Over [T/4, T/3] (a window of T/12,
-     * k1 = 12 of them in the run) each decisive quantity must move by at most r/k1 relative:
-     * the same bound as a failing check's stationarity in gate_check. */
-    if (t->has_ph1)
-        for (int k = 0; k < 4; k++) {
-            double a = t->pt_ph1[0].v[idx[k]], b = t->pt_ph1[1].v[idx[k]];
-            if (!isfinite(a) || !isfinite(b))
-                continue;
-            g->ph1_checks++;
-            double rel = a == b ? 0.0 : fabs(b - a) / fabs(b);
-            g->ph1_rel_change = fmax(g->ph1_rel_change, rel);
-            if (rel > r / 12.0 && g->ph1_unresolved++ == 0) {
-                g->ph1_seed = seed;
-                g->ph1_name = ncv_names[idx[k]];
-                g->ph1_change = rel;
-                g->ph1_bound = r / 12.0;
-            }
-        }
+    if (t->step_decay) {
+        sgd_gate_add(g, t, C, cr, seed);
+        return;
+    }
     for (int k = 0; k < 4; k++) {
         int i = idx[k];
         if (cr->check_decades) /* log10(m(t0)/m) > D  <=>  m < m(t0) 10^-D */
@@ -240,40 +404,90 @@ void nc_gate_budget(nc_gate *g, double tau_epochs, double r, double t0_max)
     g->t0_max = t0_max;
 }
 
+/* The terminal phase in full-step epochs: under the step schedule the decay term contracts
+ * the parameters 10x (100x) more slowly in the second (last) phase, so its epochs count 1/10
+ * (1/100) towards tau ln(1/r); at a constant step it is T - t0. */
+static double tpt_effective(const nc_gate *g, long T)
+{
+    double t0 = g->t0_max, Td = (double)T;
+    if (!g->step_decay)
+        return Td - t0;
+    double e1 = Td / 3.0, e2 = 2.0 * Td / 3.0;
+    return fmax(0.0, e1 - t0) + fmax(0.0, e2 - fmax(e1, t0)) / 10.0 +
+           fmax(0.0, Td - fmax(e2, t0)) / 100.0;
+}
+
+/* The noise-aware gate's records and its error (step schedule). */
+static void sgd_conclude(tc_result *res, const nc_gate *g, long T)
+{
+    tc_metric_info(res, "convergence_drift_k", g->drift_k);
+    tc_metric_info(res, "convergence_full_step_drift_ratio", g->ph1_ratio_max);
+    tc_metric_info(res, "convergence_full_step_drifting", (double)g->ph1_unresolved);
+    tc_metric_info(res, "convergence_last_phase_drift_ratio", g->last_ratio_max);
+    tc_metric_info(res, "convergence_unresolved", (double)g->unresolved);
+    tc_metric_info(res, "convergence_resolved_failures", (double)g->resolved_fail);
+    if (g->unresolved == 0 || g->resolved_fail > 0)
+        return;
+    if (g->ph1_unresolved > 0 && isnan(g->ph1_ratio))
+        tc_result_error(res,
+                        "inconclusive: not converged after %ld epochs: the full step's windows "
+                        "of %ld epochs (seed %ld, %s) are shorter than the %d epochs the "
+                        "drift test needs, begin before t0 or hold undefined (NaN) values: no "
+                        "evidence that the full step reached stationarity; %ld of %ld checks "
+                        "unresolved",
+                        T, g->ph1_len, g->ph1_seed, g->ph1_name, 2 * SGD_BATCHES,
+                        g->unresolved, g->checks);
+    else if (g->ph1_unresolved > 0)
+        tc_result_error(res,
+                        "inconclusive: not converged after %ld epochs: at the full step %s of "
+                        "seed %ld drifted by %.3g (%.3g relative) per window of %ld epochs "
+                        "(from epoch %ld), drift ratio %.3g > 1 (bound max(k se, r/12 |m|), "
+                        "k = %.3g, se = %.3g): the step decays froze a transient; %ld of %ld "
+                        "quantities "
+                        "drifting, %ld of %ld checks unresolved",
+                        T, g->ph1_name, g->ph1_seed, g->ph1_drift, g->ph1_rel, g->ph1_len,
+                        g->ph1_from, g->ph1_ratio, g->drift_k, g->ph1_se, g->ph1_unresolved,
+                        g->ph1_checks, g->unresolved, g->checks);
+    else
+        tc_result_error(res,
+                        "inconclusive: not converged after %ld epochs: %s of seed %ld has drift "
+                        "ratio %.3g in the last phase (bound 1) and lies %.3g from its "
+                        "threshold against a noise band of %.3g; %ld of %ld checks unresolved",
+                        T, g->first_name, g->first_seed, g->first_change, g->first_margin,
+                        g->first_bound, g->unresolved, g->checks);
+}
+
 void nc_gate_conclude(tc_result *res, const nc_gate *g, long T)
 {
     if (g->tau > 0.0 && isfinite(g->tau)) {
         tc_metric_info(res, "convergence_tau_epochs", g->tau);
         tc_metric_info(res, "convergence_tpt_needed", g->budget_needed);
-        if ((double)T - g->t0_max < g->budget_needed) {
+        double tpt = tpt_effective(g, T);
+        if (g->step_decay)
+            tc_metric_info(res, "convergence_tpt_effective", tpt);
+        if (tpt < g->budget_needed) {
             tc_metric_info(res, "convergence_window", (double)g->window);
             tc_result_error(res,
                             "inconclusive: not converged after %ld epochs: the terminal phase "
-                            "lasted %.0f epochs, below tau ln(1/r) = %.0f (weight-decay time "
+                            "lasted %.0f %sepochs, below tau ln(1/r) = %.0f (weight-decay time "
                             "tau = %.3g epochs: the initialisation is not yet forgotten at the "
                             "resolution r)",
-                            T, (double)T - g->t0_max, g->budget_needed, g->tau);
+                            T, tpt, g->step_decay ? "full-step-equivalent " : "",
+                            g->budget_needed, g->tau);
             return;
         }
     }
     tc_metric_info(res, "convergence_window", (double)g->window);
+    if (g->step_decay) {
+        sgd_conclude(res, g, T);
+        return;
+    }
     tc_metric_info_nan_ok(res, "convergence_rel_change", g->rel_change_max);
     tc_metric_info(res, "convergence_unresolved", (double)g->unresolved);
     tc_metric_info(res, "convergence_resolved_failures", (double)g->resolved_fail);
-    if (g->ph1_checks > 0)
-        tc_metric_info(res, "convergence_full_step_rel_change", g->ph1_rel_change);
     /* The verdict is the conjunction of the checks over every seed: one failing check that is
      * resolved decides it (refuted) whatever the unresolved ones do; otherwise every check must
      * be resolved. */
-    if (g->ph1_unresolved > 0) {
-        tc_result_error(res,
-                        "inconclusive: not converged after %ld epochs: %s of seed %ld changed "
-                        "by %.3g (relative) over epochs T/4..T/3 at the full step (bound %.3g): "
-                        "the step decays froze a transient; %ld of %ld quantities moving",
-                        T, g->ph1_name, g->ph1_seed, g->ph1_change, g->ph1_bound,
-                        g->ph1_unresolved, g->ph1_checks);
-        return;
-    }
     if (g->unresolved > 0 && g->resolved_fail == 0)
         tc_result_error(res,
                         "inconclusive: not converged after %ld epochs: %s of seed %ld changed "

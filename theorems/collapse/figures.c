@@ -8,39 +8,40 @@
 #include "numerics/etf.h"
 
 /* One log-log panel with a solid and (when `col2` is not NULL) a dashed curve. */
-static void panel(tc_result *res, const char *name, const char *title, const char *ylabel,
-                  int flags, const char *col1, const char *label1, const char *col2,
-                  const char *label2)
+static void panel(tc_result *res, const char *name, const char *title, const char *xlabel,
+                  const char *ylabel, int flags, const char *col1, const char *label1,
+                  const char *col2, const char *label2)
 {
-    tc_plot *p = tc_plot_new(res, name, title, "epoch (GD steps)", ylabel, flags);
+    tc_plot *p = tc_plot_new(res, name, title, xlabel, ylabel, flags);
     tc_plot_curve(p, "trajectory", "epoch", col1, NULL, label1, TC_STYLE_LINESPOINTS);
     if (col2)
         tc_plot_curve(p, "trajectory", "epoch", col2, NULL, label2, TC_STYLE_DASHED);
 }
 
-/* The five panels of Papyan, Han and Donoho and the loss. */
-static void add_panels(tc_result *res, const char *what)
+/* The five panels of Papyan, Han and Donoho and the loss; the epoch axis counts GD steps or,
+ * under the step schedule, passes of minibatch SGD over the data. */
+static void add_panels(tc_result *res, const char *what, bool sgd)
 {
     char title[160];
+    const char *x = sgd ? "epoch (passes of minibatch SGD)" : "epoch (GD steps)";
     const int loglog = TC_PLOT_LOGX | TC_PLOT_LOGY;
     snprintf(title, sizeof title, "NC1 variability collapse (%s)", what);
-    panel(res, "nc1", title, "Tr(Sigma_W Sigma_B^+)", loglog, "nc1", "Tr(Sigma_W Sigma_B^+)",
+    panel(res, "nc1", title, x, "Tr(Sigma_W Sigma_B^+)", loglog, "nc1", "Tr(Sigma_W Sigma_B^+)",
           "nc1_over_c", "Tr(Sigma_W Sigma_B^+)/C");
     snprintf(title, sizeof title, "NC2 equinorm (%s)", what);
-    panel(res, "equinorm", title, "std/mean of norms", loglog, "equinorm_means",
+    panel(res, "equinorm", title, x, "std/mean of norms", loglog, "equinorm_means",
           "centred class means", "equinorm_weights", "classifier rows");
     snprintf(title, sizeof title, "NC2 equiangularity (%s)", what);
-    panel(res, "equiangularity", title, "mean |cos + 1/(C-1)|", loglog, "equiangularity",
+    panel(res, "equiangularity", title, x, "mean |cos + 1/(C-1)|", loglog, "equiangularity",
           "centred class means", "equiangularity_weights", "classifier rows");
     snprintf(title, sizeof title, "NC3 self-duality (%s)", what);
-    panel(res, "self_duality", title, "||W/||W|| - M/||M|| ||_F^2", loglog, "self_duality",
+    panel(res, "self_duality", title, x, "||W/||W|| - M/||M|| ||_F^2", loglog, "self_duality",
           "classifier vs means", NULL, NULL);
     snprintf(title, sizeof title, "NC4 nearest-class-centre mismatch (%s)", what);
-    panel(res, "ncc_mismatch", title, "fraction of training samples", TC_PLOT_LOGX,
+    panel(res, "ncc_mismatch", title, x, "fraction of training samples", TC_PLOT_LOGX,
           "ncc_mismatch", "NCC vs classifier", "accuracy", "training accuracy");
     snprintf(title, sizeof title, "Training loss (%s)", what);
-    tc_plot *p = tc_plot_new(res, "loss", title, "epoch (GD steps)", "mean training loss",
-                             loglog);
+    tc_plot *p = tc_plot_new(res, "loss", title, x, "mean training loss", loglog);
     tc_plot_curve(p, "trajectory", "epoch", "loss", NULL, "data loss (no weight decay term)",
                   TC_STYLE_LINES);
 }
@@ -73,6 +74,6 @@ static void add_simplex_figure(tc_ctx *ctx, tc_result *res, const nc_traj *tr, s
 void nc_figures(tc_ctx *ctx, tc_result *res, const char *what, const nc_traj *first, size_t C,
                 size_t p)
 {
-    add_panels(res, what);
+    add_panels(res, what, first->step_decay);
     add_simplex_figure(ctx, res, first, C, p);
 }

@@ -1,9 +1,11 @@
 /* theorems/collapse/trajectory.c — the measurement shared by the UFM and MLP claims: train a
- * model by full-batch GD and record the neural-collapse metrics (numerics/collapse.h) at epochs
- * on a logarithmic grid, at the first epoch of 100% training accuracy (t0) and at the end. */
+ * model (full-batch GD, or minibatch SGD with step decays for the MLP) and record the
+ * neural-collapse metrics (numerics/collapse.h) at epochs on a logarithmic grid, at the first
+ * epoch of 100% training accuracy (t0), at the end, and in the gate's windows. */
 #include "theorems/collapse/collapse.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -131,14 +133,84 @@ static nc_point point_of(tc_ctx *ctx, const nc_model *m, const double *H, const 
     return pt;
 }
 
+/* The sampled windows of the noise-aware gate (step schedule): window w of phase ph starts at
+ * epoch `start`, lasts `len` epochs and is sampled ns times, at start + floor(j len / ns). */
+typedef struct {
+    long start, len;
+    size_t ns, next;
+    double *x; /* ns x NCV_N */
+} samp_win;
+
 /* Training state for nc_train_record: the metric workspaces and the gate's window. */
 typedef struct {
     num_collapse_work *cw;
     double *ws, *means;
     long w1, w2; /* epochs T - 2W and T - W */
-    long p1, p2; /* step schedule: T/4 and the last epoch at the full step (< T/3) */
     long half;   /* T/2 */
+    samp_win sw[PH_N][2];
 } rec_state;
+
+/* The step schedule's windows (the derivation is in criterion.c): the state after the last
+ * update at the full step is epoch p1 = floor((T - 1)/3) + 1 (updates e with 3e < T); the
+ * last phase's updates start at e3 = ceil(2T/3), its states are e3 + 1 .. T. Each phase's last
+ * half is cut into the windows A and B of a quarter phase. */
+static void sgd_windows(tc_ctx *ctx, rec_state *r, long T, nc_traj *tr)
+{
+    long p1 = (T - 1) / 3 + 1, e3 = (2 * T + 2) / 3;
+    long end[PH_N] = {p1, T}, len[PH_N] = {p1 / 4, (T - e3) / 4};
+    for (int ph = 0; ph < PH_N; ph++) {
+        long L = len[ph];
+        size_t ns = (size_t)(L < SGD_WIN_SAMPLES ? L : SGD_WIN_SAMPLES);
+        ns -= ns % SGD_BATCHES;
+        if (ns < 2 * SGD_BATCHES)
+            ns = 0; /* too short for a test: the gate leaves the phase unresolved */
+        tr->ph_start[ph] = ns ? end[ph] - 2 * L + 1 : -1;
+        tr->ph_len[ph] = L;
+        for (int w = 0; w < 2; w++)
+            r->sw[ph][w] = (samp_win){.start = end[ph] - (2 - w) * L + 1, .len = L, .ns = ns,
+                                      .x = ns ? TC_NEW(ctx, double, ns * NCV_N) : NULL};
+    }
+}
+
+static bool sgd_sample_due(const rec_state *r, long e)
+{
+    for (int ph = 0; ph < PH_N; ph++)
+        for (int w = 0; w < 2; w++) {
+            const samp_win *s = &r->sw[ph][w];
+            if (s->next < s->ns && e == s->start + (long)s->next * s->len / (long)s->ns)
+                return true;
+        }
+    return false;
+}
+
+static void sgd_sample(rec_state *r, long e, const nc_point *pt)
+{
+    for (int ph = 0; ph < PH_N; ph++)
+        for (int w = 0; w < 2; w++) {
+            samp_win *s = &r->sw[ph][w];
+            if (s->next < s->ns && e == s->start + (long)s->next * s->len / (long)s->ns)
+                memcpy(s->x + NCV_N * s->next++, pt->v, sizeof pt->v);
+        }
+}
+
+static void sgd_drifts(const rec_state *r, nc_traj *tr)
+{
+    double a[SGD_WIN_SAMPLES], b[SGD_WIN_SAMPLES];
+    for (int ph = 0; ph < PH_N; ph++) {
+        const samp_win *A = &r->sw[ph][0], *B = &r->sw[ph][1];
+        for (int q = 0; q < NCV_N; q++) {
+            tr->drift[ph][q] = (nc_drift){.mean_a = NAN, .mean_b = NAN, .se = NAN,
+                                          .sd_b = NAN};
+            if (A->ns == 0 || A->next < A->ns || B->next < B->ns)
+                continue;
+            for (size_t j = 0; j < A->ns; j++) {
+                a[j] = A->x[j * NCV_N + q];
+                b[j] = B->x[j * NCV_N + q];
+            }
+            tr->drift[ph][q] = nc_drift_of(a, b, A->ns, SGD_BATCHES);
+        }
+    }
+}
 
 static rec_state rec_begin(tc_ctx *ctx, nc_model *m, long T, bool stop_at_t0, nc_traj *tr)
 {
@@ -156,14 +228,33 @@ static rec_state rec_begin(tc_ctx *ctx, nc_model *m, long T, bool stop_at_t0, nc
         r.w1 = T - 2 * tr->window;
         r.w2 = T - tr->window;
     }
-    r.p1 = r.p2 = -1;
     r.half = stop_at_t0 ? -1 : T / 2;
-    tr->has_ph1 = m->step_decay && !stop_at_t0 && T >= 8;
-    if (tr->has_ph1) {
-        r.p1 = T / 4;
-        r.p2 = (T - 1) / 3 + 1; /* the state after the last update at the full step */
-    }
+    tr->step_decay = m->step_decay && !stop_at_t0;
+    if (tr->step_decay)
+        sgd_windows(ctx, &r, T, tr);
     return r;
+}
+
+/* The end of the run (epoch e): the final metrics, the gate's drifts and, under SGD, the
+ * full-batch gradient (SGD's own norms are minibatch ones). */
+static void record_stop(tc_ctx *ctx, nc_model *m, const rec_state *rs, const double *H, long seed,
+                        long e, double loss, double acc, const num_collapse_metrics *cur,
+                        nc_traj *tr)
+{
+    tr->final = *cur;
+    tr->last = e;
+    tr->final_loss = loss;
+    tr->final_acc = acc;
+    record_final(ctx, m, H, seed, tr);
+    if (tr->step_decay)
+        sgd_drifts(rs, tr);
+    if (m->kind == MODEL_MLP && m->batch > 0) {
+        double gn;
+        num_status st = num_ctrain_grad_norm(m->tr, m->net, m->theta, &m->mo, &gn);
+        if (st != NUM_OK)
+            seed_failed(ctx, seed, "final gradient", st);
+        tr->final_gnorm = gn;
+    }
 }
 
 void nc_train_record(tc_ctx *ctx, nc_model *m, long seed, long T, bool stop_at_t0,
@@ -174,14 +265,20 @@ void nc_train_record(tc_ctx *ctx, nc_model *m, long seed, long T, bool stop_at_t
     double ratio = pow(10.0, 1.0 / TRAJ_PER_DECADE), next = 1.0;
     num_collapse_metrics cur;
     for (long e = 0; e <= T; e++) {
+        bool on_grid = (e == 0) || ((double)e >= next);
+        bool at_win = (e == rs.w1 || e == rs.w2 || e == rs.half);
+        at_win = at_win || (tr->step_decay && sgd_sample_due(&rs, e));
+        /* Minibatch SGD evaluates its own minibatches: the full-batch evaluation serves only
+         * to find t0 and to measure, so after t0 it is skipped between measured epochs (it
+         * changes no state: the records are the same) */
+        if (m->batch > 0 && tr->t0 >= 0 && e < T && !on_grid && !at_win)
+            goto step;
         double loss, acc;
         num_status st = model_eval(m, &loss, &acc);
         if (st != NUM_OK)
             seed_failed(ctx, seed, "forward pass / loss", st);
         bool first_tpt = (tr->t0 < 0 && acc >= 1.0);
         bool stop = (e == T) || (stop_at_t0 && first_tpt);
-        bool on_grid = (e == 0) || ((double)e >= next);
-        bool at_win = (e == rs.w1 || e == rs.w2 || e == rs.p1 || e == rs.p2 || e == rs.half);
         if (on_grid || first_tpt || stop || at_win) {
             const double *H, *W, *b;
             model_view(m, &H, &W, &b);
@@ -193,8 +290,8 @@ void nc_train_record(tc_ctx *ctx, nc_model *m, long seed, long T, bool stop_at_t
                                   : (nc_point){{0}};
             if (e == rs.w1 || e == rs.w2)
                 tr->pt_win[e == rs.w2] = pt;
-            if (e == rs.p1 || e == rs.p2)
-                tr->pt_ph1[e == rs.p2] = pt;
+            if (tr->step_decay)
+                sgd_sample(&rs, e, &pt);
             if (e == rs.half)
                 tr->pt_half = pt;
             if (e == 0)
@@ -213,19 +310,7 @@ void nc_train_record(tc_ctx *ctx, nc_model *m, long seed, long T, bool stop_at_t
             while ((double)e >= next)
                 next *= ratio;
             if (stop) {
-                tr->final = cur;
-                tr->last = e;
-                tr->final_loss = loss;
-                tr->final_acc = acc;
-                record_final(ctx, m, H, seed, tr);
-                if (m->kind == MODEL_MLP && m->batch > 0) {
-                    /* the full-batch gradient at T (SGD's own norms are minibatch ones) */
-                    double gn;
-                    st = num_ctrain_grad_norm(m->tr, m->net, m->theta, &m->mo, &gn);
-                    if (st != NUM_OK)
-                        seed_failed(ctx, seed, "final gradient", st);
-                    tr->final_gnorm = gn;
-                }
+                record_stop(ctx, m, &rs, H, seed, e, loss, acc, &cur, tr);
                 return;
             }
         }
