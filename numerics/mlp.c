@@ -29,7 +29,7 @@ struct num_mlp_work {
     size_t K;       /* number of layers */
     size_t cap;     /* capacity in rows */
     size_t n;       /* rows of the last forward pass (0 before any) */
-    double *H0;     /* copy of the input, cap x w_0 */
+    const double *H0; /* the caller's input of the last forward pass (not copied) */
     double **Z;     /* Z[k-1]: pre-activation of layer k, cap x w_k */
     double **H;     /* H[k-1]: post-activation of layer k (== Z[K-1] for k = K) */
     double *D1, *D2; /* backward deltas, cap x max_k w_k each */
@@ -317,8 +317,7 @@ num_mlp_work *num_mlp_work_alloc(const num_mlp *net, size_t n)
     w->K = K;
     w->Z = calloc(K, sizeof *w->Z);
     w->H = calloc(K, sizeof *w->H);
-    w->H0 = malloc(n * net->widths[0] * sizeof *w->H0);
-    if (!w->Z || !w->H || !w->H0)
+    if (!w->Z || !w->H)
         goto fail;
     for (size_t k = 1; k <= K; k++) {
         size_t wk = net->widths[k];
@@ -357,7 +356,6 @@ void num_mlp_work_free(num_mlp_work *w)
     }
     free(w->Z);
     free(w->H);
-    free(w->H0);
     free(w->D1);
     free(w->D2);
     free(w);
@@ -394,7 +392,7 @@ num_status num_mlp_forward(const num_mlp *net, const double *theta, const double
         return NUM_ERROR(NUM_EINVAL, "argument check failed: !net || !theta || !X || !w || n == 0 "
                                      "|| n > w->cap");
     size_t K = net->nlayers;
-    memcpy(w->H0, X, n * net->widths[0] * sizeof *X);
+    w->H0 = X; /* not copied (mlp.h): the first GEMM reads the caller's rows directly */
     w->n = n;
     const double *Hprev = w->H0;
     for (size_t k = 1; k <= K; k++) {
