@@ -140,52 +140,67 @@ void num_act_eval(num_act a, double eps, double z, double *f, double *df, double
         *d2f = dd;
 }
 
+/* Branch-free finiteness test: t = z - z is +0 for finite z and NaN for +-Inf and NaN. A sum
+ * of such t is +0 iff every z is finite, whatever the order of the additions (only +0 and NaN
+ * can occur), so the loops below keep FIN_LANES partial sums, which the compiler turns into
+ * vector adds. The select `bad = t == 0 ? bad : t` used before (the last non-zero t) made GCC
+ * track the index of the last lane that changed: the ReLU pass over a 128 x 128 layer took
+ * 8.1 us instead of 3.2 us (bench/peers/notes.md). Only the finite/non-finite answer comes out
+ * of these sums; no value of the network depends on them. */
+#define FIN_LANES 4
+
+static bool fin_sums_ok(const double *s)
+{
+    return (s[0] + s[1]) + (s[2] + s[3]) == 0.0;
+}
+
+/* H[i] = z or max(z, 0) (relu) for z = Z[i], i < m, and the finiteness of every Z[i]. */
+static bool fin_linear_relu(bool relu, const double *restrict Z, double *restrict H, size_t m)
+{
+    double s[FIN_LANES] = {0.0, 0.0, 0.0, 0.0};
+    size_t i = 0;
+    if (relu) {
+        for (; i + FIN_LANES <= m; i += FIN_LANES)
+            for (size_t j = 0; j < FIN_LANES; j++) {
+                double z = Z[i + j];
+                H[i + j] = z > 0.0 ? z : 0.0;
+                s[j] += z - z;
+            }
+    } else {
+        for (; i + FIN_LANES <= m; i += FIN_LANES)
+            for (size_t j = 0; j < FIN_LANES; j++) {
+                double z = Z[i + j];
+                H[i + j] = z;
+                s[j] += z - z;
+            }
+    }
+    for (; i < m; i++) {
+        double z = Z[i];
+        H[i] = relu ? (z > 0.0 ? z : 0.0) : z;
+        s[0] += z - z;
+    }
+    return fin_sums_ok(s);
+}
+
 /* H[i] = act(Z[i]), i < m, in the same pass as the finiteness check of Z (ReLU maps NaN to 0,
  * so finiteness is decided on the pre-activations). Returns false if some Z[i] is not finite;
- * H is then partly written (the caller invalidates the workspace). The check is branch-free:
- * t = z - z is 0 for finite z and NaN for +-Inf and NaN, and bad keeps the last non-zero t,
- * so bad stays 0 iff every z is finite; written as a select so the loops vectorise (an
- * integer flag does not with SSE2). The activation values are the same expressions as
- * before the fusion. */
+ * H is then partly written (the caller invalidates the workspace). The activation values are
+ * the same expressions as before the fusion. */
 static bool act_apply_finite(num_act a, double eps, const double *restrict Z,
                              double *restrict H, size_t m)
 {
-    double bad = 0.0;
-    switch (a) {
-    case NUM_ACT_LINEAR:
-        for (size_t i = 0; i < m; i++) {
-            double z = Z[i];
-            H[i] = z;
-            double t = z - z;
-            bad = t == 0.0 ? bad : t;
-        }
-        break;
-    case NUM_ACT_RELU:
-        for (size_t i = 0; i < m; i++) {
-            double z = Z[i];
-            H[i] = z > 0.0 ? z : 0.0;
-            double t = z - z;
-            bad = t == 0.0 ? bad : t;
-        }
-        break;
-    case NUM_ACT_TANH:
-        for (size_t i = 0; i < m; i++) {
-            double z = Z[i];
-            double t = z - z;
-            bad = t == 0.0 ? bad : t;
+    if (a == NUM_ACT_LINEAR || a == NUM_ACT_RELU)
+        return fin_linear_relu(a == NUM_ACT_RELU, Z, H, m);
+    double s[FIN_LANES] = {0.0, 0.0, 0.0, 0.0};
+    for (size_t i = 0; i < m; i++) {
+        double z = Z[i];
+        s[i % FIN_LANES] += z - z;
+        if (a == NUM_ACT_TANH)
             H[i] = tanh(z);
-        }
-        break;
-    default:
-        for (size_t i = 0; i < m; i++) {
-            double z = Z[i];
-            double t = z - z;
-            bad = t == 0.0 ? bad : t;
+        else
             num_act_eval(a, eps, z, &H[i], NULL, NULL);
-        }
-        break;
     }
-    return bad == 0.0;
+    return fin_sums_ok(s);
 }
 
 /* D[i] *= act'(Z[i]), i < m; with gb != NULL also gb[i] += D[i] (the new value), which is how
@@ -377,12 +392,19 @@ const double *num_mlp_act(const num_mlp_work *w, size_t k)
 
 /* ---- passes ---------------------------------------------------------------------------- */
 
-static bool all_finite(const double *x, size_t m)
+/* True iff every x[i], i < m, is finite (the partial-sum test above; the early-exit isfinite
+ * loop it replaces ran one element per iteration over the P-element gradient of every
+ * backward pass: 8.1 us against 2.6 us for P = 21252, the n = 128 network). */
+static bool all_finite(const double *restrict x, size_t m)
 {
-    for (size_t i = 0; i < m; i++)
-        if (!isfinite(x[i]))
-            return false;
-    return true;
+    double s[FIN_LANES] = {0.0, 0.0, 0.0, 0.0};
+    size_t i = 0;
+    for (; i + FIN_LANES <= m; i += FIN_LANES)
+        for (size_t j = 0; j < FIN_LANES; j++)
+            s[j] += x[i + j] - x[i + j];
+    for (; i < m; i++)
+        s[0] += x[i] - x[i];
+    return fin_sums_ok(s);
 }
 
 num_status num_mlp_forward(const num_mlp *net, const double *theta, const double *X, size_t n,
