@@ -5,12 +5,15 @@
  * gradient D_k^T H_{k-1} and the propagated delta D_k W_k). Activation functions are applied
  * element-wise in loops with the switch hoisted out of the loop. The element-wise work is
  * memory-bound at training sizes (n x w arrays of a few MB), so passes are fused without
- * changing any value: the finiteness check rides on the activation pass, the activation
- * derivative and the bias-gradient column sums share one row-by-row pass, and the ReLU
- * derivative is a branch-free select. The bias stays pre-broadcast into Z with dgemm
- * beta = 1: adding it after a beta = 0 dgemm is only the same rounding while OpenBLAS does
- * not split the inner dimension into blocks (each block is added into C), so it would change
- * results for wide layers.
+ * changing any value: the input is not copied, the finiteness check rides on the activation
+ * pass (partial sums that vectorise), the activation derivative and the bias-gradient column
+ * sums share one row-by-row pass (gb updated once per four rows), and the ReLU derivative is
+ * a branch-free select (steps and timings: bench/peers/notes.md, "MLP epoch"). The bias
+ * stays pre-broadcast into Z with dgemm beta = 1: adding it after a beta = 0 dgemm is only
+ * the same rounding while OpenBLAS does not split the inner dimension into blocks (each block
+ * is added into C), so it would change results for wide layers. The GEMMs are not split into
+ * row blocks either: with OpenBLAS a row's values depend on the kernel (tile edge or
+ * small-matrix path) that handles it, so row blocks change results.
  */
 #include "numerics/mlp.h"
 
@@ -534,7 +537,8 @@ static void backprop(const num_mlp *net, const double *theta, num_mlp_work *w, c
         double *Dnext = (Dcur == w->D1) ? w->D2 : w->D1;
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)win, (int)wout, 1.0,
                     Dcur, (int)wout, theta + net->off_w[k - 1], (int)win, 0.0, Dnext, (int)win);
-        /* Row by row, so the row is still in L1 when its bias-gradient sum is taken. */
+        /* Row by row (ReLU: four rows per sweep over gb), so the rows are still in L1 when
+         * their bias-gradient sums are taken. */
         double *gb = (grad && net->bias) ? grad + net->off_b[k - 2] : NULL;
         if (gb)
             memset(gb, 0, win * sizeof *gb);

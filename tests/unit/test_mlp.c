@@ -737,7 +737,8 @@ static void test_nonfinite_single(void **state)
                     X[i * 2] = 1e308;
                     num_status st = num_mlp_forward(net, theta, X, n, w, NULL);
                     if (st != NUM_ENAN) {
-                        fprintf(stderr, "K=%zu %s Inf at Z1[%zu][%zu]: status %d observed vs NUM_ENAN\n",
+                        fprintf(stderr, "K=%zu %s Inf at Z1[%zu][%zu]: status %d observed "
+                                        "vs NUM_ENAN\n",
                                 K, num_act_name(acts[a]), i, j, (int)st);
                         fail();
                     }
