@@ -5,12 +5,15 @@
  * gradient D_k^T H_{k-1} and the propagated delta D_k W_k). Activation functions are applied
  * element-wise in loops with the switch hoisted out of the loop. The element-wise work is
  * memory-bound at training sizes (n x w arrays of a few MB), so passes are fused without
- * changing any value: the finiteness check rides on the activation pass, the activation
- * derivative and the bias-gradient column sums share one row-by-row pass, and the ReLU
- * derivative is a branch-free select. The bias stays pre-broadcast into Z with dgemm
- * beta = 1: adding it after a beta = 0 dgemm is only the same rounding while OpenBLAS does
- * not split the inner dimension into blocks (each block is added into C), so it would change
- * results for wide layers.
+ * changing any value: the input is not copied, the finiteness check rides on the activation
+ * pass (partial sums that vectorise), the activation derivative and the bias-gradient column
+ * sums share one row-by-row pass (gb updated once per four rows), and the ReLU derivative is
+ * a branch-free select (steps and timings: bench/peers/notes.md, "MLP epoch"). The bias
+ * stays pre-broadcast into Z with dgemm beta = 1: adding it after a beta = 0 dgemm is only
+ * the same rounding while OpenBLAS does not split the inner dimension into blocks (each block
+ * is added into C), so it would change results for wide layers. The GEMMs are not split into
+ * row blocks either: with OpenBLAS a row's values depend on the kernel (tile edge or
+ * small-matrix path) that handles it, so row blocks change results.
  */
 #include "numerics/mlp.h"
 
@@ -29,7 +32,7 @@ struct num_mlp_work {
     size_t K;       /* number of layers */
     size_t cap;     /* capacity in rows */
     size_t n;       /* rows of the last forward pass (0 before any) */
-    double *H0;     /* copy of the input, cap x w_0 */
+    const double *H0; /* the caller's input of the last forward pass (not copied) */
     double **Z;     /* Z[k-1]: pre-activation of layer k, cap x w_k */
     double **H;     /* H[k-1]: post-activation of layer k (== Z[K-1] for k = K) */
     double *D1, *D2; /* backward deltas, cap x max_k w_k each */
@@ -163,60 +166,69 @@ void num_act_eval(num_act a, double eps, double z, double *f, double *df, double
         *d2f = dd;
 }
 
+/* Branch-free finiteness test: t = z - z is +0 for finite z and NaN for +-Inf and NaN. A sum
+ * of such t is +0 iff every z is finite, whatever the order of the additions (only +0 and NaN
+ * can occur), so the loops below keep FIN_LANES partial sums, which the compiler turns into
+ * vector adds. The select `bad = t == 0 ? bad : t` used before (the last non-zero t) made GCC
+ * track the index of the last lane that changed: the ReLU pass over a 128 x 128 layer took
+ * 8.1 us instead of 3.2 us (bench/peers/notes.md). Only the finite/non-finite answer comes out
+ * of these sums; no value of the network depends on them. */
+#define FIN_LANES 4
+
+static bool fin_sums_ok(const double *s)
+{
+    return (s[0] + s[1]) + (s[2] + s[3]) == 0.0;
+}
+
+/* H[i] = z or max(z, 0) (relu) for z = Z[i], i < m, and the finiteness of every Z[i]. */
+static bool fin_linear_relu(bool relu, const double *restrict Z, double *restrict H, size_t m)
+{
+    double s[FIN_LANES] = {0.0, 0.0, 0.0, 0.0};
+    size_t i = 0;
+    if (relu) {
+        for (; i + FIN_LANES <= m; i += FIN_LANES)
+            for (size_t j = 0; j < FIN_LANES; j++) {
+                double z = Z[i + j];
+                H[i + j] = z > 0.0 ? z : 0.0;
+                s[j] += z - z;
+            }
+    } else {
+        for (; i + FIN_LANES <= m; i += FIN_LANES)
+            for (size_t j = 0; j < FIN_LANES; j++) {
+                double z = Z[i + j];
+                H[i + j] = z;
+                s[j] += z - z;
+            }
+    }
+    for (; i < m; i++) {
+        double z = Z[i];
+        H[i] = relu ? (z > 0.0 ? z : 0.0) : z;
+        s[0] += z - z;
+    }
+    return fin_sums_ok(s);
+}
+
 /* H[i] = act(Z[i]), i < m, in the same pass as the finiteness check of Z (ReLU maps NaN to 0,
  * so finiteness is decided on the pre-activations). Returns false if some Z[i] is not finite;
- * H is then partly written (the caller invalidates the workspace). The check is branch-free:
- * t = z - z is 0 for finite z and NaN for +-Inf and NaN, and bad keeps the last non-zero t,
- * so bad stays 0 iff every z is finite; written as a select so the loops vectorise (an
- * integer flag does not with SSE2). The activation values are the same expressions as
- * before the fusion. */
+ * H is then partly written (the caller invalidates the workspace). The activation values are
+ * the same expressions as before the fusion. */
 static bool act_apply_finite(num_act a, double eps, const double *restrict Z,
                              double *restrict H, size_t m)
 {
-    double bad = 0.0;
-    switch (a) {
-    case NUM_ACT_LINEAR:
-        for (size_t i = 0; i < m; i++) {
-            double z = Z[i];
-            H[i] = z;
-            double t = z - z;
-            bad = t == 0.0 ? bad : t;
-        }
-        break;
-    case NUM_ACT_RELU:
-        for (size_t i = 0; i < m; i++) {
-            double z = Z[i];
-            H[i] = z > 0.0 ? z : 0.0;
-            double t = z - z;
-            bad = t == 0.0 ? bad : t;
-        }
-        break;
-    case NUM_ACT_TANH:
-        for (size_t i = 0; i < m; i++) {
-            double z = Z[i];
-            double t = z - z;
-            bad = t == 0.0 ? bad : t;
+    if (a == NUM_ACT_LINEAR || a == NUM_ACT_RELU)
+        return fin_linear_relu(a == NUM_ACT_RELU, Z, H, m);
+    double s[FIN_LANES] = {0.0, 0.0, 0.0, 0.0};
+    for (size_t i = 0; i < m; i++) {
+        double z = Z[i];
+        s[i % FIN_LANES] += z - z;
+        if (a == NUM_ACT_TANH)
             H[i] = tanh(z);
-        }
-        break;
-    case NUM_ACT_ERF: /* num_act_eval's f, without a call and a switch per unit */
-        for (size_t i = 0; i < m; i++) {
-            double z = Z[i];
-            double t = z - z;
-            bad = t == 0.0 ? bad : t;
+        else if (a == NUM_ACT_ERF) /* num_act_eval's f, without its call and switch */
             H[i] = erf(z);
-        }
-        break;
-    default:
-        for (size_t i = 0; i < m; i++) {
-            double z = Z[i];
-            double t = z - z;
-            bad = t == 0.0 ? bad : t;
+        else
             num_act_eval(a, eps, z, &H[i], NULL, NULL);
-        }
-        break;
     }
-    return bad == 0.0;
+    return fin_sums_ok(s);
 }
 
 /* D[i] *= act'(Z[i]), i < m; with gb != NULL also gb[i] += D[i] (the new value), which is how
@@ -259,6 +271,54 @@ static void act_deriv_mul(num_act a, double eps, const double *restrict Z, doubl
     if (gb)
         for (size_t i = 0; i < m; i++)
             gb[i] += D[i];
+}
+
+/* Bias gradients are column sums over the rows of a delta matrix, accumulated in row order:
+ * gb[a] = (((0 + d_0a) + d_1a) + d_2a) + ... The two functions below take GB_ROWS rows per
+ * sweep over gb and add them in that same order, (((gb[a] + d_ia) + d_i+1,a) + ...), so
+ * every sum is bit for bit the one-row-per-sweep sum, but gb is loaded and stored once per
+ * GB_ROWS rows instead of once per row (the ReLU pass over a 128 x 128 layer did three loads
+ * and two stores per element, and was bound by them). */
+#define GB_ROWS 4
+
+/* gb[a] = sum over rows i < n of D[i * m + a], a < m, rows in order. */
+static void col_sums(const double *restrict D, size_t n, size_t m, double *restrict gb)
+{
+    memset(gb, 0, m * sizeof *gb);
+    size_t i = 0;
+    for (; i + GB_ROWS <= n; i += GB_ROWS) {
+        const double *d = D + i * m;
+        for (size_t a = 0; a < m; a++)
+            gb[a] = (((gb[a] + d[a]) + d[m + a]) + d[2 * m + a]) + d[3 * m + a];
+    }
+    for (; i < n; i++)
+        for (size_t a = 0; a < m; a++)
+            gb[a] += D[i * m + a];
+}
+
+/* ReLU, n rows of width m: D[i, a] = Z[i, a] > 0 ? D[i, a] : +0.0 (act_deriv_mul's select)
+ * and gb[a] += the new D[i, a], rows in order. */
+static void relu_deriv_rows_gb(const double *restrict Z, double *restrict D,
+                               double *restrict gb, size_t n, size_t m)
+{
+    size_t i = 0;
+    for (; i + GB_ROWS <= n; i += GB_ROWS) {
+        const double *z = Z + i * m;
+        double *d = D + i * m;
+        for (size_t a = 0; a < m; a++) {
+            double d0 = z[a] > 0.0 ? d[a] : 0.0;
+            double d1 = z[m + a] > 0.0 ? d[m + a] : 0.0;
+            double d2 = z[2 * m + a] > 0.0 ? d[2 * m + a] : 0.0;
+            double d3 = z[3 * m + a] > 0.0 ? d[3 * m + a] : 0.0;
+            d[a] = d0;
+            d[m + a] = d1;
+            d[2 * m + a] = d2;
+            d[3 * m + a] = d3;
+            gb[a] = (((gb[a] + d0) + d1) + d2) + d3;
+        }
+    }
+    for (; i < n; i++)
+        act_deriv_mul(NUM_ACT_RELU, 0.0, Z + i * m, D + i * m, gb, m);
 }
 
 /* ---- network descriptor ---------------------------------------------------------------- */
@@ -354,8 +414,7 @@ num_mlp_work *num_mlp_work_alloc(const num_mlp *net, size_t n)
     w->K = K;
     w->Z = calloc(K, sizeof *w->Z);
     w->H = calloc(K, sizeof *w->H);
-    w->H0 = malloc(n * net->widths[0] * sizeof *w->H0);
-    if (!w->Z || !w->H || !w->H0)
+    if (!w->Z || !w->H)
         goto fail;
     for (size_t k = 1; k <= K; k++) {
         size_t wk = net->widths[k];
@@ -394,7 +453,6 @@ void num_mlp_work_free(num_mlp_work *w)
     }
     free(w->Z);
     free(w->H);
-    free(w->H0);
     free(w->D1);
     free(w->D2);
     free(w);
@@ -416,12 +474,19 @@ const double *num_mlp_act(const num_mlp_work *w, size_t k)
 
 /* ---- passes ---------------------------------------------------------------------------- */
 
-static bool all_finite(const double *x, size_t m)
+/* True iff every x[i], i < m, is finite (the partial-sum test above; the early-exit isfinite
+ * loop it replaces ran one element per iteration over the P-element gradient of every
+ * backward pass: 8.1 us against 2.6 us for P = 21252, the n = 128 network). */
+static bool all_finite(const double *restrict x, size_t m)
 {
-    for (size_t i = 0; i < m; i++)
-        if (!isfinite(x[i]))
-            return false;
-    return true;
+    double s[FIN_LANES] = {0.0, 0.0, 0.0, 0.0};
+    size_t i = 0;
+    for (; i + FIN_LANES <= m; i += FIN_LANES)
+        for (size_t j = 0; j < FIN_LANES; j++)
+            s[j] += x[i + j] - x[i + j];
+    for (; i < m; i++)
+        s[0] += x[i] - x[i];
+    return fin_sums_ok(s);
 }
 
 num_status num_mlp_forward(const num_mlp *net, const double *theta, const double *X, size_t n,
@@ -431,7 +496,7 @@ num_status num_mlp_forward(const num_mlp *net, const double *theta, const double
         return NUM_ERROR(NUM_EINVAL, "argument check failed: !net || !theta || !X || !w || n == 0 "
                                      "|| n > w->cap");
     size_t K = net->nlayers;
-    memcpy(w->H0, X, n * net->widths[0] * sizeof *X);
+    w->H0 = X; /* not copied (mlp.h): the first GEMM reads the caller's rows directly */
     w->n = n;
     const double *Hprev = w->H0;
     for (size_t k = 1; k <= K; k++) {
@@ -482,13 +547,8 @@ static void backprop(const num_mlp *net, const double *theta, num_mlp_work *w, c
                         (int)win);
             /* The bias gradient (column sums of D_k, rows in order) of layers k < K was
              * accumulated while D_k was formed (act_deriv_mul below). */
-            if (net->bias && k == K) {
-                double *gb = grad + net->off_b[k - 1];
-                memset(gb, 0, wout * sizeof *gb);
-                for (size_t i = 0; i < n; i++)
-                    for (size_t a = 0; a < wout; a++)
-                        gb[a] += Dcur[i * wout + a];
-            }
+            if (net->bias && k == K)
+                col_sums(Dcur, n, wout, grad + net->off_b[k - 1]);
         }
         if (J) {
             for (size_t i = 0; i < n; i++) {
@@ -508,13 +568,17 @@ static void backprop(const num_mlp *net, const double *theta, num_mlp_work *w, c
         double *Dnext = (Dcur == w->D1) ? w->D2 : w->D1;
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)win, (int)wout, 1.0,
                     Dcur, (int)wout, theta + net->off_w[k - 1], (int)win, 0.0, Dnext, (int)win);
-        /* Row by row, so the row is still in L1 when its bias-gradient sum is taken. */
+        /* Row by row (ReLU: four rows per sweep over gb), so the rows are still in L1 when
+         * their bias-gradient sums are taken. */
         double *gb = (grad && net->bias) ? grad + net->off_b[k - 2] : NULL;
         if (gb)
             memset(gb, 0, win * sizeof *gb);
         const double *Zprev = w->Z[k - 2];
-        for (size_t i = 0; i < n; i++)
-            act_deriv_mul(net->act, net->act_eps, Zprev + i * win, Dnext + i * win, gb, win);
+        if (gb && net->act == NUM_ACT_RELU)
+            relu_deriv_rows_gb(Zprev, Dnext, gb, n, win);
+        else
+            for (size_t i = 0; i < n; i++)
+                act_deriv_mul(net->act, net->act_eps, Zprev + i * win, Dnext + i * win, gb, win);
         Dcur = Dnext;
     }
 }

@@ -618,9 +618,10 @@ static void test_bitwise_reference(void **state)
             }
 }
 
-/* num_mlp_act(w, 0) is the workspace's own copy of the input: the caller may overwrite or
- * free X between forward and backward, and the gradient does not change. */
-static void test_input_copied(void **state)
+/* The input is not copied (mlp.h): num_mlp_act(w, 0) is the caller's X, and the gradient
+ * after a forward pass on X equals the gradient after a forward pass on a copy of X, bit for
+ * bit (the first GEMM reads the same bytes). */
+static void test_input_not_copied(void **state)
 {
     (void)state;
     fixture f = make(3, true, NUM_ACT_RELU, 6, 7000);
@@ -631,12 +632,10 @@ static void test_input_copied(void **state)
         dout[i] = sin(1.0 + (double)i);
     memcpy(X0, f.X, m * sizeof(double));
     assert_int_equal(num_mlp_forward(f.net, f.theta, f.X, f.n, f.w, NULL), NUM_OK);
+    assert_ptr_equal(num_mlp_act(f.w, 0), f.X);
     assert_int_equal(num_mlp_backward(f.net, f.theta, f.w, dout, g1), NUM_OK);
-    assert_int_equal(num_mlp_forward(f.net, f.theta, f.X, f.n, f.w, NULL), NUM_OK);
-    assert_ptr_not_equal(num_mlp_act(f.w, 0), f.X);
-    for (size_t i = 0; i < m; i++)
-        f.X[i] = NAN;
-    assert_memory_equal(num_mlp_act(f.w, 0), X0, m * sizeof(double));
+    assert_int_equal(num_mlp_forward(f.net, f.theta, X0, f.n, f.w, NULL), NUM_OK);
+    assert_ptr_equal(num_mlp_act(f.w, 0), X0);
     assert_int_equal(num_mlp_backward(f.net, f.theta, f.w, dout, g2), NUM_OK);
     assert_memory_equal(g1, g2, P * sizeof(double));
     free(g1); free(g2); free(dout); free(X0);
@@ -676,6 +675,83 @@ static void test_nonfinite_hidden(void **state)
     }
 }
 
+/* A non-finite gradient is reported by num_mlp_backward (NUM_ENAN) wherever it comes from: an
+ * Inf or NaN in any single entry of dout (every position, so the bad value reaches every lane
+ * and the remainder of the partial-sum check), and a finite dout large enough that the
+ * gradient overflows. A clean dout afterwards gives NUM_OK. */
+static void test_nonfinite_gradient(void **state)
+{
+    (void)state;
+    const double bad[3] = {INFINITY, -INFINITY, NAN};
+    for (int a = 0; a < NACT; a++) {
+        fixture f = make(3, true, all_acts[a], 5, 8100 + (uint64_t)a);
+        size_t m = f.n * f.net->widths[3];
+        double g[512], dout[15];
+        assert_true(f.net->nparams <= 512 && m == 15);
+        assert_int_equal(num_mlp_forward(f.net, f.theta, f.X, f.n, f.w, NULL), NUM_OK);
+        for (size_t i = 0; i < m; i++)
+            for (int v = 0; v < 3; v++) {
+                for (size_t j = 0; j < m; j++)
+                    dout[j] = 0.1 * (double)j - 0.5;
+                dout[i] = bad[v];
+                num_status st = num_mlp_backward(f.net, f.theta, f.w, dout, g);
+                if (st != NUM_ENAN) {
+                    fprintf(stderr, "%s dout[%zu] = %g: status %d observed vs NUM_ENAN\n",
+                            num_act_name(all_acts[a]), i, bad[v], (int)st);
+                    fail();
+                }
+            }
+        for (size_t j = 0; j < m; j++)
+            dout[j] = 1e308;
+        assert_int_equal(num_mlp_backward(f.net, f.theta, f.w, dout, g), NUM_ENAN);
+        for (size_t j = 0; j < m; j++)
+            dout[j] = 0.1 * (double)j - 0.5;
+        assert_int_equal(num_mlp_backward(f.net, f.theta, f.w, dout, g), NUM_OK);
+        unmake(&f);
+    }
+}
+
+/* One non-finite pre-activation, alone, at every position of a layer of n x w = 3 x 7 (five
+ * groups of the four partial sums of the finiteness check and a remainder of one): the single
+ * overflow Z1[i][j] = 1e308 * 2 = Inf while every other entry is 0 or 1e308 * 0.5. K = 1 puts
+ * it in the output layer, K = 2 in a hidden layer; NUM_ENAN for every position. */
+static void test_nonfinite_single(void **state)
+{
+    (void)state;
+    const size_t n = 3, w1 = 7;
+    const num_act acts[3] = {NUM_ACT_LINEAR, NUM_ACT_RELU, NUM_ACT_TANH};
+    for (size_t K = 1; K <= 2; K++)
+        for (int a = 0; a < 3; a++) {
+            size_t widths[3] = {2, w1, 2};
+            num_mlp *net = num_mlp_alloc(K, widths, false, acts[a]);
+            num_mlp_work *w = num_mlp_work_alloc(net, n);
+            assert_non_null(net);
+            assert_non_null(w);
+            double *theta = calloc(net->nparams, sizeof(double)), X[6];
+            assert_non_null(theta);
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < w1; j++) {
+                    for (size_t q = 0; q < w1; q++) /* W1[q][0] */
+                        theta[q * 2] = q == j ? 2.0 : 0.5;
+                    memset(X, 0, sizeof X);
+                    X[i * 2] = 1e308;
+                    num_status st = num_mlp_forward(net, theta, X, n, w, NULL);
+                    if (st != NUM_ENAN) {
+                        fprintf(stderr, "K=%zu %s Inf at Z1[%zu][%zu]: status %d observed "
+                                        "vs NUM_ENAN\n",
+                                K, num_act_name(acts[a]), i, j, (int)st);
+                        fail();
+                    }
+                }
+            memset(X, 0, sizeof X); /* the same network on finite data: NUM_OK */
+            X[0] = 1.0;
+            assert_int_equal(num_mlp_forward(net, theta, X, n, w, NULL), NUM_OK);
+            free(theta);
+            num_mlp_work_free(w);
+            num_mlp_free(net);
+        }
+}
+
 /* ---- failure modes -------------------------------------------------------------------- */
 
 static void test_errors(void **state)
@@ -706,8 +782,9 @@ int main(void)
         cmocka_unit_test(test_layout_and_norms), cmocka_unit_test(test_forward_naive),
         cmocka_unit_test(test_gradient_fd),      cmocka_unit_test(test_jacobian),
         cmocka_unit_test(test_homogeneity),      cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_bitwise_reference), cmocka_unit_test(test_input_copied),
-        cmocka_unit_test(test_nonfinite_hidden),
+        cmocka_unit_test(test_bitwise_reference), cmocka_unit_test(test_input_not_copied),
+        cmocka_unit_test(test_nonfinite_hidden), cmocka_unit_test(test_nonfinite_gradient),
+        cmocka_unit_test(test_nonfinite_single),
     };
     return TC_RUN("numerics/mlp", tests);
 }
