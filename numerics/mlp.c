@@ -5,7 +5,7 @@
  * gradient D_k^T H_{k-1} and the propagated delta D_k W_k). Activation functions are applied
  * element-wise in loops with the switch hoisted out of the loop. The element-wise work is
  * memory-bound at training sizes (n x w arrays of a few MB), so passes are fused without
- * changing any value: the input is not copied, the finiteness check rides on the activation
+ * changing any value: the finiteness check rides on the activation
  * pass (partial sums that vectorise), the activation derivative and the bias-gradient column
  * sums share one row-by-row pass (gb updated once per four rows), and the ReLU derivative is
  * a branch-free select (steps and timings: bench/peers/notes.md, "MLP epoch"). The bias
@@ -32,7 +32,7 @@ struct num_mlp_work {
     size_t K;       /* number of layers */
     size_t cap;     /* capacity in rows */
     size_t n;       /* rows of the last forward pass (0 before any) */
-    const double *H0; /* the caller's input of the last forward pass (not copied) */
+    double *H0;     /* copy of the input, cap x w_0 */
     double **Z;     /* Z[k-1]: pre-activation of layer k, cap x w_k */
     double **H;     /* H[k-1]: post-activation of layer k (== Z[K-1] for k = K) */
     double *D1, *D2; /* backward deltas, cap x max_k w_k each */
@@ -414,7 +414,8 @@ num_mlp_work *num_mlp_work_alloc(const num_mlp *net, size_t n)
     w->K = K;
     w->Z = calloc(K, sizeof *w->Z);
     w->H = calloc(K, sizeof *w->H);
-    if (!w->Z || !w->H)
+    w->H0 = malloc(n * net->widths[0] * sizeof *w->H0);
+    if (!w->Z || !w->H || !w->H0)
         goto fail;
     for (size_t k = 1; k <= K; k++) {
         size_t wk = net->widths[k];
@@ -453,6 +454,7 @@ void num_mlp_work_free(num_mlp_work *w)
     }
     free(w->Z);
     free(w->H);
+    free(w->H0);
     free(w->D1);
     free(w->D2);
     free(w);
@@ -496,7 +498,7 @@ num_status num_mlp_forward(const num_mlp *net, const double *theta, const double
         return NUM_ERROR(NUM_EINVAL, "argument check failed: !net || !theta || !X || !w || n == 0 "
                                      "|| n > w->cap");
     size_t K = net->nlayers;
-    w->H0 = X; /* not copied (mlp.h): the first GEMM reads the caller's rows directly */
+    memcpy(w->H0, X, n * net->widths[0] * sizeof *X);
     w->n = n;
     const double *Hprev = w->H0;
     for (size_t k = 1; k <= K; k++) {

@@ -73,11 +73,7 @@ num_mlp_work *num_mlp_work_alloc(const num_mlp *net, size_t n);
 void num_mlp_work_free(num_mlp_work *w);
 
 /* Forward pass of n <= capacity rows of X (n x w_0); out (n x w_K) may be NULL, the output is
- * also kept in the workspace. Returns NUM_ENAN if a non-finite value appears.
- * X is not copied: the workspace keeps the pointer (num_mlp_act(w, 0) == X), so X must stay
- * allocated and unchanged until the last num_mlp_backward / num_mlp_jacobian /
- * num_mlp_act(w, 0) that uses this pass (every caller passes its data or a batch buffer it
- * refills only before the next forward pass). */
+ * also kept in the workspace. Returns NUM_ENAN if a non-finite value appears. */
 num_status num_mlp_forward(const num_mlp *net, const double *theta, const double *X, size_t n,
                            num_mlp_work *w, double *out);
 
@@ -92,7 +88,7 @@ num_status num_mlp_jacobian(const num_mlp *net, const double *theta, num_mlp_wor
                             double *J);
 
 /* After a forward pass: pre-activation Z_k and post-activation H_k of layer k (1-based,
- * k = 1..K; H_0 is the input X itself, not a copy), n x w_k row-major. */
+ * k = 1..K; H_0 is the input), n x w_k row-major. */
 const double *num_mlp_preact(const num_mlp_work *w, size_t k);
 const double *num_mlp_act(const num_mlp_work *w, size_t k);
 
