@@ -24,7 +24,7 @@ cc -O2 -std=c11 -Wall -Wextra -D_XOPEN_SOURCE=700 -I"$HERE/../.." $(pkg-config -
    -lm -ldl -o "$TC"
 LOG=$WORK/log
 {
-  echo "start load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,) nproc=$(nproc) date=$(date -u +%FT%TZ)"
+  echo "start load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,) nproc=$(getconf _NPROCESSORS_ONLN) date=$(date -u +%FT%TZ)"
   echo "machine os=$(uname -sr | tr ' ' _) blas=$(pkg-config --modversion openblas 2>/dev/null || echo ?) reps=$REPS"
   "$TC" dgemm
 } | tee "$LOG"
