@@ -20,6 +20,7 @@
  */
 
 #include "tc_test.h"
+#include "tc_flow_closed_form.h"
 
 #include <float.h>
 #include <math.h>
@@ -63,19 +64,7 @@ static void one_sample(num_margin_loss loss, const gsl_odeiv2_step_type *T)
            stats.fevals);
     assert_true(stats.steps < 2000);
     for (size_t k = 0; k < ns; k++) {
-        double t = exp(s[k]), phi;
-        if (loss == NUM_LOSS_EXP) {
-            phi = log1p(b * exp(-z0) * (t - 1.0)) / b;
-        } else {
-            double c = z0 + exp(z0) + b * (t - 1.0), z = c > 1 ? log(c) : c;
-            for (int it = 0; it < 100; it++) {
-                double dz = (z + exp(z) - c) / (1 + exp(z));
-                z -= dz;
-                if (fabs(dz) <= 1e-16 * fabs(z))
-                    break;
-            }
-            phi = (z - z0) / b;
-        }
+        double phi = tc_flow_closed_form_phi(loss, b, z0, exp(s[k]));
         for (int j = 0; j < 3; j++) {
             double ref = w0[j] + g[j] * phi;
             expect_close("one-sample flow vs closed form", W[k * 3 + j], ref,

@@ -20,6 +20,7 @@
  */
 
 #include "tc_test.h"
+#include "tc_flow_closed_form.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -43,20 +44,6 @@ static const char *name(const num_flow_opts *o)
     return o->backend == NUM_FLOW_CVODE_BDF     ? "cvode-bdf"
            : o->backend == NUM_FLOW_CVODE_ADAMS ? "cvode-adams"
                                                 : o->stepper->name;
-}
-
-static double closed_form_phi(num_margin_loss loss, double b, double z0, double t)
-{
-    if (loss == NUM_LOSS_EXP)
-        return log1p(b * exp(-z0) * (t - 1.0)) / b;
-    double c = z0 + exp(z0) + b * (t - 1.0), z = c > 1 ? log(c) : c;
-    for (int it = 0; it < 100; it++) {
-        double dz = (z + exp(z) - c) / (1 + exp(z));
-        z -= dz;
-        if (fabs(dz) <= 1e-16 * fabs(z))
-            break;
-    }
-    return (z - z0) / b;
 }
 
 static double norm2(const double *v, size_t d)
@@ -92,7 +79,7 @@ static void one_sample(num_margin_loss loss, num_flow_backend be)
     assert_true(st.steps > 0 && st.steps < 2000 && st.lu > 0 && st.jevals > 0);
     assert_true(at[0] == 0 && at[ns - 1] == st.steps);
     for (size_t k = 0; k < ns; k++) {
-        double phi = closed_form_phi(loss, b, z0, exp(s[k]));
+        double phi = tc_flow_closed_form_phi(loss, b, z0, exp(s[k]));
         if (k)
             assert_true(at[k] >= at[k - 1]);
         for (int j = 0; j < 3; j++) {
