@@ -336,15 +336,33 @@ static void sgd_check(nc_gate *g, const nc_traj *t, int i, double thr, double fu
     }
 }
 
+/* The checks both gates make: the four decisive quantities (NC3 on the centred classifier
+ * under the MSE convention), their names as decade checks, and the final-value thresholds
+ * ((C - 1) r^2 for nc1, r for NC2, r^2 for self-duality). */
+static const char *const gate_dec_names[] = {"nc1 (decades)", "equinorm_means (decades)",
+                                             "equiangularity (decades)",
+                                             "self_duality (decades)",
+                                             "self_duality_centred (decades)"};
+
+static void gate_targets(const nc_criterion *cr, size_t C, int idx[4], double fin_thr[4])
+{
+    double r = cr->resolution;
+    idx[0] = NCV_NC1;
+    idx[1] = NCV_EQN;
+    idx[2] = NCV_EQA;
+    idx[3] = cr->nc3_centred ? NCV_SDC : NCV_SD;
+    fin_thr[0] = (double)(C - 1) * r * r;
+    fin_thr[1] = r;
+    fin_thr[2] = r;
+    fin_thr[3] = r * r;
+}
+
 static void sgd_gate_add(nc_gate *g, const nc_traj *t, size_t C, const nc_criterion *cr,
                          long seed)
 {
-    static const char *const dec_names[] = {"nc1 (decades)", "equinorm_means (decades)",
-                                            "equiangularity (decades)", "self_duality (decades)",
-                                            "self_duality_centred (decades)"};
-    double r = cr->resolution;
-    int idx[4] = {NCV_NC1, NCV_EQN, NCV_EQA, cr->nc3_centred ? NCV_SDC : NCV_SD};
-    double fin_thr[4] = {(double)(C - 1) * r * r, r, r, r * r};
+    double r = cr->resolution, fin_thr[4];
+    int idx[4];
+    gate_targets(cr, C, idx, fin_thr);
     g->step_decay = true;
     g->drift_k = nc_drift_k(SGD_BATCHES);
     for (int k = 0; k < 4; k++) {
@@ -352,7 +370,7 @@ static void sgd_gate_add(nc_gate *g, const nc_traj *t, size_t C, const nc_criter
         double full = sgd_full_ratio(g, t, i, r, seed);
         if (cr->check_decades)
             sgd_check(g, t, i, fmax(t->pt_t0.v[i], DECADES_FLOOR) * pow(10.0, -cr->decades),
-                      full, r, dec_names[i == NCV_SDC ? 4 : k], seed);
+                      full, r, gate_dec_names[i == NCV_SDC ? 4 : k], seed);
         if (cr->check_finals)
             sgd_check(g, t, i, fin_thr[k], full, r, ncv_names[i], seed);
     }
@@ -366,12 +384,9 @@ static void sgd_gate_add(nc_gate *g, const nc_traj *t, size_t C, const nc_criter
 
 void nc_gate_add(nc_gate *g, const nc_traj *t, size_t C, const nc_criterion *cr, long seed)
 {
-    static const char *const dec_names[] = {"nc1 (decades)", "equinorm_means (decades)",
-                                            "equiangularity (decades)", "self_duality (decades)",
-                                            "self_duality_centred (decades)"};
-    double r = cr->resolution;
-    int idx[4] = {NCV_NC1, NCV_EQN, NCV_EQA, cr->nc3_centred ? NCV_SDC : NCV_SD};
-    double fin_thr[4] = {(double)(C - 1) * r * r, r, r, r * r};
+    double r = cr->resolution, fin_thr[4];
+    int idx[4];
+    gate_targets(cr, C, idx, fin_thr);
     g->window = t->window > g->window ? t->window : g->window;
     if (t->step_decay) {
         sgd_gate_add(g, t, C, cr, seed);
@@ -381,7 +396,7 @@ void nc_gate_add(nc_gate *g, const nc_traj *t, size_t C, const nc_criterion *cr,
         int i = idx[k];
         if (cr->check_decades) /* log10(m(t0)/m) > D  <=>  m < m(t0) 10^-D */
             gate_check(g, t, i, fmax(t->pt_t0.v[i], DECADES_FLOOR) * pow(10.0, -cr->decades),
-                       r, dec_names[i == NCV_SDC ? 4 : k], seed);
+                       r, gate_dec_names[i == NCV_SDC ? 4 : k], seed);
         if (cr->check_finals)
             gate_check(g, t, i, fin_thr[k], r, ncv_names[i], seed);
     }
