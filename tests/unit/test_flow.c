@@ -44,13 +44,7 @@ static const num_flow_opts OPTS = {.stepper = NULL, .epsabs = 1e-12, .epsrel = 1
 
 static void one_sample(num_margin_loss loss, const gsl_odeiv2_step_type *T)
 {
-    double x[3] = {0.6, -0.3, 1.1}, y[1] = {-1.0}, w0[3] = {0.2, 0.5, -0.4};
-    double g[3], b = 0, z0 = 0;
-    for (int j = 0; j < 3; j++) {
-        g[j] = y[0] * x[j];
-        b += g[j] * g[j];
-        z0 += g[j] * w0[j];
-    }
+    tc_flow_one p = tc_flow_one_sample();
     const double s[] = {0.5, 1, 5, 20, 50, 100, 200};
     const size_t ns = sizeof s / sizeof *s;
     double W[7 * 3];
@@ -58,19 +52,13 @@ static void one_sample(num_margin_loss loss, const gsl_odeiv2_step_type *T)
     num_flow_stats stats;
     num_flow_opts o = OPTS;
     o.stepper = T;
-    assert_int_equal(num_flow_run(loss, 1, 3, x, y, w0, 0.0, ns, s, &o, W, at, &stats), NUM_OK);
+    assert_int_equal(num_flow_run(loss, 1, 3, p.x, p.y, p.w0, 0.0, ns, s, &o, W, at, &stats),
+                     NUM_OK);
     printf("# one-sample %s flow (%s) to s = 200: %lu steps, %lu rejected, %lu f-evals\n",
            loss == NUM_LOSS_EXP ? "exp" : "logistic", T->name, stats.steps, stats.failed,
            stats.fevals);
     assert_true(stats.steps < 2000);
-    for (size_t k = 0; k < ns; k++) {
-        double phi = tc_flow_closed_form_phi(loss, b, z0, exp(s[k]));
-        for (int j = 0; j < 3; j++) {
-            double ref = w0[j] + g[j] * phi;
-            expect_close("one-sample flow vs closed form", W[k * 3 + j], ref,
-                         REL_TOL * (1 + fabs(ref)));
-        }
-    }
+    tc_flow_one_check(&p, loss, s, ns, W, REL_TOL, "one-sample flow vs closed form");
 }
 
 static void test_exp_one_sample(void **state)
