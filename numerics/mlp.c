@@ -28,6 +28,13 @@
 /* 2 / sqrt(pi): derivative scale of erf. */
 #define MLP_TWO_OVER_SQRT_PI 1.12837916709551257390
 
+/* erf' = 2/sqrt(pi) exp(-z^2): one definition for num_act_eval and the backward pass's inline
+ * loop, so both give the same bits by construction. */
+static inline double erf_deriv(double z)
+{
+    return MLP_TWO_OVER_SQRT_PI * exp(-z * z);
+}
+
 struct num_mlp_work {
     size_t K;       /* number of layers */
     size_t cap;     /* capacity in rows */
@@ -123,7 +130,7 @@ void num_act_eval(num_act a, double eps, double z, double *f, double *df, double
         if (want_f)
             v = erf(z);
         if (want_d) {
-            d = MLP_TWO_OVER_SQRT_PI * exp(-z * z); dd = -2.0 * z * d;
+            d = erf_deriv(z); dd = -2.0 * z * d;
         }
         break;
     }
@@ -254,11 +261,9 @@ static void act_deriv_mul(num_act a, double eps, const double *restrict Z, doubl
         for (size_t i = 0; i < m; i++)
             D[i] = Z[i] > 0.0 ? D[i] : 0.0;
         break;
-    case NUM_ACT_ERF: /* num_act_eval's f', the same expression, inline */
-        for (size_t i = 0; i < m; i++) {
-            double z = Z[i];
-            D[i] *= MLP_TWO_OVER_SQRT_PI * exp(-z * z);
-        }
+    case NUM_ACT_ERF: /* num_act_eval's f', without its call and switch */
+        for (size_t i = 0; i < m; i++)
+            D[i] *= erf_deriv(Z[i]);
         break;
     default:
         for (size_t i = 0; i < m; i++) {
